@@ -1,0 +1,3 @@
+"""The budgets API. Paths are mounted under /api/."""
+
+urlpatterns: list = []

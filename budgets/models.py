@@ -1,0 +1,163 @@
+"""People with personal budgets, their representatives, and the budgets and arrangements they hold."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from organisations.models import Council, Provider
+from organisations.validators import validate_reference
+
+
+class PrimarySupportReason(models.TextChoices):
+    """The SALT groups."""
+
+    PHYSICAL_SUPPORT = "physical_support", "Physical support"
+    SENSORY_SUPPORT = "sensory_support", "Sensory support"
+    MEMORY_AND_COGNITION = "memory_and_cognition", "Support with memory and cognition"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability support"
+    MENTAL_HEALTH = "mental_health", "Mental health support"
+    SOCIAL_SUPPORT = "social_support", "Social support"
+
+
+class ManagementType(models.TextChoices):
+    DIRECT_PAYMENT = "direct_payment", "Direct payment, self-managed"
+    DIRECT_PAYMENT_MANAGED = "direct_payment_managed", "Direct payment, managed by a third party"
+    ISF = "isf", "Individual Service Fund"
+    COMMISSIONER_CONTROLLED = "commissioner_controlled", "Council- or NHS-managed budget"
+
+
+# Managed third-party budgets: held by an organisation on the person's behalf (open letter, rec. 3).
+MANAGED_THIRD_PARTY_TYPES = (ManagementType.ISF, ManagementType.DIRECT_PAYMENT_MANAGED)
+DIRECT_PAYMENT_TYPES = (ManagementType.DIRECT_PAYMENT, ManagementType.DIRECT_PAYMENT_MANAGED)
+TYPES_HELD_BY_A_PROVIDER = MANAGED_THIRD_PARTY_TYPES
+
+
+class Person(models.Model):
+    """Someone who has (or is being assessed for) a personal budget from one council."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="people")
+    person_ref = models.CharField("council reference", max_length=64, validators=[validate_reference])
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    primary_support_reason = models.CharField(max_length=32, choices=PrimarySupportReason.choices)
+    postcode = models.CharField(max_length=10, blank=True)
+    # The person's own sign-in, when they have one.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "person_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "person_ref"], name="person_ref_unique_in_council"),
+        ]
+        indexes = [models.Index(fields=["council", "date_of_birth"], name="person_council_dob")]
+
+    def __str__(self) -> str:
+        return self.name or self.person_ref
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+class Representative(models.Model):
+    """A family member or other person who may act for someone with a budget."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="representatives")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="represents")
+    relationship = models.CharField(max_length=100, blank=True, help_text="For example: mother, brother, friend")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "user"], name="representative_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.person}"
+
+
+class BudgetStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Waiting for approval"
+    SENT_BACK = "sent_back", "Sent back"
+    APPROVED = "approved", "Approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PersonalBudget(models.Model):
+    """One version of a person's agreed annual budget, from a start date.
+
+    A later change is a new version (`replaces` points at the one before); when it is approved the
+    earlier version's arrangements are end-dated the day before, so history and counts stay true.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="budgets")
+    start_date = models.DateField()
+    status = models.CharField(max_length=16, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    review_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["status", "review_due"], name="budget_status_review")]
+
+    def __str__(self) -> str:
+        return f"Budget for {self.person} from {self.start_date:%d %B %Y}"
+
+
+class Arrangement(models.Model):
+    """One part of a budget, held one way (a management type), with its own annual amount and dates."""
+
+    budget = models.ForeignKey(PersonalBudget, on_delete=models.CASCADE, related_name="arrangements")
+    management_type = models.CharField(max_length=32, choices=ManagementType.choices)
+    annual_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="arrangements"
+    )
+    # The council's own reference from its case-management system (import key); unique per council.
+    budget_ref = models.CharField(max_length=64, blank=True, validators=[validate_reference])
+    # Denormalised from budget.person.council so budget_ref can be unique per council in the database.
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="arrangements")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(annual_amount__gte=0), name="arrangement_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="arrangement_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(management_type__in=[t.value for t in TYPES_HELD_BY_A_PROVIDER])
+                | Q(provider__isnull=False),
+                name="arrangement_provider_when_held_by_one",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "budget_ref"], condition=~Q(budget_ref=""), name="budget_ref_unique_in_council"
+            ),
+        ]
+        # Serves the monitoring return's "active on day d" and "in the period" counts.
+        indexes = [models.Index(fields=["council", "start_date", "end_date"], name="arrangement_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.get_management_type_display()} for {self.budget.person}"

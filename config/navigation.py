@@ -1,0 +1,76 @@
+"""Navigation for each role, shown in the service header.
+
+Each app names its pages here by URL name; an entry whose page does not exist (yet) is left out,
+so the header never links to nothing.
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+from organisations.models import Role
+from organisations.selectors import roles_of
+
+# (role or "family" or "everyone", label, url name)
+NAV_ITEMS: list[tuple[str, str, str]] = [
+    (Role.COMMISSIONER, "People", "budgets:caseload"),
+    (Role.COMMISSIONER, "Reviews due", "budgets:reviews-due"),
+    (Role.COMMISSIONER, "Provider choices", "providers:commissioner-choices"),
+    (Role.COMMISSIONER, "Individual Service Funds", "providers:commissioner-isfs"),
+    (Role.APPROVER, "Budgets to approve", "budgets:approval-queue"),
+    (Role.MONITORING_OFFICER, "Monitoring returns", "monitoring:returns"),
+    (Role.MONITORING_OFFICER, "Survey results", "surveys:dashboard"),
+    (Role.PROVIDER_MANAGER, "Your organisation", "providers:provider-home"),
+    (Role.PROVIDER_MANAGER, "Requests", "providers:provider-requests"),
+    (Role.PROVIDER_MANAGER, "Self-assessment", "surveys:provider-self-assessment"),
+    (Role.PROVIDER_FINANCE, "Ledgers", "providers:provider-ledgers"),
+    ("family", "Your budget", "budgets:your-budget"),
+    ("family", "Your Individual Service Fund", "providers:your-isf"),
+    ("family", "Your surveys", "surveys:my-surveys"),
+    (Role.PLATFORM_ADMIN, "Administration", "admin:index"),
+    ("everyone", "Find a provider", "providers:directory"),
+]
+
+
+def _is_family(user) -> bool:
+    try:
+        from budgets.selectors import is_family_member
+    except ImportError:  # budgets not built yet
+        return False
+    return is_family_member(user=user)
+
+
+def items_for(user) -> list[dict]:
+    roles = roles_of(user=user)
+    family = user.is_authenticated and _is_family(user)
+    items, seen = [], set()
+    for who, label, name in NAV_ITEMS:
+        if who == "everyone":
+            allowed = True
+        elif who == "family":
+            allowed = family
+        else:
+            allowed = roles.has(who)
+        if not allowed or name in seen:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        seen.add(name)
+        items.append({"label": label, "url": url})
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    items = items_for(user)
+    path = request.path
+    for item in items:
+        item["active"] = path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
+    return {
+        "nav_items": items,
+        "service_name": "Personalised support",
+        # django-htmx's script tag reads the nonce from here.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
+    }

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from organisations import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("accessibility/", org_views.accessibility, name="accessibility"),
+    path("login/", org_views.sign_in, name="login"),
+    path("login/two-factor/", org_views.two_factor_view, name="two_factor"),
+    path("logout/", org_views.sign_out, name="logout"),
+    path("healthz", org_views.healthz, name="healthz"),
+    path("api/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("budgets.urls")),
+    path("providers/", include("providers.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("surveys/", include("surveys.urls")),
+]
+
+handler400 = "organisations.views.bad_request"
+handler403 = "organisations.views.permission_denied"
+handler404 = "organisations.views.page_not_found"
+handler500 = "organisations.views.server_error"

@@ -1,0 +1,3 @@
+"""The monitoring API. Paths are mounted under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,67 @@
+"""The audit trail: who changed what, and when.
+
+We use django-auditlog's `LogEntry` (Jazzband, maintained since 2013, Django 5.2 supported) for its
+storage, admin and correlation ids, but write every entry explicitly from services: signals would hide
+which rule made the change and could not say why. The table is append-only: a database trigger
+(migration organisations 0002) refuses UPDATE and DELETE, so not even a bug can rewrite history.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+CREATE = LogEntry.Action.CREATE
+UPDATE = LogEntry.Action.UPDATE
+DELETE = LogEntry.Action.DELETE
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value)
+    return str(value)
+
+
+def record(
+    *,
+    actor,
+    instance: models.Model,
+    event: str,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    action: int = UPDATE,
+    note: str = "",
+) -> LogEntry:
+    """Write one audit entry: `event` names what happened ("budget approved"), `changes` maps a
+    field to (old, new), `note` carries a reason a person gave."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=action,
+        actor=actor,
+        changes={field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()},
+        additional_data={"event": event, "note": note},
+    )
+
+
+def history_for(instance: models.Model):
+    """Every audit entry for one object, oldest first."""
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk)
+        )
+        .select_related("actor")
+        .order_by("timestamp", "pk")
+    )
+
+
+def history_for_many(instances) -> "models.QuerySet[LogEntry]":
+    """Audit entries for several objects (possibly of different kinds), oldest first."""
+    q = models.Q(pk__in=[])
+    for instance in instances:
+        q |= models.Q(content_type=ContentType.objects.get_for_model(instance), object_pk=str(instance.pk))
+    return LogEntry.objects.filter(q).select_related("actor").order_by("timestamp", "pk")

@@ -1,0 +1,55 @@
+"""Request-wide safety rules: two-factor sign-in for staff, and no caching of personal data."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .selectors import roles_of
+
+_ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/login/", "/logout/")
+
+
+class StaffTwoFactorMiddleware:
+    """Council and provider staff reach nothing but the sign-in pages until they have given a code
+    from their authenticator app (when REQUIRE_STAFF_2FA is on). API calls with a token are machine
+    access and are not stopped here; a half-signed-in browser session is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._needs_second_factor(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Finish signing in with your security code first."}, status=401)
+            return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _needs_second_factor(request) -> bool:
+        if not settings.REQUIRE_STAFF_2FA:
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if request.path.startswith(_ALWAYS_ALLOWED_PREFIXES):
+            return False
+        if not roles_of(user=user).is_staff:
+            return False
+        return not user.is_verified()
+
+
+class NoStoreForPersonalDataMiddleware:
+    """Pages shown to a signed-in user, and every API answer, may carry personal data: tell browsers
+    and proxies not to keep a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,104 @@
+"""Reads about users, organisations and roles. Every other app asks here what a user may do."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from .models import COUNCIL_ROLES, PROVIDER_ROLES, Council, Membership, Provider, Role, User
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one user is, across all their memberships."""
+
+    council_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    provider_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    platform_admin: bool = False
+
+    def councils_with(self, *roles: str) -> set[int]:
+        return {cid for cid, held in self.council_roles.items() if held & set(roles)}
+
+    def providers_with(self, *roles: str) -> set[int]:
+        return {pid for pid, held in self.provider_roles.items() if held & set(roles)}
+
+    @property
+    def is_council_staff(self) -> bool:
+        return bool(self.council_roles)
+
+    @property
+    def is_provider_staff(self) -> bool:
+        return bool(self.provider_roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_council_staff or self.is_provider_staff or self.platform_admin
+
+    def has(self, role: str) -> bool:
+        if role == Role.PLATFORM_ADMIN:
+            return self.platform_admin
+        held = self.council_roles if role in COUNCIL_ROLES else self.provider_roles
+        return any(role in roles for roles in held.values())
+
+
+def roles_of(*, user) -> Roles:
+    """The user's roles, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, "_roles_cache", None)
+    if cached is not None:
+        return cached
+    council: dict[int, set[str]] = {}
+    provider: dict[int, set[str]] = {}
+    admin = False
+    for m in Membership.objects.filter(user=user).only("role", "council_id", "provider_id"):
+        if m.role in COUNCIL_ROLES:
+            council.setdefault(m.council_id, set()).add(m.role)
+        elif m.role in PROVIDER_ROLES:
+            provider.setdefault(m.provider_id, set()).add(m.role)
+        elif m.role == Role.PLATFORM_ADMIN:
+            admin = True
+    roles = Roles(
+        council_roles={k: frozenset(v) for k, v in council.items()},
+        provider_roles={k: frozenset(v) for k, v in provider.items()},
+        platform_admin=admin,
+    )
+    user._roles_cache = roles
+    return roles
+
+
+def councils_visible_to(*, user) -> QuerySet[Council]:
+    """Councils whose staff pages the user may open: their own councils (all, for a platform admin)."""
+    roles = roles_of(user=user)
+    if roles.platform_admin:
+        return Council.objects.all()
+    return Council.objects.filter(pk__in=roles.council_roles.keys())
+
+
+def councils_where(*, user, roles: tuple[str, ...]) -> QuerySet[Council]:
+    return Council.objects.filter(pk__in=roles_of(user=user).councils_with(*roles))
+
+
+def providers_where(*, user, roles: tuple[str, ...]) -> QuerySet[Provider]:
+    return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(*roles))
+
+
+def approval_limit_of(*, user, council: Council):
+    """The largest annual budget this user may approve in this council, or None if they are no approver."""
+    limits = [
+        m.approval_limit
+        for m in Membership.objects.filter(user=user, council=council, role=Role.APPROVER)
+        if m.approval_limit is not None
+    ]
+    return max(limits) if limits else None
+
+
+def council_by_code(code: str) -> Council | None:
+    return Council.objects.filter(gss_code=code).first()
+
+
+def provider_by_ref(ref: str) -> Provider | None:
+    return Provider.objects.filter(provider_ref=ref).first()
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=(email or "").strip()).first()

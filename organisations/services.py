@@ -1,0 +1,105 @@
+"""Writes for organisations and memberships. Each runs in one transaction and is audited."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import audit
+from .models import Council, Membership, Provider, Role, User
+from .validators import is_gss_code, is_reference
+
+
+class OrganisationError(Exception):
+    """A rule about organisations was broken; the message is for a person to read."""
+
+
+@transaction.atomic
+def create_council(*, code: str, name: str, actor=None) -> Council:
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if not is_gss_code(code):
+        raise OrganisationError(
+            f"'{code}' is not a council code: use one capital letter and eight digits, like E06000059."
+        )
+    if not name:
+        raise OrganisationError("Give the council a name.")
+    if Council.objects.filter(gss_code=code).exists():
+        raise OrganisationError(f"A council with code {code} already exists.")
+    council = Council.objects.create(gss_code=code, name=name)
+    audit.record(actor=actor, instance=council, event="council created", action=audit.CREATE,
+                 changes={"gss_code": (None, code), "name": (None, name)})
+    return council
+
+
+@transaction.atomic
+def create_provider(*, provider_ref: str, name: str, actor=None) -> Provider:
+    if not is_reference(provider_ref):
+        raise OrganisationError(f"'{provider_ref}' is not a valid provider reference.")
+    provider = Provider.objects.create(provider_ref=provider_ref, name=name)
+    audit.record(actor=actor, instance=provider, event="provider created", action=audit.CREATE,
+                 changes={"provider_ref": (None, provider_ref), "name": (None, name)})
+    return provider
+
+
+@transaction.atomic
+def ensure_user(*, email: str, full_name: str = "", password: str | None = None) -> User:
+    """The user with this email, created if missing (used by demo data and imports)."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    return user
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    user: User,
+    role: str,
+    council: Council | None = None,
+    provider: Provider | None = None,
+    approval_limit: Decimal | None = None,
+    actor=None,
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, council=council, provider=provider,
+        defaults={"approval_limit": approval_limit},
+    )
+    if not created and approval_limit is not None and membership.approval_limit != approval_limit:
+        old = membership.approval_limit
+        membership.approval_limit = approval_limit
+        membership.save(update_fields=["approval_limit"])
+        audit.record(actor=actor, instance=membership, event="approval limit changed",
+                     changes={"approval_limit": (old, approval_limit)})
+    elif created:
+        try:
+            membership.full_clean()
+        except ValidationError as exc:
+            raise OrganisationError("; ".join(exc.messages)) from exc
+        audit.record(actor=actor, instance=membership, event="role granted", action=audit.CREATE,
+                     changes={"role": (None, role)})
+    if hasattr(user, "_roles_cache"):
+        del user._roles_cache
+    return membership
+
+
+SYSTEM_ACTOR_EMAIL = "system@platform.invalid"
+
+
+def system_actor() -> User:
+    """A named, unusable account that imports and scheduled jobs act as when no person does."""
+    user = User.objects.filter(email=SYSTEM_ACTOR_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(email=SYSTEM_ACTOR_EMAIL, password=None, full_name="System (automatic)")
+    return user
+
+
+__all__ = [
+    "OrganisationError",
+    "Role",
+    "create_council",
+    "create_provider",
+    "ensure_user",
+    "grant_role",
+    "system_actor",
+]

@@ -1,0 +1,113 @@
+"""Sign-in, two-factor sign-in and the pages every visitor sees."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import two_factor
+from .forms import SecurityCodeForm, SignInForm
+from .selectors import roles_of
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisations/home.html", {"roles": roles_of(user=request.user)})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisations/accessibility.html")
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "organisations/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = SignInView.as_view()
+sign_out = auth_views.LogoutView.as_view()
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@never_cache
+@login_required
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Ask staff for a code from their authenticator app; set one up on first sign-in."""
+    user = request.user
+    if user.is_verified() or not roles_of(user=user).is_staff:
+        return redirect(_safe_next(request))
+    device = two_factor.confirmed_device(user)
+    setting_up = device is None
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.verify(request, code=form.cleaned_data["code"]):
+            if setting_up:
+                messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time.")
+            return redirect(_safe_next(request))
+        form.add_error("code", "That code is not right or has run out. Enter the code shown now.")
+    context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
+    if setting_up:
+        pending = two_factor.pending_device(user)
+        context["qr_svg"] = two_factor.qr_code_svg(pending)
+        context["secret"] = two_factor.secret_for_display(pending)
+    return render(request, "organisations/two_factor.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Is the database there, and the broker? 200 when both are, 503 otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        checks["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = f"error: {type(exc).__name__}"
+    else:
+        checks["redis"] = "not configured: tasks run in-process"
+    healthy = checks["database"] == "ok" and not checks["redis"].startswith("error")
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def _error_page(template: str, status: int):
+    def view(request, exception=None):
+        return render(request, template, status=status)
+
+    return view
+
+
+bad_request = _error_page("400.html", 400)
+permission_denied = _error_page("403.html", 403)
+page_not_found = _error_page("404.html", 404)
+
+
+def server_error(request):
+    # No context processors that might fail again; no traceback, ever.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

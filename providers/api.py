@@ -1,0 +1,3 @@
+"""The providers API. Paths are mounted under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The surveys API. Paths are mounted under /api/."""
+
+urlpatterns: list = []
