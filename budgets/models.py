@@ -69,7 +69,9 @@ class Representative(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="representatives")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="represents")
-    relationship = models.CharField(max_length=100, blank=True, help_text="For example: mother, brother, friend")
+    relationship = models.CharField(
+        max_length=100, blank=True, help_text="For example: mother, brother, friend"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -153,7 +155,9 @@ class Arrangement(models.Model):
                 name="arrangement_provider_when_held_by_one",
             ),
             models.UniqueConstraint(
-                fields=["council", "budget_ref"], condition=~Q(budget_ref=""), name="budget_ref_unique_in_council"
+                fields=["council", "budget_ref"],
+                condition=~Q(budget_ref=""),
+                name="budget_ref_unique_in_council",
             ),
         ]
         # Serves the monitoring return's "active on day d" and "in the period" counts.

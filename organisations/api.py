@@ -32,7 +32,9 @@ class MeView(APIView):
         from .models import Council, Provider
 
         council_codes = dict(Council.objects.filter(pk__in=roles.council_roles).values_list("pk", "gss_code"))
-        provider_refs = dict(Provider.objects.filter(pk__in=roles.provider_roles).values_list("pk", "provider_ref"))
+        provider_refs = dict(
+            Provider.objects.filter(pk__in=roles.provider_roles).values_list("pk", "provider_ref")
+        )
         data = {
             "email": request.user.email,
             "full_name": request.user.full_name,

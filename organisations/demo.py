@@ -32,8 +32,20 @@ SIGN_INS = [
     ("provider@example.org", "Chris Lee (Harbour Lights)", Role.PROVIDER_FINANCE, "PRV-001", None),
     ("family@example.org", "Pat Taylor", None, None, None),
     ("commissioner.bristol@example.org", "Robin Shaw (social worker)", Role.COMMISSIONER, "E06000023", None),
-    ("approver.bristol@example.org", "Dee Khan (team manager)", Role.APPROVER, "E06000023", Decimal("40000.00")),
-    ("monitoring.bristol@example.org", "Lee Grant (monitoring officer)", Role.MONITORING_OFFICER, "E06000023", None),
+    (
+        "approver.bristol@example.org",
+        "Dee Khan (team manager)",
+        Role.APPROVER,
+        "E06000023",
+        Decimal("40000.00"),
+    ),
+    (
+        "monitoring.bristol@example.org",
+        "Lee Grant (monitoring officer)",
+        Role.MONITORING_OFFICER,
+        "E06000023",
+        None,
+    ),
 ]
 
 

@@ -6,10 +6,12 @@ class SignInForm(AuthenticationForm):
     """Email and password. The field is called `username` because django-axes and Django's
     authentication backends look for that name; people see it as 'Email address'."""
 
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email",
-                                                                                     "spellcheck": "false"}))
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both may be case-sensitive.",
@@ -22,8 +24,14 @@ class SecurityCodeForm(forms.Form):
         label="Security code",
         help_text="The 6-digit code shown in your authenticator app.",
         max_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "class": "govuk-input--width-5", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def clean_code(self) -> str:

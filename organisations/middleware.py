@@ -21,7 +21,9 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request):
         if self._needs_second_factor(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Finish signing in with your security code first."}, status=401)
+                return JsonResponse(
+                    {"detail": "Finish signing in with your security code first."}, status=401
+                )
             return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
 

@@ -78,7 +78,9 @@ class Council(models.Model):
 class Provider(models.Model):
     """A support organisation that may hold Individual Service Funds or manage direct payments."""
 
-    provider_ref = models.CharField("provider reference", max_length=64, unique=True, validators=[validate_reference])
+    provider_ref = models.CharField(
+        "provider reference", max_length=64, unique=True, validators=[validate_reference]
+    )
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -112,7 +114,9 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
-    council = models.ForeignKey(Council, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
     provider = models.ForeignKey(
         Provider, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -127,12 +131,17 @@ class Membership(models.Model):
                 name="membership_role_matches_organisation",
                 condition=(
                     Q(role__in=[r.value for r in COUNCIL_ROLES], council__isnull=False, provider__isnull=True)
-                    | Q(role__in=[r.value for r in PROVIDER_ROLES], council__isnull=True, provider__isnull=False)
+                    | Q(
+                        role__in=[r.value for r in PROVIDER_ROLES],
+                        council__isnull=True,
+                        provider__isnull=False,
+                    )
                     | Q(role=Role.PLATFORM_ADMIN, council__isnull=True, provider__isnull=True)
                 ),
             ),
-            models.UniqueConstraint(fields=["user", "role", "council", "provider"], name="membership_unique",
-                                    nulls_distinct=False),
+            models.UniqueConstraint(
+                fields=["user", "role", "council", "provider"], name="membership_unique", nulls_distinct=False
+            ),
         ]
 
     def __str__(self) -> str:

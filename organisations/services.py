@@ -27,8 +27,13 @@ def create_council(*, code: str, name: str, actor=None) -> Council:
     if Council.objects.filter(gss_code=code).exists():
         raise OrganisationError(f"A council with code {code} already exists.")
     council = Council.objects.create(gss_code=code, name=name)
-    audit.record(actor=actor, instance=council, event="council created", action=audit.CREATE,
-                 changes={"gss_code": (None, code), "name": (None, name)})
+    audit.record(
+        actor=actor,
+        instance=council,
+        event="council created",
+        action=audit.CREATE,
+        changes={"gss_code": (None, code), "name": (None, name)},
+    )
     return council
 
 
@@ -37,8 +42,13 @@ def create_provider(*, provider_ref: str, name: str, actor=None) -> Provider:
     if not is_reference(provider_ref):
         raise OrganisationError(f"'{provider_ref}' is not a valid provider reference.")
     provider = Provider.objects.create(provider_ref=provider_ref, name=name)
-    audit.record(actor=actor, instance=provider, event="provider created", action=audit.CREATE,
-                 changes={"provider_ref": (None, provider_ref), "name": (None, name)})
+    audit.record(
+        actor=actor,
+        instance=provider,
+        event="provider created",
+        action=audit.CREATE,
+        changes={"provider_ref": (None, provider_ref), "name": (None, name)},
+    )
     return provider
 
 
@@ -62,22 +72,34 @@ def grant_role(
     actor=None,
 ) -> Membership:
     membership, created = Membership.objects.get_or_create(
-        user=user, role=role, council=council, provider=provider,
+        user=user,
+        role=role,
+        council=council,
+        provider=provider,
         defaults={"approval_limit": approval_limit},
     )
     if not created and approval_limit is not None and membership.approval_limit != approval_limit:
         old = membership.approval_limit
         membership.approval_limit = approval_limit
         membership.save(update_fields=["approval_limit"])
-        audit.record(actor=actor, instance=membership, event="approval limit changed",
-                     changes={"approval_limit": (old, approval_limit)})
+        audit.record(
+            actor=actor,
+            instance=membership,
+            event="approval limit changed",
+            changes={"approval_limit": (old, approval_limit)},
+        )
     elif created:
         try:
             membership.full_clean()
         except ValidationError as exc:
             raise OrganisationError("; ".join(exc.messages)) from exc
-        audit.record(actor=actor, instance=membership, event="role granted", action=audit.CREATE,
-                     changes={"role": (None, role)})
+        audit.record(
+            actor=actor,
+            instance=membership,
+            event="role granted",
+            action=audit.CREATE,
+            changes={"role": (None, role)},
+        )
     if hasattr(user, "_roles_cache"):
         del user._roles_cache
     return membership
@@ -90,7 +112,9 @@ def system_actor() -> User:
     """A named, unusable account that imports and scheduled jobs act as when no person does."""
     user = User.objects.filter(email=SYSTEM_ACTOR_EMAIL).first()
     if user is None:
-        user = User.objects.create_user(email=SYSTEM_ACTOR_EMAIL, password=None, full_name="System (automatic)")
+        user = User.objects.create_user(
+            email=SYSTEM_ACTOR_EMAIL, password=None, full_name="System (automatic)"
+        )
     return user
 
 

@@ -54,7 +54,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if two_factor.verify(request, code=form.cleaned_data["code"]):
             if setting_up:
-                messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time.")
+                messages.success(
+                    request, "Two-factor sign-in is set up. You will be asked for a code each time."
+                )
             return redirect(_safe_next(request))
         form.add_error("code", "That code is not right or has run out. Enter the code shown now.")
     context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
@@ -87,7 +89,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         checks["redis"] = "not configured: tasks run in-process"
     healthy = checks["database"] == "ok" and not checks["redis"].startswith("error")
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def _error_page(template: str, status: int):

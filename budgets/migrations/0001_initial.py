@@ -6,69 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Arrangement',
+            name="Arrangement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('management_type', models.CharField(choices=[('direct_payment', 'Direct payment, self-managed'), ('direct_payment_managed', 'Direct payment, managed by a third party'), ('isf', 'Individual Service Fund'), ('commissioner_controlled', 'Council- or NHS-managed budget')], max_length=32)),
-                ('annual_amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('budget_ref', models.CharField(blank=True, max_length=64, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9._/-]{1,64}$'), 'Enter a reference of 1 to 64 letters, digits, full stops, underscores, slashes or hyphens.')])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "management_type",
+                    models.CharField(
+                        choices=[
+                            ("direct_payment", "Direct payment, self-managed"),
+                            ("direct_payment_managed", "Direct payment, managed by a third party"),
+                            ("isf", "Individual Service Fund"),
+                            ("commissioner_controlled", "Council- or NHS-managed budget"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("annual_amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "budget_ref",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                re.compile("^[A-Za-z0-9._/-]{1,64}$"),
+                                "Enter a reference of 1 to 64 letters, digits, full stops, underscores, slashes or hyphens.",
+                            )
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['start_date', 'pk'],
+                "ordering": ["start_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_ref', models.CharField(max_length=64, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9._/-]{1,64}$'), 'Enter a reference of 1 to 64 letters, digits, full stops, underscores, slashes or hyphens.')], verbose_name='council reference')),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('primary_support_reason', models.CharField(choices=[('physical_support', 'Physical support'), ('sensory_support', 'Sensory support'), ('memory_and_cognition', 'Support with memory and cognition'), ('learning_disability', 'Learning disability support'), ('mental_health', 'Mental health support'), ('social_support', 'Social support')], max_length=32)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "person_ref",
+                    models.CharField(
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                re.compile("^[A-Za-z0-9._/-]{1,64}$"),
+                                "Enter a reference of 1 to 64 letters, digits, full stops, underscores, slashes or hyphens.",
+                            )
+                        ],
+                        verbose_name="council reference",
+                    ),
+                ),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "primary_support_reason",
+                    models.CharField(
+                        choices=[
+                            ("physical_support", "Physical support"),
+                            ("sensory_support", "Sensory support"),
+                            ("memory_and_cognition", "Support with memory and cognition"),
+                            ("learning_disability", "Learning disability support"),
+                            ("mental_health", "Mental health support"),
+                            ("social_support", "Social support"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['family_name', 'given_name', 'person_ref'],
+                "ordering": ["family_name", "given_name", "person_ref"],
             },
         ),
         migrations.CreateModel(
-            name='PersonalBudget',
+            name="PersonalBudget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Waiting for approval'), ('sent_back', 'Sent back'), ('approved', 'Approved'), ('withdrawn', 'Withdrawn')], default='draft', max_length=16)),
-                ('proposed_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('review_due', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("proposed", "Waiting for approval"),
+                            ("sent_back", "Sent back"),
+                            ("approved", "Approved"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("review_due", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-start_date', '-pk'],
+                "ordering": ["-start_date", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Representative',
+            name="Representative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(blank=True, help_text='For example: mother, brother, friend', max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        blank=True, help_text="For example: mother, brother, friend", max_length=100
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]

@@ -6,105 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('budgets', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("budgets", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='arrangement',
-            name='council',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arrangements', to='organisations.council'),
+            model_name="arrangement",
+            name="council",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="arrangements",
+                to="organisations.council",
+            ),
         ),
         migrations.AddField(
-            model_name='arrangement',
-            name='provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='arrangements', to='organisations.provider'),
+            model_name="arrangement",
+            name="provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="arrangements",
+                to="organisations.provider",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='council',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='organisations.council'),
+            model_name="person",
+            name="council",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="people", to="organisations.council"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='user',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL),
+            model_name="person",
+            name="user",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="person",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='personalbudget',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="personalbudget",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='personalbudget',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budgets', to='budgets.person'),
+            model_name="personalbudget",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="budgets", to="budgets.person"
+            ),
         ),
         migrations.AddField(
-            model_name='personalbudget',
-            name='proposed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="personalbudget",
+            name="proposed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='personalbudget',
-            name='replaces',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='budgets.personalbudget'),
+            model_name="personalbudget",
+            name="replaces",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="replaced_by",
+                to="budgets.personalbudget",
+            ),
         ),
         migrations.AddField(
-            model_name='arrangement',
-            name='budget',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='arrangements', to='budgets.personalbudget'),
+            model_name="arrangement",
+            name="budget",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="arrangements",
+                to="budgets.personalbudget",
+            ),
         ),
         migrations.AddField(
-            model_name='representative',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='representatives', to='budgets.person'),
+            model_name="representative",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="representatives",
+                to="budgets.person",
+            ),
         ),
         migrations.AddField(
-            model_name='representative',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='represents', to=settings.AUTH_USER_MODEL),
+            model_name="representative",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="represents",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['council', 'date_of_birth'], name='person_council_dob'),
+            model_name="person",
+            index=models.Index(fields=["council", "date_of_birth"], name="person_council_dob"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('council', 'person_ref'), name='person_ref_unique_in_council'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                fields=("council", "person_ref"), name="person_ref_unique_in_council"
+            ),
         ),
         migrations.AddIndex(
-            model_name='personalbudget',
-            index=models.Index(fields=['status', 'review_due'], name='budget_status_review'),
+            model_name="personalbudget",
+            index=models.Index(fields=["status", "review_due"], name="budget_status_review"),
         ),
         migrations.AddIndex(
-            model_name='arrangement',
-            index=models.Index(fields=['council', 'start_date', 'end_date'], name='arrangement_dates'),
+            model_name="arrangement",
+            index=models.Index(fields=["council", "start_date", "end_date"], name="arrangement_dates"),
         ),
         migrations.AddConstraint(
-            model_name='arrangement',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_amount__gte', 0)), name='arrangement_amount_not_negative'),
+            model_name="arrangement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annual_amount__gte", 0)), name="arrangement_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arrangement',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='arrangement_end_not_before_start'),
+            model_name="arrangement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="arrangement_end_not_before_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arrangement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('management_type__in', ['isf', 'direct_payment_managed']), _negated=True), ('provider__isnull', False), _connector='OR'), name='arrangement_provider_when_held_by_one'),
+            model_name="arrangement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("management_type__in", ["isf", "direct_payment_managed"]), _negated=True),
+                    ("provider__isnull", False),
+                    _connector="OR",
+                ),
+                name="arrangement_provider_when_held_by_one",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arrangement',
-            constraint=models.UniqueConstraint(condition=models.Q(('budget_ref', ''), _negated=True), fields=('council', 'budget_ref'), name='budget_ref_unique_in_council'),
+            model_name="arrangement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("budget_ref", ""), _negated=True),
+                fields=("council", "budget_ref"),
+                name="budget_ref_unique_in_council",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='representative',
-            constraint=models.UniqueConstraint(fields=('person', 'user'), name='representative_unique'),
+            model_name="representative",
+            constraint=models.UniqueConstraint(fields=("person", "user"), name="representative_unique"),
         ),
     ]

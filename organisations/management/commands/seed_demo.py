@@ -31,4 +31,6 @@ class Command(BaseCommand):
         for module in demo_builders():
             with transaction.atomic():
                 module.build(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any demo account: demo-pass-2026"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Sign in with any demo account: demo-pass-2026")
+        )

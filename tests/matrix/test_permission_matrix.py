@@ -1,0 +1,138 @@
+"""Walks the declared permission matrix (see harness.py) and checks every URL is declared."""
+
+import importlib
+import pkgutil
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from budgets.models import Person, Representative
+from organisations.models import Role
+from tests.conftest import sign_in
+from tests.factories import CouncilFactory, ProviderFactory, UserFactory, staff
+from tests.matrix import rows as rows_package
+from tests.matrix.harness import EXEMPT_PREFIXES, ROLES, World
+
+
+def _row_modules():
+    return [
+        importlib.import_module(f"{rows_package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(rows_package.__path__)
+    ]
+
+
+MODULES = _row_modules()
+ROWS = [row for module in MODULES for row in module.ROWS]
+
+
+def build_world() -> World:
+    council_a = CouncilFactory(gss_code="E06000059", name="Own Council")
+    council_b = CouncilFactory(gss_code="E06000023", name="Other Council")
+    provider_a = ProviderFactory(provider_ref="PRV-A", name="Own Provider")
+    provider_b = ProviderFactory(provider_ref="PRV-B", name="Other Provider")
+    users = {
+        "anonymous": None,
+        "commissioner": staff(Role.COMMISSIONER, council=council_a),
+        "approver": staff(Role.APPROVER, council=council_a, approval_limit=Decimal("100000.00")),
+        "monitoring_officer": staff(Role.MONITORING_OFFICER, council=council_a),
+        "provider_manager": staff(Role.PROVIDER_MANAGER, provider=provider_a),
+        "provider_finance": staff(Role.PROVIDER_FINANCE, provider=provider_a),
+        "family": UserFactory(),
+        "platform_admin": staff(Role.PLATFORM_ADMIN, is_staff=True),
+    }
+    world = World(
+        users=users,
+        councils={"own": council_a, "other": council_b},
+        providers={"own": provider_a, "other": provider_b},
+    )
+    # The family's own person (council A) and a person in council B nobody here represents.
+    own_person = Person.objects.create(
+        council=council_a,
+        person_ref="OWN-1",
+        given_name="Alys",
+        family_name="Own",
+        date_of_birth="1980-05-01",
+        primary_support_reason="learning_disability",
+    )
+    Representative.objects.create(person=own_person, user=users["family"], relationship="sister")
+    other_person = Person.objects.create(
+        council=council_b,
+        person_ref="OTHER-1",
+        given_name="Bryn",
+        family_name="Other",
+        date_of_birth="1975-02-03",
+        primary_support_reason="physical_support",
+    )
+    world.objects["person"] = {"own": own_person, "other": other_person}
+    for module in MODULES:
+        populate = getattr(module, "populate", None)
+        if populate:
+            populate(world)
+    return world
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _request(client: Client, row, world: World, tenant: str):
+    path = row.url(world, tenant)
+    data = row.data(world, tenant) if row.data else None
+    kwargs = {"headers": row.headers} if row.headers else {}
+    if row.content_type == "json":
+        kwargs["content_type"] = "application/json"
+    return (
+        getattr(client, row.method)(path, data, **kwargs)
+        if data is not None
+        else getattr(client, row.method)(path, **kwargs)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_every_cell_of_the_matrix(row):
+    world = build_world()
+    clients = {}
+    for role in ROLES:
+        client = Client()
+        if world.users[role] is not None:
+            sign_in(client, world.users[role])
+        clients[role] = client
+    wrong = []
+    tenants = [("own", row.own)] + ([("other", row.other)] if row.other is not None else [])
+    for tenant, expected in tenants:
+        for role in ROLES:
+            # Each cell runs in a savepoint that is rolled back, so a POST in one cell changes nothing
+            # for the next.
+            try:
+                with transaction.atomic():
+                    response = _request(clients[role], row, world, tenant)
+                    raise _Rollback
+            except _Rollback:
+                pass
+            if response.status_code != expected[role]:
+                wrong.append(f"{tenant}/{role}: expected {expected[role]}, got {response.status_code}")
+    assert not wrong, f"{row.id}: " + "; ".join(wrong)
+
+
+def _named_urls(resolver=None, namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_urls(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_declared():
+    declared = {row.name for row in ROWS}
+    undeclared = sorted(
+        name
+        for name in set(_named_urls())
+        if name not in declared and not any(name.startswith(prefix) for prefix in EXEMPT_PREFIXES)
+    )
+    assert not undeclared, f"URLs with no row in tests/matrix/rows/: {undeclared}"
