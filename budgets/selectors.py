@@ -1,11 +1,23 @@
 """Reads about people and budgets, always scoped to what the user may see."""
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
 from organisations.models import Role
 from organisations.selectors import roles_of
 
 from .models import Arrangement, BudgetStatus, Person, PersonalBudget
+
+# Rules that higher apps add (in their AppConfig.ready) to widen what provider staff may see, e.g. the
+# providers app adds "people who chose this provider". Each takes (user, roles) and returns a Q over
+# Person, or None.
+_EXTRA_VISIBILITY_RULES: list[Callable] = []
+
+
+def register_visibility_rule(rule: Callable) -> None:
+    if rule not in _EXTRA_VISIBILITY_RULES:
+        _EXTRA_VISIBILITY_RULES.append(rule)
 
 
 def people_visible_to(*, user) -> QuerySet[Person]:
@@ -24,6 +36,10 @@ def people_visible_to(*, user) -> QuerySet[Person]:
     providers = roles.providers_with(Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE)
     if providers:
         q |= Q(budgets__arrangements__provider_id__in=providers)
+    for rule in _EXTRA_VISIBILITY_RULES:
+        extra = rule(user, roles)
+        if extra is not None:
+            q |= extra
     return Person.objects.filter(pk__in=Person.objects.filter(q).values("pk"))
 
 
