@@ -1,0 +1,82 @@
+"""The foundation in a real browser: the home page, signing in, each demo user's navigation, axe."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from organisations.demo import DEMO_PASSWORD
+from organisations.models import User
+from tests.e2e.helpers import assert_accessible, browser_sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_newcomer_reads_the_home_page_and_finds_sign_in(page, live_server):
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Personalised support, without becoming an employer"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign in").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    assert_accessible(page)
+
+
+def test_a_wrong_password_shows_the_error_beside_the_field_and_in_a_summary(page, live_server, stranger):
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Email address").fill(stranger.email)
+    page.get_by_label("Password").fill("wrong-password-entirely")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.get_by_label("Email address").input_value() == stranger.email
+    assert_accessible(page)
+
+
+def test_staff_sign_in_with_a_security_code(page, live_server, commissioner, password):
+    browser_sign_in(page, live_server, commissioner, password)
+    assert page.get_by_text(f"Signed in as {commissioner.display_name}").is_visible()
+    assert_accessible(page)
+
+
+def test_first_time_staff_see_an_accessible_set_up_page(page, live_server, approver, password):
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Email address").fill(approver.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in"
+    assert_accessible(page)
+
+
+EXPECTED_NAVIGATION = {
+    "commissioner@example.org": "People",
+    "approver@example.org": "Budgets to approve",
+    "monitoring@example.org": "Monitoring returns",
+    "provider@example.org": "Your organisation",
+    "family@example.org": "Your budget",
+}
+
+
+@pytest.mark.parametrize("email", list(EXPECTED_NAVIGATION))
+def test_every_demo_user_signs_in_and_sees_their_own_navigation(page, live_server, settings, email):
+    """As under `make run` (two-factor off), each demo account signs in with the demo password."""
+    settings.REQUIRE_STAFF_2FA = False
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    user = User.objects.get(email=email)
+    browser_sign_in(page, live_server, user, DEMO_PASSWORD, expect_two_factor=False)
+    menu = page.get_by_role("navigation", name="Menu")
+    assert menu.get_by_role("link", name=EXPECTED_NAVIGATION[email], exact=True).is_visible()
+    assert menu.get_by_role("link", name="Find a provider").is_visible()
+    assert_accessible(page)
+
+
+def test_sign_in_works_without_javascript(browser, live_server, stranger, password):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Email address").fill(stranger.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("Hello,").is_visible()
+    context.close()

@@ -1,0 +1,144 @@
+"""Signing in: email and password, lock-out, and two-factor sign-in for staff."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from budgets.models import Person, Representative
+from tests.conftest import current_code, sign_in
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_login(client, email, password, next_url=""):
+    return client.post("/login/", {"username": email, "password": password, "next": next_url})
+
+
+def test_a_person_signs_in_with_email_and_password(stranger, client):
+    response = _post_login(client, "stranger@example.org", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").context["user"] == stranger
+
+
+def test_the_email_is_not_case_sensitive(stranger, client):
+    response = _post_login(client, "Stranger@Example.org", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message_and_the_email_kept(stranger, client):
+    response = _post_login(client, "stranger@example.org", "not-the-password")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a correct email address and password." in page
+    assert 'value="stranger@example.org"' in page
+    assert "govuk-error-summary" in page
+
+
+def test_passwords_are_stored_with_argon2(db):
+    user = UserFactory()
+    assert user.password.startswith("argon2$")
+
+
+def test_after_five_failures_the_account_is_locked_out_even_with_the_right_password(stranger, client):
+    for _ in range(5):
+        _post_login(client, "stranger@example.org", "wrong-password")
+    response = _post_login(client, "stranger@example.org", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_are_asked_for_a_security_code_before_any_page(commissioner, client):
+    response = _post_login(client, commissioner.email, PASSWORD)
+    assert response.status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/two-factor/")
+
+
+def test_the_api_refuses_a_half_signed_in_staff_session(commissioner, client):
+    _post_login(client, commissioner.email, PASSWORD)
+    response = client.get("/api/me/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Finish signing in with your security code first."}
+
+
+def test_staff_set_up_an_authenticator_on_first_sign_in(commissioner, client):
+    _post_login(client, commissioner.email, PASSWORD)
+    page = client.get("/login/two-factor/")
+    assert "Set up two-factor sign-in" in page.content.decode()
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=commissioner, confirmed=False)
+
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    response = client.post("/login/two-factor/", {"code": code, "next": "/"})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+def test_staff_with_a_device_enter_the_current_code(commissioner, client):
+    code = current_code(commissioner)  # confirms a device
+    _post_login(client, commissioner.email, PASSWORD)
+    page = client.get("/login/two-factor/")
+    assert "Enter your security code" in page.content.decode()
+    response = client.post("/login/two-factor/?next=/api/me/", {"code": code})
+    assert response.status_code == 302
+    assert response["Location"] == "/api/me/"
+
+
+def test_a_wrong_code_is_refused_and_the_next_try_is_slowed_down(commissioner, client):
+    code = current_code(commissioner)
+    _post_login(client, commissioner.email, PASSWORD)
+    wrong = client.post("/login/two-factor/", {"code": "000000" if code != "000000" else "111111"})
+    assert "That code is not right or has run out." in wrong.content.decode()
+    # django-otp throttles a device after a failure: even the right code waits a moment.
+    again = client.post("/login/two-factor/", {"code": code})
+    assert again.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_a_security_code_must_be_six_digits(commissioner, client):
+    current_code(commissioner)
+    _post_login(client, commissioner.email, PASSWORD)
+    response = client.post("/login/two-factor/", {"code": "12ab"})
+    assert "Enter the 6-digit security code from your authenticator app." in response.content.decode()
+
+
+def test_the_two_factor_page_never_redirects_off_site(commissioner, client):
+    code = current_code(commissioner)
+    _post_login(client, commissioner.email, PASSWORD)
+    response = client.post("/login/two-factor/", {"code": code, "next": "https://evil.example.com/"})
+    assert response["Location"] == "/"
+
+
+def test_families_are_not_asked_for_a_security_code(council, client):
+    family = UserFactory(email="family@test.example.org")
+    person = Person.objects.create(council=council, person_ref="P1", date_of_birth="1990-01-01",
+                                   primary_support_reason="social_support")
+    Representative.objects.create(person=person, user=family)
+    _post_login(client, family.email, PASSWORD)
+    assert client.get("/").status_code == 200
+
+
+def test_staff_are_not_asked_for_a_code_when_the_setting_is_off(commissioner, client, settings):
+    settings.REQUIRE_STAFF_2FA = False
+    _post_login(client, commissioner.email, PASSWORD)
+    assert client.get("/").status_code == 200
+
+
+def test_signing_out_ends_the_session(commissioner, client):
+    sign_in(client, commissioner)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_sessions_expire_after_inactivity_and_with_the_browser(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
