@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class ProvidersConfig(AppConfig):
     name = "providers"
+    verbose_name = "Providers, choices and flexible agreements"
+
+    def ready(self):
+        from budgets.selectors import register_visibility_rule
+
+        from .selectors import people_seen_by_provider_rule
+
+        register_visibility_rule(people_seen_by_provider_rule)

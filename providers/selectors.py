@@ -1,7 +1,185 @@
-from django.db.models import QuerySet
+"""Reads about the directory, choices and agreements. Everything about a person is scoped to the user:
+a person or representative sees their own; a provider's staff see people who asked or chose them;
+a commissioner sees their council's people (not a family's private shortlist); a platform admin all."""
 
-from organisations.models import Provider
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from budgets.models import Person
+from budgets.selectors import people_represented_by
+from organisations.models import Council, Provider, Role
+from organisations.selectors import roles_of
+
+from .elements import ELEMENTS, Answer, ClientGroup, statement_for
+from .models import (
+    CHOICE_STATUSES_SEEN_BY_PROVIDER,
+    IN_FORCE_STATUSES,
+    ChoiceStatus,
+    FlexibleAgreement,
+    ProviderChoice,
+    ProviderProfile,
+)
+
+COMPARE_AT_MOST = 3
+PROVIDER_STAFF = (Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE)
+COUNCIL_CASE_ROLES = (Role.COMMISSIONER, Role.APPROVER)
 
 
-def providers_in_directory() -> QuerySet[Provider]:
-    return Provider.objects.order_by("name")
+# ---- the public directory --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    text: str = ""
+    council: str = ""  # a council's GSS code
+    postcode: str = ""  # a postcode or postcode district
+    client_group: str = ""
+    offers_isf: bool = False
+    language: str = ""
+    taking_new_people: bool = False
+
+
+def directory_profiles(*, filters: DirectoryFilters | None = None) -> QuerySet[ProviderProfile]:
+    """Providers in the public directory, narrowed by the family's filters."""
+    from .services import normalise_postcode_district
+
+    f = filters or DirectoryFilters()
+    qs = ProviderProfile.objects.select_related("provider").prefetch_related("council_areas")
+    if f.text:
+        qs = qs.filter(
+            Q(provider__name__icontains=f.text) | Q(offers__icontains=f.text) | Q(summary__icontains=f.text)
+        )
+    if f.council:
+        qs = qs.filter(council_areas__gss_code=f.council)
+    if f.postcode:
+        district = normalise_postcode_district(f.postcode)
+        qs = qs.filter(postcode_districts__contains=[district])
+    if f.client_group:
+        qs = qs.filter(client_groups__contains=[f.client_group])
+    if f.offers_isf:
+        qs = qs.filter(offers_isf=True)
+    if f.language:
+        qs = qs.filter(languages__contains=[f.language])
+    if f.taking_new_people:
+        qs = qs.filter(taking_new_people=True)
+    return qs.distinct().order_by("provider__name")
+
+
+def directory_languages() -> list[str]:
+    """Every language some provider in the directory speaks, for the filter."""
+    seen: set[str] = set()
+    for langs in ProviderProfile.objects.values_list("languages", flat=True):
+        seen.update(langs or [])
+    return sorted(seen)
+
+
+def directory_councils() -> QuerySet[Council]:
+    return Council.objects.filter(provider_profiles__isnull=False).distinct().order_by("name")
+
+
+def directory_profile(*, provider_id: int) -> ProviderProfile | None:
+    return directory_profiles().filter(provider_id=provider_id).first()
+
+
+def element_statements(profile: ProviderProfile) -> list[dict[str, str]]:
+    """The profile's answers to the ten elements as plain statements, in the report's order."""
+    rows = []
+    for code, (title, _) in ELEMENTS.items():
+        answer = (profile.element_answers or {}).get(code)
+        if not answer:
+            continue
+        rows.append(
+            {
+                "code": code,
+                "title": title,
+                "answer": answer,
+                "answer_label": Answer(answer).label,
+                "statement": statement_for(code, answer),
+            }
+        )
+    return rows
+
+
+def client_group_labels(profile: ProviderProfile) -> list[str]:
+    return [ClientGroup(code).label for code in ClientGroup.values if code in (profile.client_groups or [])]
+
+
+# ---- choices and agreements, scoped -----------------------------------------------------------------
+
+
+def providers_managed_by(*, user) -> QuerySet[Provider]:
+    return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(Role.PROVIDER_MANAGER))
+
+
+def providers_staffed_by(*, user) -> QuerySet[Provider]:
+    return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(*PROVIDER_STAFF))
+
+
+def choices_visible_to(*, user) -> QuerySet[ProviderChoice]:
+    if not getattr(user, "is_authenticated", False):
+        return ProviderChoice.objects.none()
+    roles = roles_of(user=user)
+    qs = ProviderChoice.objects.select_related("person", "provider", "person__council")
+    if roles.platform_admin:
+        return qs
+    q = Q(person__in=people_represented_by(user=user))
+    providers = roles.providers_with(*PROVIDER_STAFF)
+    if providers:
+        q |= Q(provider_id__in=providers, status__in=CHOICE_STATUSES_SEEN_BY_PROVIDER)
+    councils = roles.councils_with(*COUNCIL_CASE_ROLES)
+    if councils:
+        q |= Q(person__council_id__in=councils) & ~Q(status=ChoiceStatus.SHORTLISTED)
+    return qs.filter(q).distinct()
+
+
+def agreements_visible_to(*, user) -> QuerySet[FlexibleAgreement]:
+    if not getattr(user, "is_authenticated", False):
+        return FlexibleAgreement.objects.none()
+    roles = roles_of(user=user)
+    qs = FlexibleAgreement.objects.select_related("person", "provider", "council", "arrangement")
+    if roles.platform_admin:
+        return qs
+    q = Q(person__in=people_represented_by(user=user))
+    providers = roles.providers_with(*PROVIDER_STAFF)
+    if providers:
+        q |= Q(provider_id__in=providers)
+    councils = roles.councils_with(*COUNCIL_CASE_ROLES)
+    if councils:
+        q |= Q(council_id__in=councils)
+    return qs.filter(q).distinct()
+
+
+def agreements_in_force(*, on: date) -> QuerySet[FlexibleAgreement]:
+    """Agreements money may move under on day `on` (for the ledger and its scheduled payments)."""
+    return FlexibleAgreement.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), status__in=IN_FORCE_STATUSES, start_date__lte=on
+    )
+
+
+def is_commissioner_for(*, user, agreement_or_person) -> bool:
+    council_id = getattr(agreement_or_person, "council_id", None)
+    return council_id in roles_of(user=user).councils_with(Role.COMMISSIONER)
+
+
+def is_manager_of(*, user, provider_id: int) -> bool:
+    return provider_id in roles_of(user=user).providers_with(Role.PROVIDER_MANAGER)
+
+
+def acts_for(*, user, person: Person) -> bool:
+    """The user is the person, or represents them."""
+    return people_represented_by(user=user).filter(pk=person.pk).exists()
+
+
+def people_seen_by_provider_rule(user, roles):
+    """Budgets visibility rule: a provider's staff see people who asked or chose it, or have an
+    agreement with it (registered in ProvidersConfig.ready)."""
+    providers = roles.providers_with(*PROVIDER_STAFF)
+    if not providers:
+        return None
+    return Q(
+        pk__in=ProviderChoice.objects.filter(
+            provider_id__in=providers, status__in=CHOICE_STATUSES_SEEN_BY_PROVIDER
+        ).values("person_id")
+    ) | Q(pk__in=FlexibleAgreement.objects.filter(provider_id__in=providers).values("person_id"))

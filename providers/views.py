@@ -1,8 +1,10 @@
 from django.shortcuts import render
 
-from .selectors import providers_in_directory
+from .selectors import directory_profiles
 
 
 def directory(request):
     """The public directory of support providers."""
-    return render(request, "providers/directory.html", {"providers": providers_in_directory()})
+    return render(
+        request, "providers/directory.html", {"providers": [p.provider for p in directory_profiles()]}
+    )
