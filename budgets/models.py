@@ -112,6 +112,15 @@ class PersonalBudget(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     review_due = models.DateField(null=True, blank=True)
+    # Added by the budgets app (issue 3): what the budget was based on, and whether it came from a
+    # council's case-management export (imported versions are approved on arrival).
+    assessment = models.ForeignKey(
+        "Assessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="budgets"
+    )
+    support_plan = models.ForeignKey(
+        "SupportPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="budgets"
+    )
+    imported = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +130,13 @@ class PersonalBudget(models.Model):
 
     def __str__(self) -> str:
         return f"Budget for {self.person} from {self.start_date:%d %B %Y}"
+
+    @property
+    def total(self):
+        """The annual amount: the sum of the arrangements' annual amounts, as stored."""
+        from decimal import Decimal
+
+        return sum((a.annual_amount for a in self.arrangements.all()), Decimal("0.00"))
 
 
 class Arrangement(models.Model):
@@ -165,3 +181,183 @@ class Arrangement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_management_type_display()} for {self.budget.person}"
+
+
+# ---- resource allocation: each council's questionnaire, points and price per point ----------------
+
+
+class AllocationQuestionnaire(models.Model):
+    """A council's resource allocation system: questions worth points, a price per point, adjustments.
+
+    Configured by the council (in the admin, or by `services.ensure_default_questionnaire`). Each
+    assessment keeps a copy of what it used, so a later change of price or points never rewrites an
+    indicative budget someone was already shown.
+    """
+
+    council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="allocation")
+    price_per_point = models.DecimalField(max_digits=10, decimal_places=2)
+    introduction = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(price_per_point__gte=0), name="allocation_price_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"Resource allocation for {self.council}"
+
+
+class AllocationQuestion(models.Model):
+    questionnaire = models.ForeignKey(
+        AllocationQuestionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    hint = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AllocationOption(models.Model):
+    question = models.ForeignKey(AllocationQuestion, on_delete=models.CASCADE, related_name="options")
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=300)
+    points = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.points} points)"
+
+
+class AllocationAdjustment(models.Model):
+    """An optional adjustment applied after points × price: a percentage or a fixed annual amount,
+    either of which may be negative (for example −10% where a carer gives regular support)."""
+
+    questionnaire = models.ForeignKey(
+        AllocationQuestionnaire, on_delete=models.CASCADE, related_name="adjustments"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200, help_text="For staff: 'A carer gives regular support'")
+    family_wording = models.CharField(
+        max_length=300, help_text="For the person: 'someone in your family gives you regular support'"
+    )
+    percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=False, amount__isnull=True)
+                | Q(percent__isnull=True, amount__isnull=False),
+                name="adjustment_percent_or_amount",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Assessment(models.Model):
+    """A needs assessment and the indicative annual budget it gives.
+
+    `breakdown` is a copy of the questions, answers, points, price and adjustments used, so the plain
+    English explanation can always be shown exactly as worked out. `agreed_amount` differs from
+    `indicative_amount` only with a written `departure_reason`.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    breakdown = models.JSONField(default=dict)
+    total_points = models.PositiveIntegerField()
+    price_per_point = models.DecimalField(max_digits=10, decimal_places=2)
+    indicative_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    agreed_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    departure_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreed_amount=models.F("indicative_amount")) | ~Q(departure_reason=""),
+                name="assessment_departure_needs_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.person} on {self.assessed_on:%d %B %Y}"
+
+    @property
+    def departs(self) -> bool:
+        return self.agreed_amount != self.indicative_amount
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AGREED = "agreed", "Agreed"
+
+
+class SupportPlan(models.Model):
+    """Written with the person, organised around outcomes, not hours. Drafted by the family, a
+    provider or the commissioner; agreed by the commissioner. Changing an agreed plan starts a new
+    draft, so the agreed one stays as it was."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="support_plans")
+    status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    what_matters = models.TextField("What matters to me")
+    outcomes = models.TextField("The outcomes I want")
+    how_money_used = models.TextField("How the money will be used")
+    who_helps = models.TextField("Who helps me")
+    risks = models.TextField("Risks and how they are handled")
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Support plan for {self.person}"
+
+
+class HoldingPreference(models.Model):
+    """What the person or family said about how they want to hold their budget (latest counts)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="holding_preferences")
+    management_types = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    said_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def labels(self) -> list[str]:
+        return [ManagementType(t).label for t in self.management_types if t in ManagementType.values]
+
+
+class BudgetReview(models.Model):
+    """A review of a budget that took place; it sets when the next one is due."""
+
+    budget = models.ForeignKey(PersonalBudget, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField()
+    next_review_due = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]

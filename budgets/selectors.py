@@ -1,13 +1,17 @@
 """Reads about people and budgets, always scoped to what the user may see."""
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from organisations.models import Role
 from organisations.selectors import roles_of
 
-from .models import Arrangement, BudgetStatus, Person, PersonalBudget
+from .models import Arrangement, Assessment, BudgetStatus, Person, PersonalBudget
 
 # Rules that higher apps add (in their AppConfig.ready) to widen what provider staff may see, e.g. the
 # providers app adds "people who chose this provider". Each takes (user, roles) and returns a Q over
@@ -65,3 +69,160 @@ def counted_arrangements(*, council_ids=None) -> QuerySet[Arrangement]:
     if council_ids is not None:
         qs = qs.filter(council_id__in=council_ids)
     return qs
+
+
+# ---- added by the budgets app (issue 3) -----------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def case_councils_of(*, user) -> set[int]:
+    """Councils whose casework pages the user may open: as commissioner or approver."""
+    return roles_of(user=user).councils_with(Role.COMMISSIONER, Role.APPROVER)
+
+
+def can_view_casework(*, user, person: Person) -> bool:
+    """May open the staff pages about this person (commissioners and approvers of the council;
+    platform admins read everything)."""
+    roles = roles_of(user=user)
+    return roles.platform_admin or person.council_id in case_councils_of(user=user)
+
+
+def can_act_for(*, user, person: Person) -> bool:
+    """Is, or represents, the person."""
+    return people_represented_by(user=user).filter(pk=person.pk).exists()
+
+
+def people_for_casework(*, user) -> QuerySet[Person]:
+    """The people whose pages (and API records) a user may open: their councils' people for
+    commissioners and approvers, themselves for a person or family, everyone for a platform admin."""
+    if not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    if roles_of(user=user).platform_admin:
+        return Person.objects.all()
+    q = Q(council_id__in=case_councils_of(user=user)) | Q(user=user) | Q(representatives__user=user)
+    return Person.objects.filter(pk__in=Person.objects.filter(q).values("pk"))
+
+
+def current_budget_for(*, person: Person, on: dt.date | None = None) -> PersonalBudget | None:
+    """The approved version in effect on `on` (default today): the approved version with the latest
+    start date on or before that day. None when no approved version has started."""
+    on = on or _today()
+    return (
+        PersonalBudget.objects.filter(person=person, status=BudgetStatus.APPROVED, start_date__lte=on)
+        .order_by("-start_date", "-pk")
+        .prefetch_related("arrangements__provider")
+        .first()
+    )
+
+
+def upcoming_budget_for(*, person: Person, on: dt.date | None = None) -> PersonalBudget | None:
+    """An approved version that starts after `on` (the next one to take effect), if any."""
+    on = on or _today()
+    return (
+        PersonalBudget.objects.filter(person=person, status=BudgetStatus.APPROVED, start_date__gt=on)
+        .order_by("start_date", "pk")
+        .first()
+    )
+
+
+def active_arrangements(
+    *, person: Person, on: dt.date | None = None, management_type: str | None = None
+) -> QuerySet[Arrangement]:
+    """The person's counted arrangements (of approved versions) active on `on` (default today):
+    start_date <= on and (no end_date or end_date >= on). Pass management_type="isf" for ISFs."""
+    on = on or _today()
+    qs = counted_arrangements(council_ids=[person.council_id]).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), budget__person=person, start_date__lte=on
+    )
+    if management_type:
+        qs = qs.filter(management_type=management_type)
+    return qs.select_related("provider", "budget")
+
+
+def arrangements_visible_to(*, user) -> QuerySet[Arrangement]:
+    return Arrangement.objects.filter(budget__person__in=people_for_casework(user=user))
+
+
+def budgets_for_casework(*, user) -> QuerySet[PersonalBudget]:
+    return PersonalBudget.objects.filter(person__in=people_for_casework(user=user))
+
+
+def assessments_visible_to(*, user) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(person__in=people_for_casework(user=user))
+
+
+def budget_with_total() -> QuerySet[PersonalBudget]:
+    return PersonalBudget.objects.annotate(
+        annual_total=Coalesce(Sum("arrangements__annual_amount"), Value(Decimal("0.00")))
+    )
+
+
+def caseload(
+    *,
+    user,
+    search: str = "",
+    reason: str = "",
+    management_type: str = "",
+    status: str = "",
+) -> QuerySet[Person]:
+    """A commissioner's (or approver's) people, with search by name or reference and filters by
+    primary support reason, a management type held in an approved version, and budget status."""
+    councils = case_councils_of(user=user)
+    qs = Person.objects.filter(council_id__in=councils)
+    if roles_of(user=user).platform_admin:
+        qs = Person.objects.all()
+    for word in search.split():
+        qs = qs.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(person_ref__icontains=word)
+            | Q(postcode__icontains=word)
+        )
+    if reason:
+        qs = qs.filter(primary_support_reason=reason)
+    if management_type:
+        qs = qs.filter(
+            pk__in=counted_arrangements().filter(management_type=management_type).values("budget__person")
+        )
+    if status == "none":
+        qs = qs.filter(budgets__isnull=True)
+    elif status:
+        qs = qs.filter(budgets__status=status)
+    return qs.distinct().select_related("council").order_by("family_name", "given_name", "person_ref")
+
+
+def approval_queue(*, user) -> QuerySet[PersonalBudget]:
+    """Proposals waiting in the councils where the user is an approver, oldest first, with totals."""
+    councils = roles_of(user=user).councils_with(Role.APPROVER)
+    return (
+        budget_with_total()
+        .filter(status=BudgetStatus.PROPOSED, person__council_id__in=councils)
+        .select_related("person", "person__council", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def not_replaced() -> Q:
+    """Approved versions no later approved version has replaced."""
+    return ~Q(replaced_by__status=BudgetStatus.APPROVED)
+
+
+def reviews_due(*, user, within_days: int = 30, on: dt.date | None = None) -> QuerySet[PersonalBudget]:
+    """Approved, current versions in the commissioner's councils whose review is due within
+    `within_days` (overdue ones included), soonest first."""
+    on = on or _today()
+    councils = roles_of(user=user).councils_with(Role.COMMISSIONER)
+    return (
+        budget_with_total()
+        .filter(
+            not_replaced(),
+            status=BudgetStatus.APPROVED,
+            person__council_id__in=councils,
+            review_due__lte=on + dt.timedelta(days=within_days),
+        )
+        .select_related("person")
+        .order_by("review_due", "pk")
+    )
