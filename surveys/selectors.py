@@ -274,11 +274,15 @@ def outcome_results_by_management_type(*, council: Council, start: date, end: da
 
 
 def outcome_report(
-    *, council: Council | None = None, start: date | None = None, end: date | None = None
+    *,
+    council: Council | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    slugs: Iterable[str] = OUTCOME_SLUGS,
 ) -> dict:
     """The outcome report: every area by management type (better / same / worse, with shares of those
     who answered the area), and the link between process and outcome."""
-    surveys = list(Survey.objects.filter(slug__in=OUTCOME_SLUGS))
+    surveys = list(Survey.objects.filter(slug__in=list(slugs)))
     responses = counted_responses(surveys=surveys, council=council, start=start, end=end)
     answer_maps = [(_answer_map(r), r.management_class) for r in responses]
     classes_present = [c for c in MANAGEMENT_CLASSES if any(mc == c for _, mc in answer_maps)]

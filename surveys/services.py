@@ -27,7 +27,7 @@ class SurveyError(DomainConflict):
     """A survey rule was broken; the message is for people."""
 
 
-def _current_version(survey: Survey):
+def current_version_of(survey: Survey):
     from .definitions import ensure_shipped_surveys
 
     version = survey.current_version()
@@ -63,7 +63,7 @@ def start_or_continue_response(
         return response
     response = Response(
         survey=survey,
-        version=_current_version(survey),
+        version=current_version_of(survey),
         person=person,
         provider=provider,
         council=person.council if person else None,
@@ -182,7 +182,7 @@ def add_council_question(
         raise SurveyError("Give at least two answers people can choose from, one on each line.")
     if len({slugify(label) for label in labels}) != len(labels):
         raise SurveyError("Each answer must be different.")
-    version = _current_version(survey)
+    version = current_version_of(survey)
     base = f"{council.gss_code.lower()}_{slugify(text).replace('-', '_')}"[:56].rstrip("_")
     code, n = base, 1
     while Question.objects.filter(version=version, code=code).exists():

@@ -1,0 +1,198 @@
+"""Import survey responses from a CSV file: `respondent_ref,question,answer`, one row per answer.
+
+All or nothing: every problem is reported as `line N: column: what is wrong` (the header is line 1)
+and nothing is written unless the whole file is right.
+
+What `respondent_ref` means:
+
+- `provider-self-assessment`: a provider's reference (`PRV-001`) links the answers to that provider
+  and updates its directory profile; any other reference is an anonymous respondent (for example the
+  156 responses of a published survey), counted in reports but linked to no one.
+- outcome surveys: `<council code>/<person reference>` (`E06000059/DOR-0001`) links the answers to that
+  person, who must exist; the management types are taken from the person's arrangements active on the
+  day of the import. Any reference without a `/` is an anonymous respondent (no council, management
+  type "none"), for published or anonymised data.
+
+Each respondent's rows become one sent response. Importing the same respondent again adds a newer
+response, and reports count only each respondent's latest, so a repeated import does not double count.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from budgets.models import Person
+from organisations import audit
+from organisations.models import Provider
+from organisations.validators import is_reference
+
+from .definitions import PROVIDER_SELF_ASSESSMENT
+from .models import Answer, Channel, QuestionKind, Response, ResponseStatus, Survey
+from .selectors import management_types_on
+from .services import SurveyError, current_version_of, update_directory_from
+
+HEADER = ["respondent_ref", "question", "answer"]
+
+
+class ImportFailed(SurveyError):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class _Respondent:
+    ref: str
+    first_line: int
+    person: Person | None = None
+    provider: Provider | None = None
+    # question code -> {option code: line}
+    answers: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    responses: int
+    answers: int
+    linked: int
+    anonymous: int
+
+    def summary(self, slug: str) -> str:
+        who = "providers" if slug == PROVIDER_SELF_ASSESSMENT else "people"
+        return (
+            f"Imported {self.responses} responses ({self.answers} answers) to {slug}: "
+            f"{self.linked} linked to {who}, {self.anonymous} anonymous."
+        )
+
+
+def _resolve(survey: Survey, ref: str, line: int, errors: list[str]) -> _Respondent:
+    respondent = _Respondent(ref=ref, first_line=line)
+    if survey.slug == PROVIDER_SELF_ASSESSMENT:
+        respondent.provider = Provider.objects.filter(provider_ref=ref).first()
+    elif "/" in ref:
+        code, _, person_ref = ref.partition("/")
+        respondent.person = (
+            Person.objects.select_related("council")
+            .filter(council__gss_code=code, person_ref=person_ref)
+            .first()
+        )
+        if respondent.person is None:
+            errors.append(f"line {line}: respondent_ref: no person “{person_ref}” in council “{code}”")
+    return respondent
+
+
+def parse(*, survey: Survey, text: str) -> tuple[list[_Respondent], int]:
+    """Check the whole file; return the respondents and the number of answers, or raise ImportFailed."""
+    version = current_version_of(survey)
+    questions = {q.code: q for q in version.questions.prefetch_related("options")}
+    options = {code: {o.code for o in q.options.all()} for code, q in questions.items()}
+    errors: list[str] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None or [h.strip() for h in header] != HEADER:
+        raise ImportFailed(
+            [f"line 1: header: expected “{','.join(HEADER)}”, found “{','.join(header or [])}”"]
+        )
+    respondents: dict[str, _Respondent] = {}
+    count = 0
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 3:
+            errors.append(f"line {line}: row: expected 3 columns, found {len(row)}")
+            continue
+        ref, code, answer = (cell.strip() for cell in row)
+        if not ref:
+            errors.append(f"line {line}: respondent_ref: is empty")
+            continue
+        if not is_reference(ref):
+            errors.append(
+                f"line {line}: respondent_ref: “{ref}” may use only letters, digits, . _ / - (64 at most)"
+            )
+            continue
+        respondent = respondents.get(ref)
+        if respondent is None:
+            respondent = respondents[ref] = _resolve(survey, ref, line, errors)
+        question = questions.get(code)
+        if question is None:
+            errors.append(f"line {line}: question: unknown question “{code}” in {survey.slug}")
+            continue
+        if question.council_id and (
+            respondent.person is None or respondent.person.council_id != question.council_id
+        ):
+            errors.append(f"line {line}: question: “{code}” is asked only of {question.council}'s people")
+            continue
+        if answer not in options[code]:
+            errors.append(f"line {line}: answer: “{answer}” is not an answer to “{code}”")
+            continue
+        given = respondent.answers.setdefault(code, {})
+        if answer in given:
+            errors.append(f"line {line}: answer: repeats line {given[answer]} for “{ref}”")
+            continue
+        if question.kind == QuestionKind.SINGLE and given:
+            first = next(iter(given.values()))
+            errors.append(
+                f"line {line}: answer: “{code}” takes one answer "
+                f"and “{ref}” already answered it on line {first}"
+            )
+            continue
+        given[answer] = line
+        count += 1
+    if not errors and not respondents:
+        errors.append("line 2: respondent_ref: the file has no answers")
+    if errors:
+        raise ImportFailed(errors)
+    return list(respondents.values()), count
+
+
+@transaction.atomic
+def import_responses(*, survey: Survey, text: str, actor) -> ImportResult:
+    respondents, count = parse(survey=survey, text=text)
+    version = current_version_of(survey)
+    questions = {q.code: q for q in version.questions.prefetch_related("options")}
+    now = timezone.now()
+    today = timezone.localdate(now)
+    linked = 0
+    providers_to_update = []
+    for r in respondents:
+        response = Response.objects.create(
+            survey=survey,
+            version=version,
+            person=r.person,
+            provider=r.provider,
+            council=r.person.council if r.person else None,
+            respondent_ref=r.ref,
+            status=ResponseStatus.SUBMITTED,
+            channel=Channel.IMPORT,
+            management_types=management_types_on(person=r.person, day=today) if r.person else [],
+            started_by=actor,
+            submitted_by=actor,
+            submitted_at=now,
+        )
+        option_objects = []
+        for code, given in r.answers.items():
+            by_code = {o.code: o for o in questions[code].options.all()}
+            option_objects += [
+                Answer(response=response, question=questions[code], option=by_code[c]) for c in given
+            ]
+        Answer.objects.bulk_create(option_objects)
+        if r.person or r.provider:
+            linked += 1
+        if r.provider:
+            providers_to_update.append(response)
+    audit.record(
+        actor=actor,
+        instance=survey,
+        event="survey responses imported",
+        changes={"responses": (None, len(respondents))},
+        note=f"{count} answers",
+    )
+    for response in providers_to_update:
+        update_directory_from(response=response, actor=actor)
+    return ImportResult(
+        responses=len(respondents), answers=count, linked=linked, anonymous=len(respondents) - linked
+    )
