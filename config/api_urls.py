@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("organisations.api")),
     path("", include("budgets.api")),
     path("", include("providers.api")),
+    path("", include("providers.ledger.api")),
     path("", include("surveys.api")),
     path("", include("monitoring.api")),
 ]

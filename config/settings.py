@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "organisations",
     "budgets",
     "providers",
+    "providers.ledger",
     "surveys",
     "monitoring",
 ]
@@ -230,7 +231,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=15, hour=2),
     },
     "isf-statements-every-four-weeks": {
-        "task": "providers.tasks.produce_due_statements",
+        "task": "providers.ledger.tasks.produce_due_statements",
         "schedule": crontab(minute=30, hour=3),
     },
 }

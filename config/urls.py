@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("budgets.urls")),
     path("providers/", include("providers.urls")),
+    path("isf/", include("providers.ledger.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("surveys/", include("surveys.urls")),
 ]

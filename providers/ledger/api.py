@@ -1,0 +1,3 @@
+"""The ISF ledger API. Paths are mounted under /api/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Individual Service Fund ledgers."""
