@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.returns, name="returns"),
+    path("request/", views.request_return, name="request"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("returns/<int:pk>/", views.return_detail, name="return"),
+    path("returns/<int:pk>/download/<str:kind>/", views.download, name="download"),
+    path("returns/<int:pk>/publish/", views.publish, name="publish"),
+]

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError("Give --output FILE for a PDF.")
             from ...pdf import render_pdf
 
-            Path(output).write_bytes(render_pdf(figures=figures))
+            Path(output).write_bytes(render_pdf(figures))
             self.stderr.write(f"Wrote {output}")
             return
         text = exports.to_json(figures) if format == "json" else exports.to_csv(figures)

@@ -1,0 +1,29 @@
+"""The PDF: a context (presentation.return_context), a template, and WeasyPrint."""
+
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import exports
+from .presentation import return_context
+
+
+def pdf_html(figures: dict, *, created_at: datetime | None = None, requested_by=None, version=None) -> str:
+    context = return_context(figures)
+    context.update(
+        created_at=timezone.localtime(created_at or timezone.now()),
+        requested_by=requested_by,
+        version=version,
+        checksum=exports.checksum(figures),
+    )
+    return render_to_string("monitoring/return_pdf.html", context)
+
+
+def render_pdf(
+    figures: dict, *, created_at: datetime | None = None, requested_by=None, version=None
+) -> bytes:
+    from weasyprint import HTML
+
+    html = pdf_html(figures, created_at=created_at, requested_by=requested_by, version=version)
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
