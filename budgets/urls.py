@@ -1,3 +1,31 @@
+"""Budgets pages. Included at the site root, so every path has its own prefix."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "budgets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("people/", views.caseload_view, name="caseload"),
+    path("people/new/", views.person_create, name="person-create"),
+    path("people/<int:pk>/", views.person_view, name="person"),
+    path("people/<int:pk>/representatives/", views.representative_add, name="representative-add"),
+    path("people/<int:pk>/assessments/new/", views.assessment_create, name="assessment-create"),
+    path("people/<int:pk>/plan/", views.support_plan_view, name="support-plan"),
+    path("people/<int:pk>/budgets/new/", views.budget_propose, name="budget-propose"),
+    path("assessments/<int:pk>/", views.assessment_view, name="assessment"),
+    path("plans/<int:pk>/agree/", views.support_plan_agree, name="support-plan-agree"),
+    path("budgets/<int:pk>/", views.budget_view, name="budget"),
+    path("budgets/<int:pk>/approve/", views.budget_approve, name="budget-approve"),
+    path("budgets/<int:pk>/send-back/", views.budget_send_back, name="budget-send-back"),
+    path("budgets/<int:pk>/withdraw/", views.budget_withdraw, name="budget-withdraw"),
+    path("budgets/<int:pk>/review/", views.budget_review, name="budget-review"),
+    path("budgets/<int:pk>/history/", views.budget_history, name="budget-history"),
+    path("approvals/", views.approval_queue_view, name="approval-queue"),
+    path("reviews/", views.reviews_due_view, name="reviews-due"),
+    path("your-budget/", views.your_budget, name="your-budget"),
+    path("your-budget/<int:pk>/", views.your_budget_person, name="your-budget-person"),
+    path("your-budget/<int:pk>/how-to-hold/", views.holding_choice, name="holding-choice"),
+    path("imports/budgets/", views.import_upload, name="import-upload"),
+]

@@ -1,0 +1,260 @@
+"""Forms for the budgets pages. They parse; the rules live in services."""
+
+from decimal import Decimal
+
+from django import forms
+
+from organisations.models import Provider
+
+from .models import (
+    AllocationQuestionnaire,
+    BudgetStatus,
+    ManagementType,
+    Person,
+    PrimarySupportReason,
+    SupportPlan,
+)
+from .wording import FAMILY_WORDING
+
+DATE_HINT = "For example, 2026-04-01"
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+        error_messages={"invalid": f"Enter {label.lower()} as a real date, like 2026-04-01."},
+    )
+
+
+def _money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={
+            "invalid": "Enter an amount in pounds and pence, like 1234.50.",
+            "min_value": "Enter an amount of £0.00 or more.",
+            "max_decimal_places": "Enter an amount with no more than two decimal places (pence).",
+        },
+    )
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name, reference or postcode", required=False, max_length=100)
+    reason = forms.ChoiceField(
+        label="Primary support reason",
+        required=False,
+        choices=[("", "Any reason"), *PrimarySupportReason.choices],
+    )
+    management_type = forms.ChoiceField(
+        label="Holds a budget as", required=False, choices=[("", "Any way"), *ManagementType.choices]
+    )
+    status = forms.ChoiceField(
+        label="Budget status",
+        required=False,
+        choices=[("", "Any status"), ("none", "No budget yet"), *BudgetStatus.choices],
+    )
+
+
+class PersonForm(forms.ModelForm):
+    date_of_birth = _date_field("Date of birth", help_text="For example, 1980-05-27")
+
+    class Meta:
+        model = Person
+        fields = [
+            "person_ref",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "primary_support_reason",
+            "postcode",
+        ]
+        labels = {"person_ref": "Council reference", "given_name": "Given name", "family_name": "Family name"}
+        help_texts = {"person_ref": "The reference in your case-management system, like DOR-10234"}
+
+    def __init__(self, *args, councils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        councils = list(councils or [])
+        if len(councils) > 1:
+            self.fields["council"] = forms.ModelChoiceField(
+                queryset=type(councils[0]).objects.filter(pk__in=[c.pk for c in councils]), label="Council"
+            )
+        self.fields["primary_support_reason"].choices = [
+            ("", "Choose a reason"),
+            *PrimarySupportReason.choices,
+        ]
+
+    def validate_unique(self):
+        # The council is not on the form; the service checks the reference is unique in it.
+        pass
+
+
+class RepresentativeForm(forms.Form):
+    email = forms.EmailField(label="Their email address")
+    full_name = forms.CharField(label="Their full name", max_length=200)
+    relationship = forms.CharField(
+        label="Relationship", max_length=100, required=False, help_text="For example: mother, brother, friend"
+    )
+
+
+class AssessmentForm(forms.Form):
+    """One radio question per needs question of the council's questionnaire, then adjustments and an
+    optional different amount with a reason."""
+
+    def __init__(self, *args, questionnaire: AllocationQuestionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        for question in questionnaire.questions.prefetch_related("options"):
+            self.fields[f"q_{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                help_text=question.hint,
+                coerce=int,
+                widget=forms.RadioSelect,
+                choices=[(o.pk, f"{o.label} ({o.points} points)") for o in question.options.all()],
+                error_messages={"required": f"Choose an answer for '{question.text}'."},
+            )
+        adjustments = list(questionnaire.adjustments.all())
+        if adjustments:
+            self.fields["adjustments"] = forms.TypedMultipleChoiceField(
+                label="Adjustments that apply",
+                required=False,
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (
+                        a.pk,
+                        f"{a.label} ({a.percent}%)" if a.percent is not None else f"{a.label} (£{a.amount})",
+                    )
+                    for a in adjustments
+                ],
+            )
+        self.fields["agreed_amount"] = _money_field(
+            "A different annual amount (optional)",
+            required=False,
+            help_text="Leave blank to use the indicative budget. A different amount needs a written reason.",
+        )
+        self.fields["departure_reason"] = forms.CharField(
+            label="Why the amount is different",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="The person and their family will see this.",
+        )
+
+    def answers(self) -> dict[int, int]:
+        return {
+            int(name[2:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("q_") and value
+        }
+
+
+class SupportPlanForm(forms.ModelForm):
+    class Meta:
+        model = SupportPlan
+        fields = ["what_matters", "outcomes", "how_money_used", "who_helps", "risks"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+        help_texts = {
+            "what_matters": "In the person's own words, as far as possible",
+            "outcomes": "What a good life looks like: the changes they want, not a list of tasks",
+            "how_money_used": "Flexibly, for the outcomes above: not a schedule of hours",
+            "who_helps": "Family, friends, community, the organisation they chose",
+            "risks": "What could go wrong, and what everyone agrees to do about it",
+        }
+
+
+class BudgetProposalForm(forms.Form):
+    start_date = _date_field("Start date", help_text="The date this budget (or this new version) starts")
+    review_due = _date_field(
+        "Review due (optional)", required=False, help_text="Leave blank for a year after the start date"
+    )
+
+
+class ArrangementForm(forms.Form):
+    management_type = forms.ChoiceField(
+        label="How this part is held", required=False, choices=[("", "Choose a way"), *ManagementType.choices]
+    )
+    annual_amount = _money_field("Annual amount", required=False)
+    provider = forms.ModelChoiceField(
+        label="Organisation holding it",
+        queryset=Provider.objects.order_by("name"),
+        required=False,
+        empty_label="None",
+        help_text="Needed for an Individual Service Fund or a managed direct payment",
+    )
+    end_date = _date_field("End date (optional)", required=False, help_text="Leave blank if it carries on")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("management_type") and data.get("annual_amount") is None:
+            self.add_error("annual_amount", "Enter the annual amount for this part.")
+        if data.get("annual_amount") is not None and not data.get("management_type"):
+            self.add_error("management_type", "Choose how this part is held.")
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("management_type") and self.cleaned_data.get("annual_amount") is None
+
+
+ArrangementFormSet = forms.formset_factory(ArrangementForm, extra=3, max_num=6)
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you sending it back?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The commissioner will see this.",
+        error_messages={"required": "Say why you are sending it back."},
+    )
+
+
+class ReviewForm(forms.Form):
+    notes = forms.CharField(
+        label="What the review found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write what the review found."},
+    )
+    reviewed_on = _date_field("Date of the review", required=False, help_text="Leave blank for today")
+    next_review_due = _date_field(
+        "Next review due", required=False, help_text="Leave blank for a year after this review"
+    )
+
+
+class HoldingChoiceForm(forms.Form):
+    management_types = forms.MultipleChoiceField(
+        label="Which would you like?",
+        help_text="Choose one or more. You can mix them, and you can change your mind later.",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(code, FAMILY_WORDING[code]["title"]) for code in ManagementType.values],
+        error_messages={"required": "Choose at least one way to hold your budget."},
+    )
+    note = forms.CharField(
+        label="Anything else you want to tell us (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, an organisation you would like to hold the money",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file from your case-management system",
+        help_text="UTF-8 CSV with the header person_ref,date_of_birth,primary_support_reason,budget_ref,"
+        "management_type,annual_amount,start_date,end_date,provider_ref",
+        error_messages={"required": "Choose a CSV file to upload."},
+    )
+
+    def __init__(self, *args, councils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        councils = list(councils or [])
+        if len(councils) > 1:
+            self.fields["council"] = forms.ModelChoiceField(
+                queryset=type(councils[0]).objects.filter(pk__in=[c.pk for c in councils]), label="Council"
+            )

@@ -1,0 +1,626 @@
+"""Pages for commissioners, approvers and families. Thin: parse, authorise (selector), call one
+service, render or redirect. Another tenant's object is a 404; visible but not theirs to use, 403."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from organisations.audit import history_for_many
+from organisations.models import Role
+from organisations.selectors import approval_limit_of, councils_where, roles_of
+
+from . import services
+from .forms import (
+    ArrangementFormSet,
+    AssessmentForm,
+    BudgetProposalForm,
+    CaseloadFilterForm,
+    HoldingChoiceForm,
+    ImportForm,
+    PersonForm,
+    RepresentativeForm,
+    ReviewForm,
+    SendBackForm,
+    SupportPlanForm,
+)
+from .imports import import_budgets
+from .models import (
+    AllocationQuestionnaire,
+    Assessment,
+    BudgetStatus,
+    ManagementType,
+    Person,
+    PersonalBudget,
+    PlanStatus,
+    SupportPlan,
+)
+from .selectors import (
+    approval_queue,
+    can_act_for,
+    can_view_casework,
+    case_councils_of,
+    caseload,
+    current_budget_for,
+    people_represented_by,
+    people_visible_to,
+    reviews_due,
+    upcoming_budget_for,
+)
+from .services import BudgetError, NotAllowed, explain_assessment, is_approver_for, is_commissioner_for
+from .wording import FAMILY_WORDING
+
+# ---- helpers: fetch for this user or 404, then check the role or 403 -----------------------------
+
+
+def _person(request, pk: int) -> Person:
+    return get_object_or_404(people_visible_to(user=request.user).select_related("council"), pk=pk)
+
+
+def _casework_person(request, pk: int) -> Person:
+    person = _person(request, pk)
+    if not can_view_casework(user=request.user, person=person):
+        raise PermissionDenied
+    return person
+
+
+def _commissioned_person(request, pk: int) -> Person:
+    person = _person(request, pk)
+    if not is_commissioner_for(user=request.user, council_id=person.council_id):
+        raise PermissionDenied
+    return person
+
+
+def _budget(request, pk: int) -> PersonalBudget:
+    budget = get_object_or_404(
+        PersonalBudget.objects.filter(person__in=people_visible_to(user=request.user)).select_related(
+            "person", "person__council", "proposed_by", "decided_by", "replaces"
+        ),
+        pk=pk,
+    )
+    return budget
+
+
+def _require_role(request, role: str) -> None:
+    if not roles_of(user=request.user).has(role):
+        raise PermissionDenied
+
+
+def latest_plan(person: Person) -> SupportPlan | None:
+    return person.support_plans.order_by("-created_at", "-pk").first()
+
+
+def latest_agreed_plan(person: Person) -> SupportPlan | None:
+    return person.support_plans.filter(status=PlanStatus.AGREED).order_by("-agreed_at", "-pk").first()
+
+
+# ---- commissioner: caseload, people ---------------------------------------------------------------
+
+
+@login_required
+def caseload_view(request: HttpRequest) -> HttpResponse:
+    """Search and filter the caseload. A plain GET form; with htmx only the results are swapped."""
+    roles = roles_of(user=request.user)
+    if not (case_councils_of(user=request.user) or roles.platform_admin):
+        raise PermissionDenied
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = caseload(
+        user=request.user,
+        search=filters.get("q", ""),
+        reason=filters.get("reason", ""),
+        management_type=filters.get("management_type", ""),
+        status=filters.get("status", ""),
+    )[:200]
+    context = {
+        "form": form,
+        "people": people,
+        "can_add": bool(roles.councils_with(Role.COMMISSIONER)),
+        "filtered": any(filters.values()) if filters else False,
+    }
+    template = "budgets/caseload.html#results" if request.htmx else "budgets/caseload.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    councils = list(councils_where(user=request.user, roles=(Role.COMMISSIONER,)))
+    if not councils:
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, councils=councils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                council=data.get("council") or councils[0],
+                person_ref=data["person_ref"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                primary_support_reason=data["primary_support_reason"],
+                postcode=data["postcode"],
+                actor=request.user,
+            )
+        except BudgetError as exc:
+            form.add_error("person_ref", str(exc))
+        else:
+            messages.success(request, f"{person} added.")
+            return redirect("budgets:person", pk=person.pk)
+    return render(request, "budgets/person_form.html", {"form": form})
+
+
+@login_required
+def person_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _casework_person(request, pk)
+    budgets = list(
+        person.budgets.prefetch_related("arrangements__provider").select_related("proposed_by", "decided_by")
+    )
+    context = {
+        "person": person,
+        "budgets": budgets,
+        "current": current_budget_for(person=person),
+        "upcoming": upcoming_budget_for(person=person),
+        "assessments": person.assessments.select_related("assessed_by")[:5],
+        "plan": latest_plan(person),
+        "representatives": person.representatives.select_related("user"),
+        "preference": person.holding_preferences.first(),
+        "is_commissioner": is_commissioner_for(user=request.user, council_id=person.council_id),
+        "rep_form": RepresentativeForm(),
+    }
+    return render(request, "budgets/person.html", context)
+
+
+@login_required
+@require_POST
+def representative_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _commissioned_person(request, pk)
+    form = RepresentativeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.representative_add(person=person, actor=request.user, **form.cleaned_data)
+        except BudgetError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, f"{form.cleaned_data['full_name']} can now act for {person}.")
+            return redirect("budgets:person", pk=person.pk)
+    return render(request, "budgets/representative_form.html", {"person": person, "form": form}, status=400)
+
+
+# ---- assessment -----------------------------------------------------------------------------------
+
+
+@login_required
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _commissioned_person(request, pk)
+    questionnaire = AllocationQuestionnaire.objects.filter(council_id=person.council_id).first()
+    if questionnaire is None:
+        return render(request, "budgets/no_questionnaire.html", {"person": person})
+    form = AssessmentForm(request.POST or None, questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_create(
+                person=person,
+                answers=form.answers(),
+                adjustment_ids=form.cleaned_data.get("adjustments", []),
+                agreed_amount=form.cleaned_data["agreed_amount"],
+                departure_reason=form.cleaned_data["departure_reason"],
+                actor=request.user,
+            )
+        except BudgetError as exc:
+            form.add_error("departure_reason", str(exc))
+        else:
+            messages.success(
+                request,
+                f"Assessment saved. The indicative budget is £{assessment.indicative_amount:,.2f} a year.",
+            )
+            return redirect("budgets:assessment", pk=assessment.pk)
+    return render(
+        request,
+        "budgets/assessment_form.html",
+        {"person": person, "form": form, "questionnaire": questionnaire},
+    )
+
+
+@login_required
+def assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(
+        Assessment.objects.filter(person__in=people_visible_to(user=request.user)).select_related(
+            "person", "assessed_by"
+        ),
+        pk=pk,
+    )
+    if not can_view_casework(user=request.user, person=assessment.person):
+        raise PermissionDenied
+    return render(
+        request,
+        "budgets/assessment.html",
+        {
+            "assessment": assessment,
+            "person": assessment.person,
+            "explanation": explain_assessment(assessment),
+            "is_commissioner": is_commissioner_for(
+                user=request.user, council_id=assessment.person.council_id
+            ),
+        },
+    )
+
+
+# ---- support plan ---------------------------------------------------------------------------------
+
+
+def _may_draft_plan(user, person: Person) -> bool:
+    """The family, a provider that can see the person, or the council's commissioner."""
+    roles = roles_of(user=user)
+    return (
+        can_act_for(user=user, person=person)
+        or is_commissioner_for(user=user, council_id=person.council_id)
+        or roles.is_provider_staff
+    )
+
+
+@login_required
+def support_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    may_draft = _may_draft_plan(request.user, person)
+    if not (may_draft or can_view_casework(user=request.user, person=person)):
+        raise PermissionDenied
+    plan = latest_plan(person)
+    form = SupportPlanForm(request.POST or None, instance=plan if plan else None)
+    if request.method == "POST":
+        if not may_draft:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                plan = services.support_plan_save(person=person, actor=request.user, **form.cleaned_data)
+            except BudgetError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Support plan saved.")
+                return redirect("budgets:support-plan", pk=person.pk)
+    context = {
+        "person": person,
+        "plan": plan,
+        "form": form,
+        "may_draft": may_draft,
+        "may_agree": plan is not None
+        and plan.status == PlanStatus.DRAFT
+        and is_commissioner_for(user=request.user, council_id=person.council_id),
+        "agreed_plan": latest_agreed_plan(person),
+        "is_family": can_act_for(user=request.user, person=person),
+    }
+    return render(request, "budgets/support_plan.html", context)
+
+
+@login_required
+@require_POST
+def support_plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(
+        SupportPlan.objects.filter(person__in=people_visible_to(user=request.user)).select_related("person"),
+        pk=pk,
+    )
+    try:
+        services.support_plan_agree(plan=plan, actor=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    messages.success(request, "Support plan agreed.")
+    return redirect("budgets:support-plan", pk=plan.person_id)
+
+
+# ---- budgets: propose, view, approve, send back, withdraw, review, history -----------------------
+
+
+@login_required
+def budget_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _commissioned_person(request, pk)
+    assessment = person.assessments.first()
+    current = current_budget_for(person=person) or upcoming_budget_for(person=person)
+    form = BudgetProposalForm(request.POST or None)
+    formset = ArrangementFormSet(request.POST or None, prefix="arr")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        parts = [
+            services.ArrangementInput(
+                management_type=f.cleaned_data["management_type"],
+                annual_amount=f.cleaned_data["annual_amount"],
+                provider=f.cleaned_data.get("provider"),
+                end_date=f.cleaned_data.get("end_date"),
+            )
+            for f in formset
+            if f.cleaned_data and not f.is_blank
+        ]
+        try:
+            budget = services.budget_propose(
+                person=person,
+                start_date=form.cleaned_data["start_date"],
+                review_due=form.cleaned_data["review_due"],
+                arrangements=parts,
+                assessment=assessment,
+                support_plan=latest_agreed_plan(person),
+                actor=request.user,
+            )
+        except BudgetError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Budget proposed. An approver will look at it next.")
+            return redirect("budgets:budget", pk=budget.pk)
+    elif request.method == "POST" and form.is_valid():
+        form.add_error(None, "Check the ways the budget is held: some details are missing or wrong.")
+    return render(
+        request,
+        "budgets/budget_form.html",
+        {
+            "person": person,
+            "form": form,
+            "formset": formset,
+            "assessment": assessment,
+            "current": current,
+            "preference": person.holding_preferences.first(),
+        },
+    )
+
+
+def _budget_context(request, budget: PersonalBudget, **extra) -> dict:
+    person = budget.person
+    user = request.user
+    limit = approval_limit_of(user=user, council=person.council)
+    total = budget.total
+    is_approver = is_approver_for(user=user, council_id=person.council_id)
+    return {
+        "budget": budget,
+        "person": person,
+        "arrangements": budget.arrangements.select_related("provider"),
+        "total": total,
+        "is_approver": is_approver,
+        "is_commissioner": is_commissioner_for(user=user, council_id=person.council_id),
+        "own_proposal": budget.proposed_by_id == user.pk,
+        "limit": limit,
+        "over_limit": limit is None or total > limit,
+        "send_back_form": extra.pop("send_back_form", SendBackForm()),
+        "reviews": budget.reviews.select_related("reviewed_by"),
+        **extra,
+    }
+
+
+@login_required
+def budget_view(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = _budget(request, pk)
+    if not can_view_casework(user=request.user, person=budget.person):
+        raise PermissionDenied
+    return render(request, "budgets/budget.html", _budget_context(request, budget))
+
+
+@login_required
+@require_POST
+def budget_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = _budget(request, pk)
+    try:
+        services.budget_approve(budget=budget, actor=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except BudgetError as exc:
+        context = _budget_context(request, budget, approve_error=str(exc))
+        return render(request, "budgets/budget.html", context, status=409)
+    messages.success(request, f"Budget for {budget.person} approved.")
+    if request.POST.get("next") == "queue":
+        return redirect("budgets:approval-queue")
+    return redirect("budgets:budget", pk=budget.pk)
+
+
+@login_required
+def budget_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = _budget(request, pk)
+    if not is_approver_for(user=request.user, council_id=budget.person.council_id):
+        raise PermissionDenied
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_send_back(budget=budget, actor=request.user, reason=form.cleaned_data["reason"])
+        except BudgetError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, f"Budget for {budget.person} sent back to the commissioner.")
+            return redirect("budgets:approval-queue")
+    return render(
+        request, "budgets/send_back.html", {"budget": budget, "person": budget.person, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def budget_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = _budget(request, pk)
+    try:
+        services.budget_withdraw(budget=budget, actor=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except BudgetError as exc:
+        return render(
+            request, "budgets/budget.html", _budget_context(request, budget, approve_error=str(exc)), 409
+        )
+    messages.success(request, "Proposal withdrawn.")
+    return redirect("budgets:person", pk=budget.person_id)
+
+
+@login_required
+def budget_review(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = _budget(request, pk)
+    if not is_commissioner_for(user=request.user, council_id=budget.person.council_id):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_record(budget=budget, actor=request.user, **form.cleaned_data)
+        except BudgetError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Review recorded. The next one is due by {review.next_review_due:%-d %B %Y}."
+            )
+            return redirect("budgets:budget", pk=budget.pk)
+    return render(
+        request, "budgets/review_form.html", {"budget": budget, "person": budget.person, "form": form}
+    )
+
+
+@login_required
+def budget_history(request: HttpRequest, pk: int) -> HttpResponse:
+    budget = _budget(request, pk)
+    if not can_view_casework(user=request.user, person=budget.person):
+        raise PermissionDenied
+    objects = [budget, *budget.arrangements.all(), *budget.reviews.all()]
+    entries = history_for_many(objects)
+    return render(
+        request, "budgets/history.html", {"budget": budget, "person": budget.person, "entries": entries}
+    )
+
+
+# ---- approver queue, reviews due ------------------------------------------------------------------
+
+
+@login_required
+def approval_queue_view(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.APPROVER)
+    proposals = list(approval_queue(user=request.user))
+    limits = {}
+    for budget in proposals:
+        council = budget.person.council
+        if council.pk not in limits:
+            limits[council.pk] = approval_limit_of(user=request.user, council=council)
+        limit = limits[council.pk]
+        budget.own = budget.proposed_by_id == request.user.pk
+        budget.over_limit = limit is None or budget.annual_total > limit
+    total = sum((b.annual_total for b in proposals), Decimal("0.00"))
+    return render(
+        request,
+        "budgets/approval_queue.html",
+        {"proposals": proposals, "total": total, "limits": [v for v in limits.values() if v is not None]},
+    )
+
+
+@login_required
+def reviews_due_view(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.COMMISSIONER)
+    due = list(reviews_due(user=request.user))
+    today = services.today()
+    for budget in due:
+        budget.overdue = budget.review_due < today
+    return render(request, "budgets/reviews_due.html", {"due": due, "today": today})
+
+
+# ---- family ---------------------------------------------------------------------------------------
+
+
+def _family_context(request, person: Person) -> dict:
+    current = current_budget_for(person=person)
+    upcoming = upcoming_budget_for(person=person)
+    shown = current or upcoming
+    pending = person.budgets.filter(status__in=[BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK]).first()
+    arrangements = []
+    if shown:
+        today = services.today()
+        for a in shown.arrangements.select_related("provider"):
+            if a.end_date and a.end_date < today:
+                continue
+            arrangements.append({"arrangement": a, "words": FAMILY_WORDING[a.management_type]})
+    total = sum((item["arrangement"].annual_amount for item in arrangements), Decimal("0.00"))
+    assessment = person.assessments.first()
+    plan = latest_agreed_plan(person)
+    contact = shown.proposed_by if shown and shown.proposed_by and not shown.imported else None
+    return {
+        "person": person,
+        "current": current,
+        "upcoming": upcoming,
+        "shown": shown,
+        "pending": pending,
+        "arrangements": arrangements,
+        "total": total,
+        "assessment": assessment,
+        "explanation": explain_assessment(assessment) if assessment else [],
+        "plan": plan,
+        "draft_plan": latest_plan(person),
+        "preference": person.holding_preferences.first(),
+        "contact": contact,
+        "council": person.council,
+        "is_family": can_act_for(user=request.user, person=person),
+    }
+
+
+@login_required
+def your_budget(request: HttpRequest) -> HttpResponse:
+    """The family's page. With one person it shows their budget; with several, a list to choose from."""
+    people = list(people_represented_by(user=request.user).select_related("council"))
+    if len(people) == 1:
+        return render(request, "budgets/your_budget.html", _family_context(request, people[0]))
+    return render(request, "budgets/your_people.html", {"people": people})
+
+
+@login_required
+def your_budget_person(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    if not (
+        can_act_for(user=request.user, person=person) or can_view_casework(user=request.user, person=person)
+    ):
+        raise PermissionDenied
+    return render(request, "budgets/your_budget.html", _family_context(request, person))
+
+
+@login_required
+def holding_choice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each way of holding a budget, in plain words; the family says which they want."""
+    person = _person(request, pk)
+    is_family = can_act_for(user=request.user, person=person)
+    if not (is_family or can_view_casework(user=request.user, person=person)):
+        raise PermissionDenied
+    preference = person.holding_preferences.first()
+    initial = {"management_types": preference.management_types} if preference else None
+    form = HoldingChoiceForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not is_family:
+            raise PermissionDenied
+        if form.is_valid():
+            services.holding_preference_record(person=person, actor=request.user, **form.cleaned_data)
+            messages.success(
+                request, "Thank you. Your social worker will see what you chose and talk it through with you."
+            )
+            return redirect(reverse("budgets:your-budget-person", kwargs={"pk": person.pk}))
+    options = [{"code": code, **FAMILY_WORDING[code]} for code in ManagementType.values]
+    return render(
+        request,
+        "budgets/holding_choice.html",
+        {
+            "person": person,
+            "form": form,
+            "options": options,
+            "is_family": is_family,
+            "preference": preference,
+        },
+    )
+
+
+# ---- import ---------------------------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """The same import as `manage.py import_budgets`, for a commissioner; shows the same errors."""
+    councils = list(councils_where(user=request.user, roles=(Role.COMMISSIONER,)))
+    if not councils:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, councils=councils)
+    errors, summary = [], ""
+    if request.method == "POST" and form.is_valid():
+        council = form.cleaned_data.get("council") or councils[0]
+        upload = form.cleaned_data["file"]
+        result = import_budgets(data=upload.read(), council=council, actor=request.user, source=upload.name)
+        if result.ok:
+            summary = result.summary
+        else:
+            errors = result.errors
+    status = 400 if errors else 200
+    return render(
+        request, "budgets/import.html", {"form": form, "errors": errors, "summary": summary}, status=status
+    )

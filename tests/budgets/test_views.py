@@ -1,0 +1,319 @@
+"""The pages: commissioner journey, approver queue, the family's page, search and filters, uploads."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from budgets import services
+from budgets.models import (
+    Arrangement,
+    Assessment,
+    BudgetStatus,
+    HoldingPreference,
+    PersonalBudget,
+    SupportPlan,
+)
+from tests.budgets.factories import PersonFactory, approved_budget
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    return sign_in(Client(), user)
+
+
+def _answers(questionnaire, pick=1):
+    return {f"q_{q.pk}": str(list(q.options.all())[pick].pk) for q in questionnaire.questions.all()}
+
+
+def test_a_commissioner_takes_a_person_from_assessment_to_an_approved_budget(
+    commissioner, approver, family, person, questionnaire, provider_org
+):
+    c = client_for(commissioner)
+    response = c.post(f"/people/{person.pk}/assessments/new/", _answers(questionnaire))
+    assessment = Assessment.objects.get(person=person)
+    assert response.status_code == 302 and response.url == f"/assessments/{assessment.pk}/"
+    # 4 + 4 + 3 + 2 + 2 = 15 points at £850.00.
+    assert assessment.indicative_amount == Decimal("12750.00")
+    page = c.get(response.url).content.decode()
+    assert "Each point is worth £850.00 a year, so 15 points give £12,750.00 a year." in page
+
+    response = c.post(
+        f"/people/{person.pk}/plan/",
+        {
+            "what_matters": "My garden and my friends",
+            "outcomes": "Go to the allotment twice a week",
+            "how_money_used": "Support from people I know",
+            "who_helps": "My mum and Harbour Lights",
+            "risks": "Seizures: staff trained",
+        },
+    )
+    assert response.status_code == 302
+    plan = SupportPlan.objects.get(person=person)
+    assert c.post(f"/plans/{plan.pk}/agree/").status_code == 302
+
+    response = c.post(
+        f"/people/{person.pk}/budgets/new/",
+        {
+            "start_date": "2026-04-01",
+            "review_due": "",
+            "arr-TOTAL_FORMS": "3",
+            "arr-INITIAL_FORMS": "0",
+            "arr-0-management_type": "isf",
+            "arr-0-annual_amount": "10000.00",
+            "arr-0-provider": str(provider_org.pk),
+            "arr-1-management_type": "direct_payment",
+            "arr-1-annual_amount": "2750",
+        },
+    )
+    budget = PersonalBudget.objects.get(person=person)
+    assert response.status_code == 302, response.content.decode()
+    assert budget.status == BudgetStatus.PROPOSED and budget.total == Decimal("12750.00")
+    assert budget.assessment == assessment and budget.support_plan == plan
+
+    a = client_for(approver)
+    queue = a.get("/approvals/").content.decode()
+    assert '1 waiting, <strong class="app-money">£12,750.00</strong> a year in total.' in queue
+    assert a.post(f"/budgets/{budget.pk}/approve/", {"next": "queue"}).url == "/approvals/"
+    budget.refresh_from_db()
+    assert budget.status == BudgetStatus.APPROVED and budget.review_due == dt.date(2027, 4, 1)
+
+    mine = client_for(family).get("/your-budget/").content.decode()
+    assert 'Your budget is <strong class="app-money">£12,750.00</strong> a year.' in mine
+    assert "A support organisation you choose holds the money (an Individual Service Fund)" in mine
+    assert "without becoming an employer" in mine
+    assert "Harbour Lights Support" in mine
+    assert "We will review your budget with you by 1 April 2027." in mine
+    assert ">isf<" not in mine and "Individual Service Fund, " not in mine
+
+
+def test_the_proposal_form_shows_field_errors_and_keeps_input(commissioner, person):
+    response = client_for(commissioner).post(
+        f"/people/{person.pk}/budgets/new/",
+        {
+            "start_date": "2026-02-30",
+            "arr-TOTAL_FORMS": "3",
+            "arr-INITIAL_FORMS": "0",
+            "arr-0-management_type": "isf",
+            "arr-0-annual_amount": "12.345",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter start date as a real date, like 2026-04-01." in page
+    assert "Enter an amount with no more than two decimal places (pence)." in page
+    assert 'value="12.345"' in page
+    assert not PersonalBudget.objects.exists()
+
+
+def test_a_proposal_without_a_provider_for_an_isf_is_refused_with_a_message(commissioner, person):
+    response = client_for(commissioner).post(
+        f"/people/{person.pk}/budgets/new/",
+        {
+            "start_date": "2026-04-01",
+            "arr-TOTAL_FORMS": "1",
+            "arr-INITIAL_FORMS": "0",
+            "arr-0-management_type": "isf",
+            "arr-0-annual_amount": "100",
+        },
+    )
+    assert (
+        "The arrangement: choose the organisation that holds the money for a individual service fund."
+        in response.content.decode()
+    )
+
+
+def test_an_approver_cannot_approve_above_their_limit(commissioner, second_approver, person):
+    budget = services.budget_propose(
+        person=person,
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("25000.00"))],
+        actor=commissioner,
+    )
+    response = client_for(second_approver).post(f"/budgets/{budget.pk}/approve/")
+    assert response.status_code == 409
+    assert (
+        "This budget is £25,000.00 a year, above your approval limit of £20,000.00. "
+        "Ask an approver with a higher limit." in response.content.decode()
+    )
+    budget.refresh_from_db()
+    assert budget.status == BudgetStatus.PROPOSED
+
+
+def test_sending_back_needs_a_reason_and_shows_it(commissioner, approver, person):
+    budget = services.budget_propose(
+        person=person,
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("1000.00"))],
+        actor=commissioner,
+    )
+    a = client_for(approver)
+    response = a.post(f"/budgets/{budget.pk}/send-back/", {"reason": ""})
+    assert "Say why you are sending it back." in response.content.decode()
+    response = a.post(f"/budgets/{budget.pk}/send-back/", {"reason": "Add the carer's respite"})
+    assert response.status_code == 302
+    page = client_for(commissioner).get(f"/budgets/{budget.pk}/").content.decode()
+    assert "Add the carer&#x27;s respite" in page
+
+
+def test_the_caseload_searches_and_filters_with_and_without_htmx(commissioner, council, other_council):
+    PersonFactory(
+        council=council, given_name="Ava", family_name="Stone", primary_support_reason="mental_health"
+    )
+    PersonFactory(
+        council=council, given_name="Ben", family_name="Stone", primary_support_reason="physical_support"
+    )
+    PersonFactory(council=other_council, given_name="Cara", family_name="Stone")
+    c = client_for(commissioner)
+    page = c.get("/people/", {"q": "stone", "reason": "mental_health"}).content.decode()
+    assert "1 person found" in page and "Ava Stone" in page and "Ben Stone" not in page
+    assert "Cara" not in page
+    assert "<html" in page
+    partial = c.get("/people/", {"q": "stone"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial
+    assert "2 people found" in partial and "Cara" not in partial
+
+
+def test_the_caseload_filters_by_management_type(commissioner, person, council, provider_org):
+    approved_budget(person, parts=(("isf", "5000.00", provider_org),))
+    PersonFactory(council=council, given_name="Nobody")
+    page = client_for(commissioner).get("/people/", {"management_type": "isf"}).content.decode()
+    assert "Ava Stone" in page and "Nobody" not in page
+
+
+def test_the_family_says_how_they_want_to_hold_the_budget(family, person, commissioner):
+    c = client_for(family)
+    page = c.get(f"/your-budget/{person.pk}/how-to-hold/").content.decode()
+    assert "You can get personalised support without becoming an employer." in page
+    assert "commissioner-controlled" not in page.lower() and ">isf<" not in page
+    response = c.post(
+        f"/your-budget/{person.pk}/how-to-hold/", {"management_types": ["isf", "direct_payment"]}
+    )
+    assert response.status_code == 302
+    assert HoldingPreference.objects.get().management_types == ["direct_payment", "isf"]
+    staff_page = client_for(commissioner).get(f"/people/{person.pk}/").content.decode()
+    assert "Direct payment, self-managed; Individual Service Fund" in staff_page
+
+
+def test_a_commissioner_sees_the_family_page_but_cannot_choose_for_them(commissioner, person):
+    c = client_for(commissioner)
+    assert c.get(f"/your-budget/{person.pk}/how-to-hold/").status_code == 200
+    assert c.post(f"/your-budget/{person.pk}/how-to-hold/", {"management_types": ["isf"]}).status_code == 403
+
+
+def test_the_family_can_draft_the_support_plan_but_not_agree_it(family, person):
+    c = client_for(family)
+    response = c.post(
+        f"/people/{person.pk}/plan/",
+        {"what_matters": "a", "outcomes": "b", "how_money_used": "c", "who_helps": "d", "risks": "e"},
+    )
+    assert response.status_code == 302
+    plan = SupportPlan.objects.get()
+    assert c.post(f"/plans/{plan.pk}/agree/").status_code == 403
+
+
+def test_a_departure_from_the_indicative_budget_needs_a_reason(commissioner, person, questionnaire):
+    c = client_for(commissioner)
+    data = {**_answers(questionnaire), "agreed_amount": "14000"}
+    page = c.post(f"/people/{person.pk}/assessments/new/", data).content.decode()
+    assert "The indicative budget is £12,750.00. To set a different amount, write down why." in page
+    assert not Assessment.objects.exists()
+    response = c.post(
+        f"/people/{person.pk}/assessments/new/", {**data, "departure_reason": "Night-time support needed"}
+    )
+    assert response.status_code == 302
+    assessment = Assessment.objects.get()
+    assert assessment.agreed_amount == Decimal("14000.00")
+
+
+def test_reviews_due_lists_current_budgets_due_soon(commissioner, person, council):
+    today = services.today()
+    approved_budget(person, start=today - dt.timedelta(days=400), review_due=today - dt.timedelta(days=5))
+    later = PersonFactory(council=council, given_name="Later")
+    approved_budget(later, start=today, review_due=today + dt.timedelta(days=200))
+    page = client_for(commissioner).get("/reviews/").content.decode()
+    assert "Ava Stone" in page and "Overdue" in page and "Later" not in page
+
+
+def test_recording_a_review_moves_the_next_review_a_year_on(commissioner, person):
+    budget = approved_budget(person, review_due=dt.date(2026, 5, 1))
+    response = client_for(commissioner).post(
+        f"/budgets/{budget.pk}/review/", {"notes": "Going well", "reviewed_on": "2026-04-20"}
+    )
+    assert response.status_code == 302
+    budget.refresh_from_db()
+    assert budget.review_due == dt.date(2027, 4, 20)
+
+
+def test_the_history_page_shows_each_step(commissioner, approver, person):
+    budget = services.budget_propose(
+        person=person,
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("1000.00"))],
+        actor=commissioner,
+    )
+    services.budget_approve(budget=budget, actor=approver)
+    page = client_for(commissioner).get(f"/budgets/{budget.pk}/history/").content.decode()
+    assert "Budget proposed" in page and "Budget approved" in page
+    assert commissioner.display_name in page and approver.display_name in page
+
+
+def test_the_upload_page_imports_and_shows_the_summary(commissioner, council, provider_org):
+    text = (
+        "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
+        "start_date,end_date,provider_ref\nP-1,1980-05-01,learning_disability,B-1,isf,100.00,2026-04-01,,PRV-001\n"
+    )
+    c = client_for(commissioner)
+    response = c.post("/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")})
+    assert response.status_code == 200
+    assert (
+        "Imported for Dorset Council (E06000059): people 1 created, 0 updated; arrangements 1 created, "
+        "0 updated, 0 unchanged." in response.content.decode()
+    )
+    assert Arrangement.objects.get().budget.decided_by == commissioner
+
+
+def test_the_upload_page_shows_the_same_errors_and_imports_nothing(commissioner, council):
+    text = (
+        "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
+        "start_date,end_date,provider_ref\nP-1,1980-05-01,learning_disability,B-1,isf,100.00,2026-04-01,,\n"
+    )
+    response = client_for(commissioner).post(
+        "/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")}
+    )
+    assert response.status_code == 400
+    assert "line 2: provider_ref: is required when management_type is isf" in response.content.decode()
+    assert not Arrangement.objects.exists()
+
+
+def test_a_commissioner_adds_a_person_and_a_representative(commissioner, council):
+    c = client_for(commissioner)
+    response = c.post(
+        "/people/new/",
+        {
+            "person_ref": "DOR-77",
+            "given_name": "Ola",
+            "family_name": "Reed",
+            "date_of_birth": "1990-01-01",
+            "primary_support_reason": "sensory_support",
+            "postcode": "",
+        },
+    )
+    assert response.status_code == 302
+    person_url = response.url
+    response = c.post(
+        f"{person_url}representatives/",
+        {"email": "Sister@Example.org", "full_name": "Mia Reed", "relationship": "sister"},
+    )
+    assert response.status_code == 302
+    page = c.get(person_url).content.decode()
+    assert "Mia Reed (sister@example.org), sister" in page
+    duplicate = c.post(
+        "/people/new/",
+        {"person_ref": "DOR-77", "date_of_birth": "1990-01-01", "primary_support_reason": "sensory_support"},
+    )
+    assert "Dorset Council already has a person with reference DOR-77." in duplicate.content.decode()
