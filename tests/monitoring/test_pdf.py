@@ -1,0 +1,78 @@
+"""The PDF reads well: checked by extracting its text with pdftotext."""
+
+import subprocess
+
+import pytest
+
+from monitoring import services
+from monitoring.models import PopulationFigure
+from monitoring.pdf import pdf_html, render_pdf
+from monitoring.periods import parse_period
+from monitoring.report import build_return
+from tests.monitoring.factories import arrangement, budget, person
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "return.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_pdf_has_a_cover_tables_commentary_charts_salt_comparison_and_method(
+    council, other_council, monitoring_officer, tmp_path
+):
+    for _ in range(6):
+        arrangement(person(council), "isf", start="2025-06-01")
+    pb = budget(person(council, born="1940-01-01"))
+    arrangement(pb, "direct_payment")
+    arrangement(pb, "commissioner_controlled")
+    for band, n in (("0-17", 1000), ("18-64", 3000), ("65+", 1000)):
+        PopulationFigure.objects.create(council=council, year=2026, age_band=band, population=n)
+    period = parse_period("2026-27")
+    services.publish_return(
+        monitoring_return=services.make_return_now(council=other_council, period=period), actor=None
+    )
+    figures = build_return(council=council, period=period)
+    text = pdf_text(render_pdf(figures, requested_by=monitoring_officer), tmp_path)
+    squashed = " ".join(text.split())
+    assert "Personal budgets monitoring return" in squashed
+    assert "Dorset Council" in squashed
+    assert "1 April 2026 to 31 March 2027" in squashed
+    assert "Date made" in squashed
+    assert "E06000059" in squashed
+    assert "On 31 March 2027, 7 people had a personal budget from Dorset Council" in squashed
+    assert "6 (86%) had a managed third-party budget" in squashed
+    assert "People at period end by delivery class" in squashed
+    assert "Individual Service Fund only 6 6" in squashed
+    assert "More than one way (mixed) 1 1" in squashed
+    assert "Individual Service Fund 6 £60,000.00" in squashed
+    assert "For the national return (SALT)" in squashed
+    assert "Part direct payment 1" in squashed
+    assert "CASSR-managed personal budget 6" in squashed
+    assert "Personal budgets 7 1.8" in squashed  # 7 / 4000 × 1000 = 1.75 → 1.8
+    assert "Comparison with other councils" in squashed
+    assert "Bristol City Council" in squashed
+    assert "<5" in squashed
+    assert "How each figure is counted" in squashed
+    assert "a birthday on that day counts" in squashed
+    # The trend chart labels each period.
+    assert "2022-23" in squashed and "2025-26" in squashed
+
+
+def test_without_population_the_pdf_says_why_there_are_no_rates(council, tmp_path):
+    figures = build_return(council=council, period=parse_period("2026-27-Q2"))
+    squashed = " ".join(pdf_text(render_pdf(figures), tmp_path).split())
+    assert "Rates cannot be worked out because no population figures for 2026 have been imported" in squashed
+    assert "No other council has published its return for this period yet." in squashed
+
+
+def test_the_html_tables_have_headers_and_the_charts_have_titles(council):
+    html = pdf_html(build_return(council=council, period=parse_period("2026-27")))
+    assert '<html lang="en-GB">' in html
+    assert '<th scope="col"' in html and '<th scope="row"' in html
+    assert '<title id="chart-delivery-title">People at period end by delivery class</title>' in html
+    assert 'role="img"' in html
