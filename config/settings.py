@@ -230,6 +230,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.produce_returns_for_ended_periods",
         "schedule": crontab(minute=15, hour=2),
     },
+    # Just after midnight: people whose move date has come move (with their unspent ISF balance), and
+    # agreements whose last day has passed end. Before the statements run.
+    "providers-complete-due-moves": {
+        "task": "providers.tasks.complete_due_moves",
+        "schedule": crontab(minute=20, hour=0),
+    },
     "isf-statements-every-four-weeks": {
         "task": "providers.ledger.tasks.produce_due_statements",
         "schedule": crontab(minute=30, hour=3),

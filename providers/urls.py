@@ -5,5 +5,29 @@ from . import views
 app_name = "providers"
 
 urlpatterns = [
+    # The public directory.
     path("", views.directory, name="directory"),
+    path("<int:pk>/", views.provider_detail, name="provider-detail"),
+    path("compare/", views.compare, name="compare"),
+    # Choosing: the person or their representative.
+    path("<int:pk>/shortlist/", views.shortlist, name="shortlist"),
+    path("<int:pk>/ask/", views.ask, name="ask"),
+    path("your-choices/", views.your_choices, name="your-choices"),
+    path("choices/<int:pk>/withdraw/", views.choice_withdraw, name="choice-withdraw"),
+    # The provider's own pages.
+    path("organisation/", views.provider_home, name="provider-home"),
+    path("organisation/profile/", views.profile_edit, name="profile-edit"),
+    path("organisation/requests/", views.provider_requests, name="provider-requests"),
+    path("requests/<int:pk>/", views.request_decide, name="request-decide"),
+    # The commissioner.
+    path("choices/", views.commissioner_choices, name="commissioner-choices"),
+    path("choices/<int:pk>/agreement/", views.agreement_new, name="agreement-new"),
+    # Flexible agreements.
+    path("agreements/", views.agreements, name="agreements"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
+    path("agreements/<int:pk>/accept/", views.agreement_accept, name="agreement-accept"),
+    path("agreements/<int:pk>/decline/", views.agreement_decline, name="agreement-decline"),
+    path("agreements/<int:pk>/withdraw/", views.agreement_withdraw, name="agreement-withdraw"),
+    path("agreements/<int:pk>/notice/", views.agreement_notice, name="agreement-notice"),
 ]
