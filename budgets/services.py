@@ -452,6 +452,8 @@ def _check_arrangements(arrangements: list[ArrangementInput], start_date: dt.dat
                 f"{where}: choose the organisation that holds the money for a "
                 f"{ManagementType(a.management_type).label.lower()}."
             )
+        if a.budget_ref and not is_reference(a.budget_ref):
+            raise BudgetError(f"{where}: the budget reference is not valid.")
         start = a.start_date or start_date
         if start < start_date:
             raise BudgetError(f"{where} cannot start before the budget does.")
@@ -482,6 +484,12 @@ def budget_propose(
         raise BudgetError("That assessment is for someone else.")
     if support_plan is not None and support_plan.person_id != person.pk:
         raise BudgetError("That support plan is for someone else.")
+    refs = [a.budget_ref for a in arrangements if a.budget_ref]
+    if (
+        len(refs) != len(set(refs))
+        or Arrangement.objects.filter(council_id=person.council_id, budget_ref__in=refs).exists()
+    ):
+        raise BudgetError("Each budget reference must be new and used once in this council.")
     replaces = latest_approved_version(person)
     if replaces is not None:
         _check_can_replace(replaces=replaces, start_date=start_date)
