@@ -157,8 +157,11 @@ class AgreementStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-# Agreements under which money may be held and paid (between start_date and end_date).
+# Agreements the provider accepted that have not ended yet.
 IN_FORCE_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.ENDING)
+# Agreements that were (or are) in force between their start_date and end_date: on a past day an
+# ended agreement was in force, so date-based questions use this set.
+AGREED_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.ENDING, AgreementStatus.ENDED)
 
 
 class NoticeFrom(models.TextChoices):
@@ -268,8 +271,9 @@ class FlexibleAgreement(models.Model):
         return f"Flexible agreement for {self.person} with {self.provider}"
 
     def in_force_on(self, day: date) -> bool:
+        """Money may be held and paid under this agreement on `day`."""
         return (
-            self.status in IN_FORCE_STATUSES
+            self.status in AGREED_STATUSES
             and self.start_date <= day
             and (self.end_date is None or self.end_date >= day)
         )

@@ -14,8 +14,8 @@ from organisations.selectors import roles_of
 
 from .elements import ELEMENTS, Answer, ClientGroup, statement_for
 from .models import (
+    AGREED_STATUSES,
     CHOICE_STATUSES_SEEN_BY_PROVIDER,
-    IN_FORCE_STATUSES,
     ChoiceStatus,
     FlexibleAgreement,
     ProviderChoice,
@@ -152,9 +152,11 @@ def agreements_visible_to(*, user) -> QuerySet[FlexibleAgreement]:
 
 
 def agreements_in_force(*, on: date) -> QuerySet[FlexibleAgreement]:
-    """Agreements money may move under on day `on` (for the ledger and its scheduled payments)."""
+    """Agreements money may move under on day `on` (for the ledger and its scheduled payments): accepted
+    by the provider, started, and not past their last day. (An ended agreement was in force until its
+    last day.)"""
     return FlexibleAgreement.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on), status__in=IN_FORCE_STATUSES, start_date__lte=on
+        Q(end_date__isnull=True) | Q(end_date__gte=on), status__in=AGREED_STATUSES, start_date__lte=on
     )
 
 

@@ -232,7 +232,11 @@ def ask_provider(*, person: Person, provider: Provider, message: str, actor) -> 
 
 
 def _lock_choice(choice: ProviderChoice) -> ProviderChoice:
-    return ProviderChoice.objects.select_for_update().select_related("person", "provider").get(pk=choice.pk)
+    return (
+        ProviderChoice.objects.select_for_update(of=("self",))
+        .select_related("person", "provider")
+        .get(pk=choice.pk)
+    )
 
 
 @transaction.atomic
@@ -498,7 +502,8 @@ def set_up_agreement(
 
 def _lock_agreement(agreement: FlexibleAgreement) -> FlexibleAgreement:
     return (
-        FlexibleAgreement.objects.select_for_update()
+        # of=self: lock the agreement row only (the arrangement is an outer join, and not ours to lock).
+        FlexibleAgreement.objects.select_for_update(of=("self",))
         .select_related("person", "provider", "council", "arrangement")
         .get(pk=agreement.pk)
     )

@@ -1,0 +1,375 @@
+"""Rules for profiles, choosing a provider, flexible agreements, notice and moving."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.utils import timezone
+
+from budgets.models import Arrangement
+from budgets.selectors import people_visible_to
+from organisations.audit import history_for
+from providers import hooks, services
+from providers.models import AgreementStatus, ChoiceStatus, FlexibleAgreement, NoticeFrom, ProviderChoice
+from providers.selectors import agreements_in_force, agreements_visible_to, choices_visible_to
+from providers.services import ProviderError
+from tests.budgets.factories import PersonFactory
+from tests.providers.factories import TERMS, accepted_choice, agreed, isf_budget, profile_for
+
+pytestmark = pytest.mark.django_db
+
+# Dates relative to the real today: accepting a replacement agreement whose start has come completes the
+# move at once, so a move must lie in the future for the daily job to find it.
+TODAY = timezone.localdate()
+LAST_DAY = TODAY + dt.timedelta(days=28)  # the person's default notice
+MOVE_DAY = LAST_DAY + dt.timedelta(days=1)
+
+
+def day(d: dt.date) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+# ---- profiles --------------------------------------------------------------------------------------
+
+
+def test_the_self_assessment_replaces_groups_answers_and_isf_years(provider_org, provider_a):
+    profile = services.update_profile_from_self_assessment(
+        provider=provider_org,
+        client_groups=["older_people", "dementia", "older_people"],
+        element_answers={"individual_design": "yes_frequently", "funder_flexibility": "no"},
+        isf_years="1_to_3",
+        actor=provider_a,
+    )
+    assert profile.client_groups == ["dementia", "older_people"]
+    assert profile.element_answers == {"individual_design": "yes_frequently", "funder_flexibility": "no"}
+    assert profile.isf_years == "1_to_3"
+    assert history_for(profile).last().additional_data["event"] == "profile updated from self-assessment"
+
+
+def test_the_self_assessment_refuses_unknown_codes_and_changes_nothing(provider_org, provider_a):
+    with pytest.raises(ProviderError, match="Unknown group of people: teenagers."):
+        services.update_profile_from_self_assessment(
+            provider=provider_org,
+            client_groups=["teenagers"],
+            element_answers={},
+            isf_years=None,
+            actor=provider_a,
+        )
+    with pytest.raises(ProviderError, match="Unknown answer for: staff_matching."):
+        services.update_profile_from_self_assessment(
+            provider=provider_org,
+            client_groups=[],
+            element_answers={"staff_matching": "always"},
+            isf_years=None,
+            actor=provider_a,
+        )
+    assert not hasattr(provider_org, "profile") or provider_org.profile.client_groups == []
+
+
+def test_a_fee_is_a_percentage_or_a_fixed_amount_not_both(provider_org, provider_a):
+    with pytest.raises(ProviderError, match="not both"):
+        services.update_profile(
+            provider=provider_org,
+            values={"management_fee_percent": Decimal("5"), "management_fee_fixed": Decimal("100")},
+            actor=provider_a,
+        )
+
+
+def test_postcode_districts_and_languages_are_tidied(provider_org, provider_a):
+    profile = services.update_profile(
+        provider=provider_org,
+        values={
+            "postcode_districts": ["dt1 1aa", "DT1", "bh15"],
+            "languages": ["polish", "English", "Polish"],
+        },
+        actor=provider_a,
+    )
+    assert profile.postcode_districts == ["BH15", "DT1"]
+    assert profile.languages == ["English", "Polish"]
+
+
+# ---- choosing --------------------------------------------------------------------------------------
+
+
+def test_a_shortlisted_provider_becomes_a_request_when_asked(person, family, profile_a):
+    choice = services.shortlist_provider(person=person, provider=profile_a.provider, actor=family)
+    assert services.shortlist_provider(person=person, provider=profile_a.provider, actor=family) == choice
+    asked = services.ask_provider(person=person, provider=profile_a.provider, message="Hello", actor=family)
+    assert asked.pk == choice.pk and asked.status == ChoiceStatus.REQUESTED
+    with pytest.raises(ProviderError, match="You have already asked Harbour Lights Support."):
+        services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+
+
+def test_a_provider_not_taking_people_cannot_be_asked(person, family, provider_org, provider_a):
+    profile_for(provider_org, taking_new_people=False)
+    with pytest.raises(ProviderError, match="is not taking on new people at the moment."):
+        services.ask_provider(person=person, provider=provider_org, message="", actor=family)
+
+
+def test_declining_needs_a_reason_and_the_person_sees_it(person, family, profile_a, provider_a):
+    choice = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    with pytest.raises(ProviderError, match="Say why you cannot support this person"):
+        services.decline_choice(choice=choice, reason=" ", actor=provider_a)
+    choice = services.decline_choice(choice=choice, reason="We have no staff in your area.", actor=provider_a)
+    assert choice.status == ChoiceStatus.DECLINED
+    assert choice.decline_reason == "We have no staff in your area."
+    # Declined, the person may ask again.
+    again = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    assert again.pk != choice.pk
+
+
+def test_a_provider_sees_people_who_asked_it_but_not_a_shortlist(person, family, profile_a, provider_a):
+    services.shortlist_provider(person=person, provider=profile_a.provider, actor=family)
+    assert not people_visible_to(user=provider_a).filter(pk=person.pk).exists()
+    assert not choices_visible_to(user=provider_a).exists()
+    services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    assert people_visible_to(user=provider_a).filter(pk=person.pk).exists()
+    assert choices_visible_to(user=provider_a).count() == 1
+
+
+def test_a_commissioner_sees_their_councils_choices_only(
+    person, other_person, family, profile_a, commissioner, other_council_commissioner
+):
+    services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    assert choices_visible_to(user=commissioner).count() == 1
+    assert choices_visible_to(user=other_council_commissioner).count() == 0
+
+
+# ---- agreements ------------------------------------------------------------------------------------
+
+
+def test_with_no_budget_yet_the_choice_waits(person, profile_a, commissioner):
+    choice = accepted_choice(person, profile_a.provider)
+    with pytest.raises(ProviderError, match="The choice is kept and waits for the budget."):
+        services.set_up_agreement(choice=choice, terms=TERMS, actor=commissioner)
+    assert ProviderChoice.objects.get(pk=choice.pk).status == ChoiceStatus.ACCEPTED
+    assert not FlexibleAgreement.objects.exists()
+
+
+def test_the_provider_must_accept_the_request_first(person, family, profile_a, commissioner):
+    choice = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    arrangement = isf_budget(person, profile_a.provider)
+    with pytest.raises(ProviderError, match="The provider must accept the person's request"):
+        services.set_up_agreement(choice=choice, terms=TERMS, arrangement=arrangement, actor=commissioner)
+
+
+def test_an_agreement_has_the_defaults_the_framework_sets(person, profile_a, commissioner):
+    choice = accepted_choice(person, profile_a.provider)
+    arrangement = isf_budget(person, profile_a.provider, amount="26000.00")
+    agreement = services.set_up_agreement(
+        choice=choice, terms={"outcomes": "Swim."}, arrangement=arrangement, actor=commissioner
+    )
+    assert agreement.status == AgreementStatus.OFFERED
+    assert agreement.annual_budget == Decimal("26000.00")
+    assert agreement.management_fee_percent == Decimal("8.00")  # from the provider's profile
+    assert agreement.payment_frequency_weeks == 4 and agreement.payment_in_advance
+    assert agreement.unspent_limit == Decimal("2000.00")  # 26000 / 52 × 4
+    assert agreement.overdraft_limit == Decimal("0.00")
+    assert agreement.person_notice_days == 28 and agreement.provider_notice_days == 56
+    assert agreement.review_date == agreement.start_date + dt.timedelta(days=365)
+    assert agreement.versions.get().number == 1
+    assert agreement.awaiting_provider
+
+
+def test_the_unspent_limit_default_rounds_half_up(person, profile_a):
+    assert services.default_unspent_limit(Decimal("1000.00")) == Decimal("76.92")
+    assert services.default_unspent_limit(Decimal("13.00")) == Decimal("1.00")
+
+
+def test_outcomes_are_required_not_hours(person, profile_a, commissioner):
+    choice = accepted_choice(person, profile_a.provider)
+    arrangement = isf_budget(person, profile_a.provider)
+    with pytest.raises(ProviderError, match="Write the outcomes from the support plan"):
+        services.set_up_agreement(
+            choice=choice, terms={"outcomes": " "}, arrangement=arrangement, actor=commissioner
+        )
+
+
+def test_the_provider_accepts_and_a_change_is_a_new_version_to_accept(
+    person, profile_a, commissioner, provider_a
+):
+    agreement = agreed(person, profile_a.provider, accept=False)
+    agreement = services.accept_agreement(agreement=agreement, actor=provider_a)
+    assert agreement.status == AgreementStatus.ACTIVE and not agreement.awaiting_provider
+    agreement = services.change_agreement_terms(
+        agreement=agreement, terms={"overdraft_limit": "250.00"}, reason="Winter heating", actor=commissioner
+    )
+    assert agreement.version == 2 and agreement.awaiting_provider
+    assert agreement.overdraft_limit == Decimal("250.00")
+    first, second = agreement.versions.order_by("number")
+    assert first.terms["overdraft_limit"] == "0.00" and second.terms["overdraft_limit"] == "250.00"
+    assert second.reason == "Winter heating"
+    change = history_for(agreement).filter(additional_data__event="agreement terms changed (version 2)").get()
+    assert change.changes == {"overdraft_limit": ["0.00", "250.00"]} or change.changes_dict == {
+        "overdraft_limit": ["0.00", "250.00"]
+    }
+    agreement = services.accept_agreement(agreement=agreement, actor=provider_a)
+    assert agreement.accepted_version == 2 and agreement.versions.get(number=2).accepted_by == provider_a
+
+
+def test_a_change_that_changes_nothing_makes_no_version(person, profile_a, commissioner):
+    agreement = agreed(person, profile_a.provider)
+    before = LogEntry.objects.count()
+    services.change_agreement_terms(
+        agreement=agreement, terms={"overdraft_limit": "0"}, reason="", actor=commissioner
+    )
+    assert agreement.versions.count() == 1 and LogEntry.objects.count() == before
+
+
+def test_a_provider_declines_an_offer_with_a_reason(person, profile_a, provider_a):
+    agreement = agreed(person, profile_a.provider, accept=False)
+    agreement = services.decline_agreement(
+        agreement=agreement, reason="The budget is too small.", actor=provider_a
+    )
+    assert agreement.status == AgreementStatus.DECLINED
+
+
+# ---- notice, ending and moving ---------------------------------------------------------------------
+
+
+def test_the_person_may_end_it_at_any_time_with_28_days_notice(person, family, profile_a):
+    agreement = agreed(person, profile_a.provider)
+    message = f"You need to give 28 days' notice. The earliest end date is {day(LAST_DAY)}."
+    with pytest.raises(ProviderError, match=message):
+        services.give_notice(
+            agreement=agreement,
+            notice_from=NoticeFrom.PERSON,
+            end_date=TODAY + dt.timedelta(days=10),
+            actor=family,
+            today=TODAY,
+        )
+    agreement = services.give_notice(
+        agreement=agreement, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY
+    )
+    assert agreement.status == AgreementStatus.ENDING
+    assert agreement.end_date == LAST_DAY
+    assert agreement.notice_from == NoticeFrom.PERSON and agreement.notice_given_by == family
+
+
+def test_a_provider_must_say_why_and_give_56_days(person, profile_a, provider_a):
+    agreement = agreed(person, profile_a.provider)
+    with pytest.raises(ProviderError, match="Say why you are ending the agreement."):
+        services.give_notice(
+            agreement=agreement, notice_from=NoticeFrom.PROVIDER, actor=provider_a, today=TODAY
+        )
+    agreement = services.give_notice(
+        agreement=agreement,
+        notice_from=NoticeFrom.PROVIDER,
+        reason="We are closing.",
+        actor=provider_a,
+        today=TODAY,
+    )
+    assert agreement.end_date == TODAY + dt.timedelta(days=56)
+    assert agreement.notice_reason == "We are closing."
+
+
+def _move(person, family, old_provider, new_provider, commissioner, provider_b_manager, moves):
+    old = agreed(person, old_provider)
+    old = services.give_notice(agreement=old, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+    choice = accepted_choice(person, new_provider)
+    new = services.set_up_agreement(choice=choice, terms={"outcomes": "Swim."}, actor=commissioner)
+    assert new.replaces == old and new.start_date == MOVE_DAY and new.arrangement is None
+    assert new.annual_budget == old.annual_budget
+    new = services.accept_agreement(agreement=new, actor=provider_b_manager)
+    return old, new
+
+
+def test_on_the_move_date_the_new_agreement_starts_and_the_hook_runs_once(
+    person, family, profile_a, profile_b, commissioner, provider_b_manager
+):
+    moves = []
+
+    def on_move(*, old_agreement, new_agreement, on_date, actor):
+        moves.append((old_agreement.pk, new_agreement.pk, on_date, actor.email))
+
+    hooks.register_on_move(on_move)
+    try:
+        old, new = _move(
+            person, family, profile_a.provider, profile_b.provider, commissioner, provider_b_manager, moves
+        )
+        assert services.complete_due_changes(today=LAST_DAY) == {"moved": 0, "ended": 0, "failed": 0}
+        assert services.complete_due_changes(today=MOVE_DAY) == {"moved": 1, "ended": 0, "failed": 0}
+        assert services.complete_due_changes(today=MOVE_DAY + dt.timedelta(days=1)) == {
+            "moved": 0,
+            "ended": 0,
+            "failed": 0,
+        }
+    finally:
+        hooks.unregister(on_move)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert moves == [(old.pk, new.pk, MOVE_DAY, "system@platform.invalid")]
+    assert old.status == AgreementStatus.ENDED and new.move_completed_at is not None
+    # The ISF arrangement passes to the new provider: old ends on the last day, new starts the next.
+    assert old.arrangement.end_date == LAST_DAY
+    assert new.arrangement.provider == profile_b.provider and new.arrangement.start_date == MOVE_DAY
+    assert new.arrangement.budget == old.arrangement.budget
+    assert list(agreements_in_force(on=LAST_DAY)) == [old]
+    assert list(agreements_in_force(on=MOVE_DAY)) == [new]
+
+
+def test_a_failing_hook_rolls_the_whole_move_back(
+    person, family, profile_a, profile_b, commissioner, provider_b_manager
+):
+    def broken(**kwargs):
+        raise ProviderError("ledger unavailable")
+
+    old, new = _move(
+        person, family, profile_a.provider, profile_b.provider, commissioner, provider_b_manager, []
+    )
+    hooks.register_on_move(broken)
+    try:
+        assert services.complete_due_changes(today=MOVE_DAY)["failed"] == 1
+    finally:
+        hooks.unregister(broken)
+    new.refresh_from_db()
+    assert new.move_completed_at is None and new.arrangement is None
+    assert Arrangement.objects.filter(provider=profile_b.provider).count() == 0
+
+
+def test_an_agreement_ends_after_its_last_day_with_no_replacement(person, family, profile_a):
+    ended = []
+    hook = lambda *, agreement, on_date, actor: ended.append((agreement.pk, on_date))  # noqa: E731
+    hooks.register_on_end(hook)
+    try:
+        agreement = agreed(person, profile_a.provider)
+        services.give_notice(agreement=agreement, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+        assert services.complete_due_changes(today=LAST_DAY)["ended"] == 0
+        assert services.complete_due_changes(today=MOVE_DAY)["ended"] == 1
+    finally:
+        hooks.unregister(hook)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ENDED
+    assert agreement.arrangement.end_date == LAST_DAY
+    assert ended == [(agreement.pk, MOVE_DAY)]
+
+
+def test_agreements_are_scoped_to_each_party(
+    person,
+    family,
+    profile_a,
+    commissioner,
+    other_council_commissioner,
+    provider_a,
+    provider_b_manager,
+    stranger,
+):
+    agreement = agreed(person, profile_a.provider)
+    for user in (family, commissioner, provider_a):
+        assert list(agreements_visible_to(user=user)) == [agreement]
+    for user in (other_council_commissioner, provider_b_manager, stranger):
+        assert not agreements_visible_to(user=user).exists()
+    other = PersonFactory(council=person.council)
+    assert not agreements_visible_to(user=family).filter(person=other).exists()
+
+
+def test_every_change_to_an_agreement_is_audited(person, family, profile_a, commissioner):
+    agreement = agreed(person, profile_a.provider)
+    services.give_notice(agreement=agreement, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+    events = [e.additional_data["event"] for e in history_for(agreement)]
+    assert events == [
+        "agreement offered to provider",
+        "agreement accepted by provider (version 1)",
+        "notice given by the person",
+    ]
