@@ -14,9 +14,13 @@ RED = "#d4351c"
 CHANGE_COLOURS = {"better": GREEN, "same": GREY, "worse": RED}
 
 
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
 def bar_chart(*, title: str, rows: list[tuple[str, int]], width: int = 640) -> SafeString:
     """Horizontal bars, one per (label, percent)."""
-    label_w, bar_w, row_h = 300, width - 360, 24
+    label_w, bar_w, row_h = 360, width - 420, 24
     height = row_h * len(rows) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
@@ -27,8 +31,8 @@ def bar_chart(*, title: str, rows: list[tuple[str, int]], width: int = 640) -> S
         y = 5 + i * row_h
         length = round(bar_w * max(0, min(percent, 100)) / 100)
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="13" '
-            f'font-family="sans-serif" fill="#0b0c0c">{escape(label[:44])}</text>'
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="11" '
+            f'font-family="sans-serif" fill="#0b0c0c">{escape(_short(label, 54))}</text>'
         )
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length}" height="{row_h - 8}" fill="{BLUE}"/>')
         parts.append(

@@ -288,8 +288,13 @@ def outcome_report(
     classes_present = [c for c in MANAGEMENT_CLASSES if any(mc == c for _, mc in answer_maps)]
     area_labels = _area_labels()
 
+    asked = set(
+        Question.objects.filter(version__survey__in=surveys, code__in=AREA_CODES).values_list(
+            "code", flat=True
+        )
+    )
     areas = []
-    for code in AREA_CODES:
+    for code in (c for c in AREA_CODES if c in asked):
         row = {"code": code, "label": area_labels.get(code, code), "by_type": []}
         for mc in [*classes_present, "all"]:
             counts = dict.fromkeys(CHANGE_CODES, 0)
@@ -357,19 +362,26 @@ def outcome_report(
     }
 
 
-def _area_labels() -> dict[str, str]:
-    from .definitions import CARER_AREAS, LIFE_AREAS
+AREA_LABELS = {
+    "dignity": "Dignity",
+    "independence": "Independence",
+    "physical_health": "Physical health",
+    "mental_wellbeing": "Mental wellbeing",
+    "control_daily_life": "Control over daily life",
+    "feeling_safe": "Feeling safe",
+    "relationships_family": "Family relationships",
+    "relationships_friends": "Friendships",
+    "relationships_paid_supporters": "Paid supporters",
+    "self_esteem": "Self-esteem",
+    "where_you_live": "Where you live",
+    "who_you_live_with": "Who you live with",
+    "paid_work": "Paid work",
+    "volunteering": "Volunteering",
+    "staying_well": "Carer: staying well",
+    "able_to_keep_caring": "Carer: able to keep caring",
+    "quality_of_life": "Carer: quality of life",
+}
 
-    labels = {}
-    for code, words in LIFE_AREAS:
-        words = words.replace("your ", "")
-        labels[code] = words[0].upper() + words[1:]
-    labels.update(
-        {
-            "staying_well": "Carer: staying well",
-            "able_to_keep_caring": "Carer: able to keep caring",
-            "quality_of_life": "Carer: quality of life",
-        }
-    )
-    assert set(labels) >= {c for c, _ in CARER_AREAS}
-    return labels
+
+def _area_labels() -> dict[str, str]:
+    return AREA_LABELS
