@@ -127,3 +127,23 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+def test_database_url() -> str:
+    """The URL of the database the tests are using, for a subprocess (manage.py, a Celery worker)
+    that must see the same data. Data a test writes is only visible to it once committed
+    (use `django_db(transaction=True)`)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    host = s.get("HOST") or "127.0.0.1"
+    port = s.get("PORT") or "5432"
+    auth = s.get("USER") or "postgres"
+    if s.get("PASSWORD"):
+        auth += f":{s['PASSWORD']}"
+    if host.startswith("/"):
+        return f"postgres://{auth}@/{s['NAME']}?host={host}"
+    return f"postgres://{auth}@{host}:{port}/{s['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test

@@ -52,6 +52,8 @@ def test_docker_compose_accepts_the_file_where_it_is_installed():
     result = subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
         env={**os.environ, "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org"},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr

@@ -10,8 +10,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_entry_records_who_what_when_and_why(council, commissioner):
-    entry = audit.record(actor=commissioner, instance=council, event="name changed",
-                         changes={"name": ("Old", "New")}, note="Renamed by the council")
+    entry = audit.record(
+        actor=commissioner,
+        instance=council,
+        event="name changed",
+        changes={"name": ("Old", "New")},
+        note="Renamed by the council",
+    )
     entry.refresh_from_db()
     assert entry.actor == commissioner
     assert entry.changes == {"name": ["Old", "New"]}

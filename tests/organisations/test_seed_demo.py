@@ -10,8 +10,13 @@ from organisations.models import Council, Membership, Provider, User
 from organisations.selectors import roles_of
 
 pytestmark = pytest.mark.django_db
-DEMO_EMAILS = ["commissioner@example.org", "approver@example.org", "monitoring@example.org",
-               "provider@example.org", "family@example.org"]
+DEMO_EMAILS = [
+    "commissioner@example.org",
+    "approver@example.org",
+    "monitoring@example.org",
+    "provider@example.org",
+    "family@example.org",
+]
 
 
 def test_it_refuses_to_run_when_debug_is_off(settings):
@@ -24,10 +29,19 @@ def test_it_refuses_to_run_when_debug_is_off(settings):
 def test_it_creates_the_demo_sign_ins_twice_without_duplicates(settings, rf):
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
-    counts = (User.objects.count(), Council.objects.count(), Provider.objects.count(), Membership.objects.count())
+    counts = (
+        User.objects.count(),
+        Council.objects.count(),
+        Provider.objects.count(),
+        Membership.objects.count(),
+    )
     call_command("seed_demo", stdout=StringIO())
-    assert (User.objects.count(), Council.objects.count(), Provider.objects.count(),
-            Membership.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Council.objects.count(),
+        Provider.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert Council.objects.count() == 2
     assert Provider.objects.count() >= 3
     for email in DEMO_EMAILS:

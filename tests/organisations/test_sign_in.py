@@ -118,8 +118,9 @@ def test_the_two_factor_page_never_redirects_off_site(commissioner, client):
 
 def test_families_are_not_asked_for_a_security_code(council, client):
     family = UserFactory(email="family@test.example.org")
-    person = Person.objects.create(council=council, person_ref="P1", date_of_birth="1990-01-01",
-                                   primary_support_reason="social_support")
+    person = Person.objects.create(
+        council=council, person_ref="P1", date_of_birth="1990-01-01", primary_support_reason="social_support"
+    )
     Representative.objects.create(person=person, user=family)
     _post_login(client, family.email, PASSWORD)
     assert client.get("/").status_code == 200
