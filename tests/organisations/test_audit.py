@@ -33,7 +33,10 @@ def test_the_database_refuses_to_change_an_entry(council, commissioner):
 
 def test_the_database_refuses_to_delete_an_entry(council, commissioner):
     entry = audit.record(actor=commissioner, instance=council, event="e")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
     assert LogEntry.objects.filter(pk=entry.pk).exists()
