@@ -27,11 +27,12 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{file}: is not UTF-8 text") from exc
         try:
-            result = importing.import_text(text, actor=system_actor())
+            rows = importing.parse(text)
         except importing.ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(
                 f"Nothing was imported: {len(exc.errors)} problem{'s' if len(exc.errors) != 1 else ''} found."
             ) from exc
+        result = importing.apply(rows, actor=system_actor())
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {result.summary()}."))
