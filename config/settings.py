@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "providers.ledger.tasks.produce_due_statements",
         "schedule": crontab(minute=30, hour=3),
     },
+    "isf-council-payments-daily": {
+        "task": "providers.ledger.tasks.post_due_council_payments",
+        "schedule": crontab(minute=5, hour=3),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -8,3 +8,12 @@ class LedgerConfig(AppConfig):
     name = "providers.ledger"
     label = "ledger"
     verbose_name = "Individual Service Fund ledgers"
+
+    def ready(self) -> None:
+        # When a person moves provider, their unspent balance follows them, inside the move's
+        # transaction (providers never imports the ledger: it offers the hook).
+        from providers.hooks import register_on_move
+
+        from .services import move_balance_on_move
+
+        register_on_move(move_balance_on_move)

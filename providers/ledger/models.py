@@ -1,1 +1,207 @@
-"""Individual Service Fund ledgers."""
+"""Individual Service Fund ledgers: money a provider holds for one person (DESIGN.md, "Money held for a
+person: the ISF ledger").
+
+- `IndividualServiceFund` is one ISF: the money held under one flexible agreement. It is also the row
+  every writer locks (`select_for_update`) so that writers to one ledger are serialised.
+- `LedgerEntry` is append-only. The code refuses to save an existing entry, delete one, or update or
+  delete through a queryset; the database refuses UPDATE and DELETE with a trigger (migration 0002).
+  A mistake is corrected by a reversing entry that points at the original (`reverses`, one per entry).
+- The balance is always the sum of the entries; it is never stored as the truth.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from budgets.models import Person
+from organisations.models import Council, Provider
+from providers.models import FlexibleAgreement
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class Category(models.TextChoices):
+    COUNCIL_PAYMENT = "council_payment", "Money from the council"
+    SUPPORT = "support", "Support"
+    ACTIVITY = "activity", "Activities"
+    EQUIPMENT = "equipment", "Equipment"
+    MANAGEMENT_FEE = "management_fee", "Management fee"
+    TRANSFER = "transfer", "Moved with you to another organisation"
+    REFUND = "refund", "Paid back to the council"
+    CORRECTION = "correction", "Correction"
+
+
+# What a provider spends the money on (the entry form, the import, the API).
+SPENDING_CATEGORIES = (Category.SUPPORT, Category.ACTIVITY, Category.EQUIPMENT)
+# Entries that must take money out (stored negative) and in (stored positive). Transfers and
+# corrections may go either way.
+OUT_CATEGORIES = (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE, Category.REFUND)
+IN_CATEGORIES = (Category.COUNCIL_PAYMENT,)
+
+
+class IndividualServiceFund(models.Model):
+    """One person's ISF held by one provider under one flexible agreement. A move to another provider
+    opens a new fund (under the new agreement); the balance moves by a pair of transfer entries."""
+
+    agreement = models.OneToOneField(FlexibleAgreement, on_delete=models.PROTECT, related_name="isf")
+    # Copied from the agreement so that scoping queries need no join through it.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="isfs")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="isfs")
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="isfs")
+    # The council's budget_ref for the person's ISF arrangement: how a provider's accounting export
+    # names the fund. Kept from the old fund when the person moves (the new arrangement has none).
+    budget_ref = models.CharField(max_length=64, blank=True)
+    opened_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person__family_name", "person__given_name", "pk"]
+        verbose_name = "Individual Service Fund"
+        # Serves the provider import, which looks a fund up by (provider, budget_ref).
+        indexes = [models.Index(fields=["provider", "budget_ref"], name="isf_provider_budget_ref")]
+
+    def __str__(self) -> str:
+        return f"Individual Service Fund for {self.person} with {self.provider}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Entries cannot be changed or removed in bulk either (the database refuses it too)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Ledger entries are never changed: record a correcting entry instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Ledger entries are never deleted: record a correcting entry instead.")
+
+    # bulk_update goes through update(); bulk_create is allowed (it only inserts).
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class LedgerEntry(models.Model):
+    """One line of a ledger. Written once by a service (providers/ledger/services.py), never changed."""
+
+    fund = models.ForeignKey(IndividualServiceFund, on_delete=models.PROTECT, related_name="entries")
+    entry_date = models.DateField()
+    category = models.CharField(max_length=20, choices=Category.choices)
+    # Signed: money in is positive, money out negative.
+    amount = models.DecimalField(**MONEY)
+    description = models.CharField(max_length=300, help_text="What the money was for, in plain words.")
+    # Unique per ledger: a repeated import, retried request or re-run job adds nothing twice.
+    idempotency_key = models.CharField(max_length=120)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    # A transfer out of one fund and the transfer in to the next point at each other.
+    transfer_pair = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry_date", "recorded_at", "pk"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "idempotency_key"], name="ledger_key_unique_per_fund"),
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(category__in=[c.value for c in OUT_CATEGORIES]) | Q(amount__lt=0),
+                name="ledger_money_out_is_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(category__in=[c.value for c in IN_CATEGORIES]) | Q(amount__gt=0),
+                name="ledger_money_in_is_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | Q(category="correction"),
+                name="ledger_reversal_is_a_correction",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    transfer_pair__isnull=True, category__in=[c.value for c in Category if c != "transfer"]
+                )
+                | Q(transfer_pair__isnull=False, category="transfer"),
+                name="ledger_transfer_has_its_pair",
+            ),
+        ]
+        # Serves the running balance and statements: a fund's entries in date order, by period.
+        indexes = [models.Index(fields=["fund", "entry_date", "recorded_at"], name="ledger_fund_date")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_date:%d %b %Y} {self.get_category_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Ledger entries are never changed: record a correcting entry instead.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Ledger entries are never deleted: record a correcting entry instead.")
+
+    @property
+    def is_money_in(self) -> bool:
+        return self.amount > 0
+
+
+class Statement(models.Model):
+    """A statement produced for one period (by the four-weekly job, or asked for). The figures shown are
+    always worked out from the entries; the closing balance here is what it was when produced.
+    The unique constraint is the job's claim: a retry or a second worker cannot produce it twice."""
+
+    fund = models.ForeignKey(IndividualServiceFund, on_delete=models.PROTECT, related_name="statements")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    closing_balance = models.DecimalField(**MONEY)
+    produced_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scheduled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "period_start", "period_end"], name="statement_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="statement_end_not_before_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y} for {self.fund}"
+
+
+class Notification(models.Model):
+    """Tells a person or family member something about their money ("your statement is ready"),
+    shown on their page until they have seen it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="isf_notices")
+    fund = models.ForeignKey(IndividualServiceFund, on_delete=models.CASCADE, related_name="notifications")
+    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.CASCADE)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "statement"], name="notification_once_per_statement")
+        ]
+        indexes = [models.Index(fields=["user", "seen_at"], name="notification_unseen")]
+
+    def __str__(self) -> str:
+        return self.message

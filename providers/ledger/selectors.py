@@ -1,0 +1,344 @@
+"""Reads about ISF ledgers, always scoped to the user (DESIGN.md, "Access").
+
+A person or representative sees their own funds; a provider's staff (manager or finance) the funds
+their organisation holds; a council's commissioners and approvers the council's funds; a platform
+admin all. Anything else answers 404 through `get_object_or_404(funds_visible_to(...), pk=...)`.
+"""
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from budgets.selectors import people_represented_by
+from organisations.models import Role
+from organisations.selectors import roles_of
+
+from .models import (
+    SPENDING_CATEGORIES,
+    ZERO,
+    Category,
+    IndividualServiceFund,
+    LedgerEntry,
+    Notification,
+    Statement,
+)
+
+PROVIDER_STAFF = (Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE)
+COUNCIL_READERS = (Role.COMMISSIONER, Role.APPROVER)
+# A ledger with nothing written for this long is shown to the commissioner as quiet.
+QUIET_AFTER_DAYS = 56
+STATEMENT_DAYS = 28
+# What counts as spending against the budget (corrections to these count with them).
+SPENT_CATEGORIES = [*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE]
+
+
+def funds_visible_to(*, user) -> QuerySet[IndividualServiceFund]:
+    if not getattr(user, "is_authenticated", False):
+        return IndividualServiceFund.objects.none()
+    qs = IndividualServiceFund.objects.select_related("person", "provider", "council", "agreement")
+    roles = roles_of(user=user)
+    if roles.platform_admin:
+        return qs
+    q = Q(person__in=people_represented_by(user=user))
+    providers = roles.providers_with(*PROVIDER_STAFF)
+    if providers:
+        q |= Q(provider_id__in=providers)
+    councils = roles.councils_with(*COUNCIL_READERS)
+    if councils:
+        q |= Q(council_id__in=councils)
+    return qs.filter(q)
+
+
+def funds_of_family(*, user) -> QuerySet[IndividualServiceFund]:
+    """The funds of the people this user is or represents: the family's own view."""
+    return (
+        IndividualServiceFund.objects.filter(person__in=people_represented_by(user=user))
+        .select_related("person", "provider", "council", "agreement")
+        .order_by("-opened_on", "-pk")
+    )
+
+
+def funds_held_by_staff(*, user) -> QuerySet[IndividualServiceFund]:
+    providers = roles_of(user=user).providers_with(*PROVIDER_STAFF)
+    return funds_visible_to(user=user).filter(provider_id__in=providers)
+
+
+def funds_commissioned_by(*, user) -> QuerySet[IndividualServiceFund]:
+    roles = roles_of(user=user)
+    qs = funds_visible_to(user=user)
+    if roles.platform_admin:
+        return qs
+    return qs.filter(council_id__in=roles.councils_with(Role.COMMISSIONER))
+
+
+def may_record_spending(*, user, fund: IndividualServiceFund) -> bool:
+    return fund.provider_id in roles_of(user=user).providers_with(*PROVIDER_STAFF)
+
+
+def may_record_refund(*, user, fund: IndividualServiceFund) -> bool:
+    return fund.council_id in roles_of(user=user).councils_with(Role.COMMISSIONER)
+
+
+def may_reverse(*, user, entry: LedgerEntry) -> bool:
+    """Providers correct their own spending and fees; a commissioner corrects a refund."""
+    if entry.category in (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE):
+        return may_record_spending(user=user, fund=entry.fund)
+    if entry.category == Category.REFUND:
+        return may_record_refund(user=user, fund=entry.fund)
+    return False
+
+
+# ---- balances and running balances --------------------------------------------------------------
+
+
+def balance_of(fund: IndividualServiceFund, *, on: dt.date | None = None) -> Decimal:
+    """The balance: the sum of the fund's entries (up to and including `on`, if given)."""
+    qs = LedgerEntry.objects.filter(fund=fund)
+    if on is not None:
+        qs = qs.filter(entry_date__lte=on)
+    return qs.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
+
+
+def with_balances(qs: QuerySet[IndividualServiceFund]) -> QuerySet[IndividualServiceFund]:
+    return qs.annotate(
+        balance=Coalesce(Sum("entries__amount"), Value(ZERO)),
+        last_entry_on=Max("entries__entry_date"),
+    )
+
+
+@dataclass
+class Line:
+    entry: LedgerEntry
+    balance: Decimal  # the running balance after this entry
+
+
+def running_lines(
+    fund: IndividualServiceFund,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    category: str = "",
+) -> list[Line]:
+    """Every entry with the balance after it, in date order, then narrowed to the filters. The running
+    balance is worked out over all entries, so it is the same whatever the filter."""
+    lines, running = [], ZERO
+    entries = (
+        LedgerEntry.objects.filter(fund=fund)
+        .select_related("recorded_by", "reverses", "reversed_by", "transfer_pair__fund__provider")
+        .order_by("entry_date", "recorded_at", "pk")
+    )
+    for entry in entries:
+        running += entry.amount
+        if start and entry.entry_date < start:
+            continue
+        if end and entry.entry_date > end:
+            continue
+        if category and entry.category != category:
+            continue
+        lines.append(Line(entry=entry, balance=running))
+    return lines
+
+
+def is_closed(fund: IndividualServiceFund) -> bool:
+    """The money has moved to the person's next provider."""
+    return LedgerEntry.objects.filter(fund=fund, category=Category.TRANSFER, amount__lt=0).exists()
+
+
+# ---- statements ------------------------------------------------------------------------------------
+
+
+def default_statement_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last four weeks, ending today."""
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=STATEMENT_DAYS - 1), today
+
+
+@dataclass
+class StatementContext:
+    fund: IndividualServiceFund
+    start: dt.date
+    end: dt.date
+    opening_balance: Decimal
+    closing_balance: Decimal
+    lines: list[Line]
+    totals: "OrderedDict[str, Decimal]" = field(default_factory=OrderedDict)
+    money_in: Decimal = ZERO
+    money_out: Decimal = ZERO
+
+    @property
+    def total_rows(self) -> list[tuple[str, Decimal]]:
+        return [(Category(code).label, amount) for code, amount in self.totals.items()]
+
+
+def statement_context(fund: IndividualServiceFund, *, start: dt.date, end: dt.date) -> StatementContext:
+    """Opening balance (everything before `start`), every entry in the period with the running balance,
+    totals by category, and the closing balance (everything up to `end`)."""
+    opening = balance_of(fund, on=start - dt.timedelta(days=1))
+    lines = running_lines(fund, start=start, end=end)
+    totals: OrderedDict[str, Decimal] = OrderedDict()
+    for code in Category.values:
+        amounts = [line.entry.amount for line in lines if line.entry.category == code]
+        if amounts:
+            totals[code] = sum(amounts, ZERO)
+    money_in = sum((line.entry.amount for line in lines if line.entry.amount > 0), ZERO)
+    money_out = sum((line.entry.amount for line in lines if line.entry.amount < 0), ZERO)
+    closing = opening + money_in + money_out
+    return StatementContext(
+        fund=fund,
+        start=start,
+        end=end,
+        opening_balance=opening,
+        closing_balance=closing,
+        lines=lines,
+        totals=totals,
+        money_in=money_in,
+        money_out=money_out,
+    )
+
+
+# ---- the family's summary ------------------------------------------------------------------------
+
+
+@dataclass
+class FamilySummary:
+    fund: IndividualServiceFund
+    since: dt.date
+    money_in: Decimal
+    spent: Decimal  # support, activities and equipment, net of corrections to them (positive)
+    management_fee: Decimal  # positive
+    paid_back: Decimal  # refunds to the council (positive)
+    moved: Decimal  # transfers (signed)
+    money_left: Decimal
+    spending_by_kind: list[tuple[str, Decimal]]
+    balance_points: list[tuple[dt.date, Decimal]]
+    statements: list[Statement]
+    closed: bool
+
+
+def _kind_of(entry: LedgerEntry) -> str:
+    """A correction counts against what it corrects, so spending by kind stays true."""
+    if entry.category == Category.CORRECTION and entry.reverses_id:
+        return entry.reverses.category
+    return entry.category
+
+
+def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None) -> FamilySummary:
+    """Money in, money spent and money left over the last year (or since the fund opened)."""
+    today = today or timezone.localdate()
+    since = max(fund.opened_on, today - dt.timedelta(days=364))
+    entries = list(
+        LedgerEntry.objects.filter(fund=fund)
+        .select_related("reverses")
+        .order_by("entry_date", "recorded_at", "pk")
+    )
+    by_kind: dict[str, Decimal] = {}
+    points: list[tuple[dt.date, Decimal]] = []
+    running = ZERO
+    for entry in entries:
+        running += entry.amount
+        if entry.entry_date < since:
+            continue
+        kind = _kind_of(entry)
+        by_kind[kind] = by_kind.get(kind, ZERO) + entry.amount
+        if points and points[-1][0] == entry.entry_date:
+            points[-1] = (entry.entry_date, running)
+        else:
+            points.append((entry.entry_date, running))
+    opening = sum((e.amount for e in entries if e.entry_date < since), ZERO)
+    if not points or points[0][0] > since:
+        points.insert(0, (since, opening))
+    if points[-1][0] < today:
+        points.append((today, running))
+    spending = [
+        (Category(code).label, -by_kind.get(code, ZERO))
+        for code in SPENDING_CATEGORIES
+        if by_kind.get(code, ZERO) != 0
+    ]
+    return FamilySummary(
+        fund=fund,
+        since=since,
+        money_in=by_kind.get(Category.COUNCIL_PAYMENT, ZERO),
+        spent=sum((amount for _, amount in spending), ZERO),
+        management_fee=-by_kind.get(Category.MANAGEMENT_FEE, ZERO),
+        paid_back=-by_kind.get(Category.REFUND, ZERO),
+        moved=by_kind.get(Category.TRANSFER, ZERO),
+        money_left=running,
+        spending_by_kind=spending,
+        balance_points=points,
+        statements=list(fund.statements.all()[:6]),
+        closed=any(e.category == Category.TRANSFER and e.amount < 0 for e in entries),
+    )
+
+
+def unseen_notifications(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, seen_at__isnull=True).select_related("statement", "fund")
+
+
+# ---- the commissioner's overview -----------------------------------------------------------------
+
+
+@dataclass
+class CouncilRow:
+    fund: IndividualServiceFund
+    balance: Decimal
+    annual_budget: Decimal
+    spent_this_year: Decimal
+    spent_share: Decimal | None  # percent of the annual budget, one place
+    unspent_limit: Decimal
+    over_limit: bool
+    last_entry_on: dt.date | None
+    quiet: bool
+
+
+def council_overview(*, user, today: dt.date | None = None) -> list[CouncilRow]:
+    """Across the council's ISFs: balance, spending in the last year against the annual budget, unspent
+    money above the agreement's limit (to talk about; never reclaimed automatically), and ledgers with
+    no entries for QUIET_AFTER_DAYS."""
+    from organisations.money import round_half_up
+
+    today = today or timezone.localdate()
+    year_ago = today - dt.timedelta(days=364)
+    spent = Coalesce(
+        Sum(
+            "entries__amount",
+            filter=Q(entries__entry_date__gte=year_ago)
+            & (
+                Q(entries__category__in=SPENT_CATEGORIES)
+                | Q(entries__category=Category.CORRECTION, entries__reverses__category__in=SPENT_CATEGORIES)
+            ),
+        ),
+        Value(ZERO),
+    )
+    funds = (
+        with_balances(funds_commissioned_by(user=user))
+        .annotate(spent=spent)
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    rows = []
+    for fund in funds:
+        agreement = fund.agreement
+        spent_this_year = -fund.spent
+        share = (
+            round_half_up(spent_this_year * 100 / agreement.annual_budget, 1)
+            if agreement.annual_budget
+            else None
+        )
+        rows.append(
+            CouncilRow(
+                fund=fund,
+                balance=fund.balance,
+                annual_budget=agreement.annual_budget,
+                spent_this_year=spent_this_year,
+                spent_share=share,
+                unspent_limit=agreement.unspent_limit,
+                over_limit=fund.balance > agreement.unspent_limit,
+                last_entry_on=fund.last_entry_on,
+                quiet=fund.last_entry_on is None or (today - fund.last_entry_on).days > QUIET_AFTER_DAYS,
+            )
+        )
+    return rows

@@ -1,0 +1,37 @@
+"""Celery tasks: thin interfaces over services (ids as keyword arguments; each service claims its work
+so that a retry or a second worker does nothing twice)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def post_due_council_payments() -> dict:
+    """Daily: council payments and management fees that have fallen due (keys per schedule slot)."""
+    return services.post_all_due_payments()
+
+
+@shared_task
+def produce_due_statements() -> dict:
+    """Daily: post what is due, then make each fund's statement when its four weeks end, and tell the
+    family (one statement per fund and period: a unique constraint is the claim)."""
+    services.post_all_due_payments()
+    return services.produce_due_statements()
+
+
+@shared_task
+def produce_statement(*, fund_id: int, start: str, end: str, user_id: int | None = None) -> int:
+    """A statement someone asked for (the API), produced after their request's transaction commits."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from .models import IndividualServiceFund
+
+    fund = IndividualServiceFund.objects.get(pk=fund_id)
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    statement, _ = services.produce_statement(
+        fund=fund, start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end), actor=actor
+    )
+    return statement.pk
