@@ -20,7 +20,7 @@ from organisations.money import to_money
 from organisations.services import system_actor
 
 from . import hooks
-from .elements import ANSWER_CODES, CLIENT_GROUP_CODES, ELEMENT_CODES
+from .elements import ANSWER_CODES, CLIENT_GROUP_CODES, ELEMENT_CODES, ClientGroup
 from .models import (
     DEFAULT_UNSPENT_LIMIT_WEEKS,
     OPEN_CHOICE_STATUSES,
@@ -122,6 +122,11 @@ def update_profile(
         values["postcode_districts"] = sorted(
             {d for d in (normalise_postcode_district(v) for v in values["postcode_districts"]) if d}
         )
+    if "client_groups" in values:
+        # Kept in Table 2's order, without repeats; unknown codes are refused below.
+        wanted = set(values["client_groups"])
+        known = [code for code in ClientGroup.values if code in wanted]
+        values["client_groups"] = known + sorted(wanted - set(known))
     if "languages" in values:
         values["languages"] = sorted({lang for lang in map(normalise_language, values["languages"]) if lang})
     for key in ("management_fee_percent", "management_fee_fixed"):
@@ -165,7 +170,7 @@ def update_profile_from_self_assessment(
     its answers to the ten elements (plus funder_flexibility) and how long it has offered ISFs replace
     what the profile said. Unknown codes are refused (ProviderError) and nothing changes."""
     values: dict[str, Any] = {
-        "client_groups": sorted(set(client_groups)),
+        "client_groups": list(client_groups),
         "element_answers": dict(element_answers),
         "isf_years": isf_years or "",
     }

@@ -41,7 +41,7 @@ def test_the_self_assessment_replaces_groups_answers_and_isf_years(provider_org,
         isf_years="1_to_3",
         actor=provider_a,
     )
-    assert profile.client_groups == ["dementia", "older_people"]
+    assert profile.client_groups == ["older_people", "dementia"]  # Table 2 order
     assert profile.element_answers == {"individual_design": "yes_frequently", "funder_flexibility": "no"}
     assert profile.isf_years == "1_to_3"
     assert history_for(profile).last().additional_data["event"] == "profile updated from self-assessment"
