@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -144,9 +144,9 @@ class BudgetSerializer(serializers.ModelSerializer):
         return value
 
     def validate_person(self, person):
-        # Scoped like the pages: someone the caller cannot see does not exist.
+        # Scoped like the pages: someone the caller cannot see is a 404, as their URL would be.
         if not people_visible_to(user=self.context["request"].user).filter(pk=person.pk).exists():
-            raise serializers.ValidationError(f'Invalid pk "{person.pk}" - object does not exist.')
+            raise NotFound("Not found.")
         return person
 
 
