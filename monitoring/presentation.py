@@ -330,7 +330,11 @@ def outcome_tables(figures: dict) -> list[dict]:
         return []
     result = []
     for management_type, block in (survey.get("by_management_type") or {}).items():
-        name = MANAGEMENT_TYPE_LABELS.get(management_type, "More than one way (mixed)")
+        name = {
+            **MANAGEMENT_TYPE_LABELS,
+            "mixed": "More than one way (mixed)",
+            "none": "No budget arrangement at the time",
+        }.get(management_type, management_type)
         rows = [
             [
                 area.replace("_", " ").capitalize(),
