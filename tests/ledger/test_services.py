@@ -155,7 +155,7 @@ def test_a_repeated_key_returns_the_original_and_different_content_is_a_conflict
     first, created = spend(fund, robot, "10.00", "INV-1")
     again, created_again = spend(fund, robot, "10.00", "INV-1")
     assert created and not created_again and again.pk == first.pk
-    with pytest.raises(services.IdempotencyConflict, match="The key 'INV-1' was already used"):
+    with pytest.raises(services.IdempotencyConflict, match="The reference 'INV-1' was already used"):
         spend(fund, robot, "11.00", "INV-1")
     assert fund.entries.filter(idempotency_key="INV-1").count() == 1
 

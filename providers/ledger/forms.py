@@ -1,0 +1,107 @@
+"""Forms for the ledger pages (rendered by the one GOV.UK renderer)."""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+
+from .models import SPENDING_CATEGORIES, Category
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SPENDING_CHOICES = [(c.value, c.label) for c in SPENDING_CATEGORIES]
+
+
+class EntryForm(forms.Form):
+    entry_date = forms.DateField(label="Date the money was spent", widget=DATE_WIDGET)
+    category = forms.ChoiceField(label="What it was for", choices=SPENDING_CHOICES, widget=forms.RadioSelect)
+    amount = forms.DecimalField(
+        label="Amount spent, in pounds",
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text="For example, 45.00",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
+    description = forms.CharField(
+        label="What the money was for",
+        max_length=300,
+        help_text="The person and their family read this. For example: Support from Ann to go swimming",
+    )
+    # Generated when the form is shown, so a double-click or a resubmitted page adds nothing twice.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", f"form:{uuid.uuid4()}")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is being corrected",
+        max_length=200,
+        help_text="The person and their family read this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount paid back to the council, in pounds",
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        help_text="The person and their family read this. Say it plainly.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", f"refund:{uuid.uuid4()}")
+
+
+class LedgerFilterForm(forms.Form):
+    start = forms.DateField(label="From", required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label="To", required=False, widget=DATE_WIDGET)
+    category = forms.ChoiceField(
+        label="Kind of entry", required=False, choices=[("", "All kinds"), *Category.choices]
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("The end date must be on or after the start date.")
+        return data
+
+
+class StatementPeriodForm(forms.Form):
+    start = forms.DateField(label="From", widget=DATE_WIDGET)
+    end = forms.DateField(label="To", widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("The end date must be on or after the start date.")
+        return data
+
+
+class UploadForm(forms.Form):
+    provider = forms.ChoiceField(label="Organisation", widget=forms.Select)
+    file = forms.FileField(
+        label="CSV file from your accounting system",
+        help_text="Columns: budget_ref,entry_date,category,amount,description,entry_ref",
+    )
+
+    def __init__(self, *args, providers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.pk, p.name) for p in providers]
+        if len(self.fields["provider"].choices) == 1:
+            self.fields["provider"].widget = forms.HiddenInput()
+            self.initial["provider"] = self.fields["provider"].choices[0][0]

@@ -1,0 +1,302 @@
+"""Pages: the provider's ledgers, the family's "Your Individual Service Fund", statements (page and PDF),
+and the commissioner's overview.
+
+Thin views: parse a form, authorise through a scoped selector (outside the user's scope: 404; visible
+but not theirs to act on: 403), call one service, render or redirect. A LedgerError goes back onto the
+form. htmx posts of the entry form get the changed part of the page back; without JavaScript the same
+form posts and redirects.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from budgets.selectors import is_family_member
+from organisations.models import Provider
+from organisations.selectors import roles_of
+
+from . import services
+from .charts import balance_chart, spending_chart
+from .forms import EntryForm, LedgerFilterForm, ReasonForm, RefundForm, StatementPeriodForm, UploadForm
+from .imports import HEADER, import_isf_entries
+from .models import IndividualServiceFund
+from .pdf import statement_pdf
+from .selectors import (
+    PROVIDER_STAFF,
+    balance_of,
+    council_overview,
+    default_statement_period,
+    family_summary,
+    funds_held_by_staff,
+    funds_of_family,
+    funds_visible_to,
+    is_closed,
+    may_record_refund,
+    may_record_spending,
+    may_reverse,
+    running_lines,
+    statement_context,
+    unseen_notifications,
+    with_balances,
+)
+from .services import LedgerError
+
+
+def _fund(request: HttpRequest, pk: int) -> IndividualServiceFund:
+    return get_object_or_404(funds_visible_to(user=request.user), pk=pk)
+
+
+def _is_family_of(request: HttpRequest, fund: IndividualServiceFund) -> bool:
+    return funds_of_family(user=request.user).filter(pk=fund.pk).exists()
+
+
+# ---- the family ------------------------------------------------------------------------------------
+
+
+@login_required
+def your_isf(request: HttpRequest) -> HttpResponse:
+    """Money in, money spent and money left, in plain words, with two simple charts."""
+    if not is_family_member(user=request.user):
+        raise PermissionDenied
+    summaries = []
+    for fund in funds_of_family(user=request.user):
+        summary = family_summary(fund)
+        summaries.append(
+            {
+                "s": summary,
+                "balance_chart": balance_chart(summary.balance_points, chart_id=f"balance-{fund.pk}"),
+                "spending_chart": spending_chart(summary.spending_by_kind, chart_id=f"spending-{fund.pk}"),
+            }
+        )
+    return render(
+        request,
+        "ledger/your_isf.html",
+        {"summaries": summaries, "notices": list(unseen_notifications(user=request.user))},
+    )
+
+
+# ---- providers ---------------------------------------------------------------------------------------
+
+
+@login_required
+def provider_ledgers(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(user=request.user)
+    if not roles.providers_with(*PROVIDER_STAFF):
+        raise PermissionDenied
+    funds = with_balances(funds_held_by_staff(user=request.user)).order_by(
+        "person__family_name", "person__given_name", "pk"
+    )
+    return render(request, "ledger/provider_ledgers.html", {"funds": funds})
+
+
+def _ledger_context(request: HttpRequest, fund: IndividualServiceFund, *, form=None) -> dict:
+    filters = LedgerFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    lines = running_lines(
+        fund, start=data.get("start"), end=data.get("end"), category=data.get("category") or ""
+    )
+    can_spend = may_record_spending(user=request.user, fund=fund) and not is_closed(fund)
+    return {
+        "fund": fund,
+        "filters": filters,
+        "lines": lines,
+        "balance": balance_of(fund),
+        "can_spend": can_spend,
+        "can_refund": may_record_refund(user=request.user, fund=fund),
+        "form": form
+        if form is not None
+        else (EntryForm(initial={"entry_date": timezone.localdate()}) if can_spend else None),
+        "reversible": {line.entry.pk for line in lines if _reversible(request, line.entry)},
+        "default_period": default_statement_period(),
+    }
+
+
+def _reversible(request, entry) -> bool:
+    return not hasattr(entry, "reversed_by") and may_reverse(user=request.user, entry=entry)
+
+
+@login_required
+def ledger(request: HttpRequest, pk: int) -> HttpResponse:
+    """One ISF's ledger with the running balance, filters by period and kind, and the entry form."""
+    fund = _fund(request, pk)
+    template = (
+        "ledger/ledger.html#lines"
+        if request.htmx and request.GET.get("partial") == "lines"
+        else "ledger/ledger.html"
+    )
+    return render(request, template, _ledger_context(request, fund))
+
+
+@login_required
+def add_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    if not may_record_spending(user=request.user, fund=fund):
+        raise PermissionDenied
+    form = EntryForm(request.POST or None, initial={"entry_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry, created = services.record_spending(
+                fund=fund,
+                entry_date=data["entry_date"],
+                category=data["category"],
+                amount=data["amount"],
+                description=data["description"],
+                idempotency_key=data["idempotency_key"],
+                actor=request.user,
+            )
+        except LedgerError as exc:
+            field = exc.field if exc.field in form.fields and exc.field != "idempotency_key" else None
+            form.add_error(field, str(exc))
+        else:
+            note = "Spending recorded" if created else "That spending was already recorded"
+            message = f"{note}: {entry.description}, {entry.get_category_display().lower()}."
+            if request.htmx:
+                context = _ledger_context(request, fund)
+                context["done"] = message
+                return render(request, "ledger/ledger.html#body", context)
+            messages.success(request, message)
+            return redirect("ledger:ledger", pk=fund.pk)
+    if request.htmx:
+        return render(request, "ledger/ledger.html#body", _ledger_context(request, fund, form=form))
+    return render(
+        request, "ledger/entry_form.html", {"fund": fund, "form": form, "balance": balance_of(fund)}
+    )
+
+
+@login_required
+def reverse_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    entry = get_object_or_404(fund.entries.all(), pk=entry_pk)
+    if not may_reverse(user=request.user, entry=entry):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reverse_entry(entry=entry, reason=form.cleaned_data["reason"], actor=request.user)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Corrected: “{entry.description}” has been reversed.")
+            return redirect("ledger:ledger", pk=fund.pk)
+    return render(request, "ledger/reverse.html", {"fund": fund, "entry": entry, "form": form})
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """The same import as `manage.py import_isf_entries`, as a page."""
+    providers = list(
+        Provider.objects.filter(pk__in=roles_of(user=request.user).providers_with(*PROVIDER_STAFF))
+    )
+    if not providers:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, providers=providers)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        provider = next(p for p in providers if str(p.pk) == str(form.cleaned_data["provider"]))
+        result = import_isf_entries(
+            data=form.cleaned_data["file"].read(), provider=provider, actor=request.user
+        )
+        if result.ok:
+            messages.success(request, result.summary)
+            return redirect("ledger:provider-ledgers")
+    return render(request, "ledger/upload.html", {"form": form, "result": result, "header": ",".join(HEADER)})
+
+
+# ---- commissioners ---------------------------------------------------------------------------------
+
+
+@login_required
+def commissioner_isfs(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(user=request.user)
+    if not (roles.councils_with("commissioner") or roles.platform_admin):
+        raise PermissionDenied
+    rows = council_overview(user=request.user)
+    return render(
+        request,
+        "ledger/commissioner_isfs.html",
+        {
+            "rows": rows,
+            "over_limit": [r for r in rows if r.over_limit],
+            "quiet": [r for r in rows if r.quiet],
+        },
+    )
+
+
+@login_required
+def refund(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    if not may_record_refund(user=request.user, fund=fund):
+        raise PermissionDenied
+    form = RefundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_refund(
+                fund=fund,
+                amount=data["amount"],
+                reason=data["reason"],
+                actor=request.user,
+                idempotency_key=data["idempotency_key"],
+            )
+        except LedgerError as exc:
+            form.add_error("amount" if exc.field == "amount" or "money left" in str(exc) else None, str(exc))
+        else:
+            messages.success(
+                request, "Refund to the council recorded. The family will see it with the reason."
+            )
+            return redirect("ledger:ledger", pk=fund.pk)
+    return render(request, "ledger/refund.html", {"fund": fund, "form": form, "balance": balance_of(fund)})
+
+
+# ---- statements ------------------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[StatementPeriodForm, dt.date, dt.date]:
+    start, end = default_statement_period()
+    form = StatementPeriodForm(
+        request.GET if "start" in request.GET else None, initial={"start": start, "end": end}
+    )
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
+@login_required
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    """A statement for any period (default: the last four weeks)."""
+    fund = _fund(request, pk)
+    form, start, end = _period(request)
+    if _is_family_of(request, fund):
+        services.mark_notifications_seen(user=request.user, fund=fund)
+    return render(
+        request,
+        "ledger/statement.html",
+        {
+            "fund": fund,
+            "form": form,
+            "s": statement_context(fund, start=start, end=end),
+            "pdf_url": reverse("ledger:statement-pdf", args=[fund.pk])
+            + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+            "is_family": _is_family_of(request, fund),
+        },
+    )
+
+
+@login_required
+def statement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    _, start, end = _period(request)
+    data = statement_pdf(
+        statement_context(fund, start=start, end=end), base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"statement-{fund.budget_ref or fund.pk}-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
