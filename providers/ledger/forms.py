@@ -100,8 +100,15 @@ class UploadForm(forms.Form):
     )
 
     def __init__(self, *args, providers=(), **kwargs):
+        providers = list(providers)
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [(p.pk, p.name) for p in providers]
-        if len(self.fields["provider"].choices) == 1:
+        self.only_provider = providers[0].pk if len(providers) == 1 else None
+        if self.only_provider is not None:
+            # One organisation: nothing to choose.
             self.fields["provider"].widget = forms.HiddenInput()
-            self.initial["provider"] = self.fields["provider"].choices[0][0]
+            self.fields["provider"].required = False
+            self.initial["provider"] = self.only_provider
+
+    def clean_provider(self):
+        return self.cleaned_data.get("provider") or self.only_provider

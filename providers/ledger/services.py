@@ -413,7 +413,8 @@ def _check_date(fund: IndividualServiceFund, entry_date: dt.date, today: dt.date
     agreement = fund.agreement
     if entry_date < agreement.start_date:
         raise LedgerError(
-            f"The date cannot be before the agreement started on {agreement.start_date:%-d %B %Y}."
+            f"The date cannot be before the agreement started on {agreement.start_date:%-d %B %Y}.",
+            field="entry_date",
         )
     if agreement.end_date and entry_date > agreement.end_date:
         raise LedgerError(

@@ -1,0 +1,335 @@
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from providers.ledger import services
+from providers.ledger.models import Category, LedgerEntry, Statement
+from providers.ledger.selectors import balance_of
+from tests.conftest import sign_in
+from tests.ledger.conftest import START
+from tests.surveys.pdf_text import pdf_text
+
+D = Decimal
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def funded(fund, robot, today):
+    services.post_due_payments(fund=fund, actor=robot, today=START)  # £950.00 left, dated 6 April
+    return fund
+
+
+def form_data(**overrides):
+    data = {
+        "entry_date": timezone.localdate().isoformat(),
+        "category": "activity",
+        "amount": "32.50",
+        "description": "Tickets for the football",
+        "idempotency_key": "form:test-1",
+    }
+    data.update(overrides)
+    return data
+
+
+# ---- the provider's ledger and entry form ---------------------------------------------------------
+
+
+def test_a_provider_records_spending_without_javascript_and_the_family_sees_it(
+    client, funded, provider_finance, family
+):
+    sign_in(client, provider_finance)
+    page = client.get(f"/isf/{funded.pk}/")
+    assert page.status_code == 200
+    assert f'hx-post="/isf/{funded.pk}/entries/new/"' in page.content.decode()
+    response = client.post(f"/isf/{funded.pk}/entries/new/", form_data())
+    assert response.status_code == 302 and response["Location"] == f"/isf/{funded.pk}/"
+    entry = funded.entries.get(idempotency_key="form:test-1")
+    assert (entry.amount, entry.recorded_by) == (D("-32.50"), provider_finance)
+    # The same form sent twice (a double click) adds nothing.
+    client.post(f"/isf/{funded.pk}/entries/new/", form_data())
+    assert funded.entries.filter(category=Category.ACTIVITY).count() == 1
+
+    client.logout()
+    sign_in(client, family)
+    html = client.get("/isf/").content.decode()
+    assert "Money spent on your support" in html and "£32.50" in html
+    assert "£917.50" in html  # money left
+    assert "Harbour Lights Support's fee for holding your money" in html and "£50.00" in html
+
+
+def test_the_entry_form_with_htmx_returns_only_the_ledger_body(client, funded, provider_a):
+    sign_in(client, provider_a)
+    response = client.post(f"/isf/{funded.pk}/entries/new/", form_data(), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<div id="ledger-body">')
+    assert "Spending recorded: Tickets for the football, activities." in html
+    assert "£917.50" in html
+
+
+def test_an_overspend_goes_back_onto_the_form_with_the_input_kept(client, funded, provider_a):
+    sign_in(client, provider_a)
+    response = client.post(f"/isf/{funded.pk}/entries/new/", form_data(amount="950.01"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "There is not enough money left: £950.00 is left and this takes out £950.01." in html
+    assert 'value="950.01"' in html
+    htmx = client.post(
+        f"/isf/{funded.pk}/entries/new/", form_data(amount="950.01"), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "There is not enough money left" in htmx and "<html" not in htmx
+    assert not funded.entries.filter(category=Category.ACTIVITY).exists()
+
+
+def test_the_ledger_filters_by_period_and_kind_with_the_running_balance(
+    client, funded, provider_a, robot, today
+):
+    services.record_spending(
+        fund=funded,
+        entry_date=START,
+        category="support",
+        amount="100.00",
+        description="Support",
+        idempotency_key="s1",
+        actor=robot,
+    )
+    sign_in(client, provider_a)
+    html = client.get(f"/isf/{funded.pk}/?category=support").content.decode()
+    rows = re.findall(r"<tr class=\"govuk-table__row\">\s*<td class=\"govuk-table__cell\">", html)
+    assert len(rows) == 1 and "£850.00" in html and "Council" not in html.split("<tbody")[1]
+    empty = client.get(f"/isf/{funded.pk}/?start={today.isoformat()}").content.decode()
+    assert "No entries match these filters." in empty
+
+
+def test_a_provider_reverses_an_entry(client, funded, provider_a, robot):
+    entry, _ = services.record_spending(
+        fund=funded,
+        entry_date=START,
+        category="equipment",
+        amount="60.00",
+        description="A chair",
+        idempotency_key="s1",
+        actor=robot,
+    )
+    sign_in(client, provider_a)
+    assert "A chair" in client.get(f"/isf/{funded.pk}/entries/{entry.pk}/reverse/").content.decode()
+    response = client.post(
+        f"/isf/{funded.pk}/entries/{entry.pk}/reverse/", {"reason": "Returned to the shop"}
+    )
+    assert response.status_code == 302
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    assert reversal.amount == D("60.00") and "Returned to the shop" in reversal.description
+    again = client.post(f"/isf/{funded.pk}/entries/{entry.pk}/reverse/", {"reason": "again"})
+    assert "This entry was already corrected" in again.content.decode()
+
+
+def test_the_upload_page_imports_all_or_nothing(client, funded, provider_a):
+    sign_in(client, provider_a)
+    bad = "budget_ref,entry_date,category,amount,description,entry_ref\nDOR-ISF-1,2026-04-07,food,1.00,x,A\n"
+    response = client.post("/isf/provider/upload/", {"file": SimpleUploadedFile("a.csv", bad.encode())})
+    assert "line 2: category: &#x27;food&#x27; must be one of support, activity, equipment" in (
+        response.content.decode()
+    )
+    good = bad.replace("food", "support")
+    response = client.post(
+        "/isf/provider/upload/", {"file": SimpleUploadedFile("a.csv", good.encode())}, follow=True
+    )
+    assert "Imported 1 new entry for 1 fund of Harbour Lights Support; 0 already recorded." in (
+        response.content.decode()
+    )
+
+
+# ---- the family's page, charts and the Content Security Policy -----------------------------------
+
+
+def test_the_family_page_draws_its_charts_within_the_content_security_policy(client, funded, family, robot):
+    services.record_spending(
+        fund=funded,
+        entry_date=START,
+        category="support",
+        amount="100.00",
+        description="Support",
+        idempotency_key="s1",
+        actor=robot,
+    )
+    sign_in(client, family)
+    response = client.get("/isf/")
+    html = response.content.decode()
+    policy = response.headers["Content-Security-Policy"]
+    style_src = next(d for d in policy.split(";") if d.strip().startswith("style-src"))
+    assert "'unsafe-inline'" not in style_src and "'nonce-" in style_src
+    assert f'<svg class="app-chart" id="balance-{funded.pk}"' in html
+    assert f'<svg class="app-chart" id="spending-{funded.pk}"' in html
+    assert f'<title id="spending-{funded.pk}-title">Spending by kind</title>' in html
+    assert " style=" not in html and "<style" not in html
+    for script in re.findall(r"<script[^>]*>", html):
+        assert "nonce=" in script
+    assert 'Support: <span class="app-money">£100.00</span>' in html
+
+
+def test_staff_cannot_open_the_family_page(client, funded, provider_a):
+    sign_in(client, provider_a)
+    assert client.get("/isf/").status_code == 403
+
+
+# ---- statements -----------------------------------------------------------------------------------
+
+
+def test_a_statement_page_and_its_pdf(client, funded, family, robot):
+    services.record_spending(
+        fund=funded,
+        entry_date=START + dt.timedelta(days=1),
+        category="support",
+        amount="100.00",
+        description="Support from Ann",
+        idempotency_key="s1",
+        actor=robot,
+    )
+    sign_in(client, family)
+    query = f"?start={START.isoformat()}&end={(START + dt.timedelta(days=27)).isoformat()}"
+    html = client.get(f"/isf/{funded.pk}/statement/{query}").content.decode()
+    assert "Statement: 6 April 2026 to 3 May 2026" in html
+    assert "Support from Ann" in html and "£850.00" in html
+    response = client.get(f"/isf/{funded.pk}/statement.pdf{query}")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="statement-DOR-ISF-1-2026-04-06-to-2026-05-03.pdf"'
+    )
+    text = pdf_text(response.content)
+    for words in (
+        "Opening balance (money at the start) £0.00",
+        "Money from the council £1,000.00",
+        "Support from Ann",
+        "Management fee −£50.00",
+        "Closing balance (money left at the end) £850.00",
+    ):
+        assert words in text
+
+
+def test_the_default_statement_is_the_last_four_weeks(client, funded, family, today):
+    sign_in(client, family)
+    html = client.get(f"/isf/{funded.pk}/statement/").content.decode()
+    start = today - dt.timedelta(days=27)
+    assert f"Statement: {start:%-d %B %Y} to {today:%-d %B %Y}" in html
+
+
+def test_a_statement_notification_shows_on_the_family_page_until_seen(client, funded, family, today):
+    services.produce_statement(fund=funded, start=START, end=START + dt.timedelta(days=27))
+    sign_in(client, family)
+    html = client.get("/isf/").content.decode()
+    assert "Your statement for 6 April to 3 May 2026 is ready." in html
+    client.get(f"/isf/{funded.pk}/statement/?start=2026-04-06&end=2026-05-03")
+    assert "is ready" not in client.get("/isf/").content.decode()
+
+
+# ---- the commissioner -----------------------------------------------------------------------------
+
+
+def test_the_commissioner_sees_unspent_money_above_the_limit_and_records_a_refund(
+    client, funded, commissioner, family, robot, today
+):
+    services.post_due_payments(fund=funded, actor=robot, today=today)
+    sign_in(client, commissioner)
+    html = client.get("/isf/council/").content.decode()
+    assert "Unspent above £1,000.00: talk about it" in html
+    assert "Alys Taylor" in html
+    response = client.post(
+        f"/isf/{funded.pk}/refund/",
+        {"amount": "500.00", "reason": "Money built up while you were away", "idempotency_key": "r1"},
+    )
+    assert response.status_code == 302
+    entry = funded.entries.get(category=Category.REFUND)
+    assert entry.description == "Paid back to Dorset Council: Money built up while you were away"
+    too_much = client.post(
+        f"/isf/{funded.pk}/refund/", {"amount": "99999.00", "reason": "All of it", "idempotency_key": "r2"}
+    )
+    assert "A refund cannot be more than the money left" in too_much.content.decode()
+    client.logout()
+    sign_in(client, family)
+    assert "Money built up while you were away" in client.get(f"/isf/{funded.pk}/").content.decode()
+
+
+def test_a_ledger_with_no_entries_for_a_long_time_is_flagged(client, funded, commissioner):
+    sign_in(client, commissioner)
+    assert "No entries since 6 Apr 2026" in client.get("/isf/council/").content.decode()
+
+
+# ---- the API ------------------------------------------------------------------------------------------
+
+
+def api_post(client, fund, key="api-1", **overrides):
+    body = {
+        "entry_date": timezone.localdate().isoformat(),
+        "category": "equipment",
+        "amount": "19.99",
+        "description": "A grab rail",
+    }
+    body.update(overrides)
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(f"/api/isf/{fund.pk}/entries/", body, content_type="application/json", headers=headers)
+
+
+def test_api_posting_is_idempotent(client, funded, provider_finance):
+    sign_in(client, provider_finance)
+    first = api_post(client, funded)
+    assert first.status_code == 201 and first.json()["amount"] == "-19.99"
+    again = api_post(client, funded)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert again["Idempotent-Replayed"] == "true"
+    conflict = api_post(client, funded, amount="20.00")
+    assert conflict.status_code == 409
+    assert conflict.json()["detail"].startswith(
+        "The reference 'api-1' was already used for a different entry"
+    )
+    assert api_post(client, funded, key="").status_code == 400
+    overspend = api_post(client, funded, key="api-2", amount="5000.00")
+    assert overspend.status_code == 409 and "not enough money left" in overspend.json()["detail"]
+    assert funded.entries.filter(category="equipment").count() == 1
+
+
+def test_api_reads_balance_and_entries_scoped_to_the_user(client, funded, other_fund, family):
+    sign_in(client, family)
+    listing = client.get("/api/isf/").json()
+    assert [f["id"] for f in listing["results"]] == [funded.pk]
+    assert listing["results"][0]["balance"] == "950.00"
+    detail = client.get(f"/api/isf/{funded.pk}/").json()
+    assert (detail["budget_ref"], detail["balance"]) == ("DOR-ISF-1", "950.00")
+    entries = client.get(f"/api/isf/{funded.pk}/entries/?category=management_fee").json()
+    assert [e["amount"] for e in entries] == ["-50.00"]
+    assert client.get(f"/api/isf/{other_fund.pk}/").status_code == 404
+    assert api_post(client, funded).status_code == 403  # the family reads, never writes
+
+
+def test_api_statement_request(client, funded, provider_a, family):
+    sign_in(client, provider_a)
+    body = {"start": "2026-04-06", "end": "2026-05-03"}
+    first = client.post(f"/api/isf/{funded.pk}/statements/", body, content_type="application/json")
+    assert first.status_code == 201
+    data = first.json()
+    assert (data["opening_balance"], data["closing_balance"]) == ("0.00", "950.00")
+    assert data["totals"] == {"council_payment": "1000.00", "management_fee": "-50.00"}
+    assert data["pdf_url"] == f"/isf/{funded.pk}/statement.pdf?start=2026-04-06&end=2026-05-03"
+    again = client.post(f"/api/isf/{funded.pk}/statements/", body, content_type="application/json")
+    assert again.status_code == 200 and again.json()["id"] == data["id"]
+    assert Statement.objects.count() == 1
+    assert family.isf_notices.count() == 1
+
+
+def test_the_api_is_in_the_schema(client):
+    schema = client.get("/api/schema/").content.decode()
+    for path in ("/api/isf/", "/api/isf/{id}/", "/api/isf/{id}/entries/", "/api/isf/{id}/statements/"):
+        assert f"{path}:" in schema
+    assert "Idempotency-Key" in schema
+
+
+def test_balance_helper(funded):
+    assert balance_of(funded) == D("950.00")
