@@ -109,6 +109,8 @@ class SurveyReport(APIView):
         councils = report_councils_of(user=request.user)
         chosen = request.query_params.get("council")
         council = next((c for c in councils if c.gss_code == chosen), councils[0] if councils else None)
+        if not survey.is_outcome:
+            council = None  # providers belong to no council: platform-wide only
         body = {
             "survey": survey.slug,
             "council": council.gss_code if council else None,

@@ -55,6 +55,9 @@ def report_context(*, survey: Survey, council: Council | None = None) -> dict:
     """Everything the survey report shows: the council's figures (when there is a council) beside the
     platform-wide ones, and for outcome surveys the areas of life by management type and the link
     between process and outcome."""
+    if not survey.is_outcome:
+        # Providers belong to no council: the self-assessment is reported platform-wide only.
+        council = None
     platform = survey_report(survey=survey)
     context = {
         "survey": survey,
