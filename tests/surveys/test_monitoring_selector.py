@@ -107,3 +107,85 @@ def test_a_council_with_no_responses_gets_zero(council):
         "respondents": 0,
         "by_management_type": {},
     }
+
+
+def test_the_shipped_surveys_have_the_codes_the_issue_lists_and_shipping_twice_changes_nothing(db):
+    from surveys.definitions import ensure_shipped_surveys
+    from surveys.models import Option, Question, Survey
+
+    ensure_shipped_surveys()
+    ensure_shipped_surveys()
+    assert sorted(Survey.objects.values_list("slug", flat=True)) == [
+        "outcome-budget-holder",
+        "outcome-carer",
+        "provider-self-assessment",
+    ]
+    provider = {
+        q.code: (q.kind, [o.code for o in q.options.all()])
+        for q in Question.objects.filter(version__survey__slug="provider-self-assessment")
+    }
+    elements = [
+        "individual_design",
+        "creative_planning",
+        "people_families_decide",
+        "quality_checking_by_families",
+        "individual_policies",
+        "staff_matching",
+        "all_housing_options",
+        "protected_budget_isf",
+        "families_recruit_staff",
+        "direct_management",
+        "funder_flexibility",
+    ]
+    assert list(provider) == ["client_groups", *elements, "isf_years"]
+    assert provider["client_groups"] == (
+        "multiple",
+        [
+            "adults_learning_disability",
+            "children_learning_disability",
+            "adults_autism",
+            "children_autism",
+            "older_people",
+            "dementia",
+            "adults_physical_disability",
+            "children_physical_disability",
+            "adults_mental_health",
+            "children_mental_health",
+            "substance_misuse",
+            "looked_after_children",
+            "adults_complex_health",
+            "children_complex_health",
+            "end_of_life",
+            "other",
+        ],
+    )
+    for code in elements:
+        assert provider[code] == ("single", ["yes_frequently", "somewhat", "no", "not_applicable"])
+    carer_codes = set(
+        Question.objects.filter(version__survey__slug="outcome-carer").values_list("code", flat=True)
+    )
+    assert {
+        "staying_well",
+        "able_to_keep_caring",
+        "quality_of_life",
+        "dignity",
+        "volunteering",
+    } <= carer_codes
+    counts = (Question.objects.count(), Option.objects.count())
+    Question.objects.filter(code="quality_of_life").delete()
+    ensure_shipped_surveys()
+    assert (Question.objects.count(), Option.objects.count()) == counts
+
+
+def test_the_demo_data_is_idempotent(db):
+    from io import StringIO
+
+    from organisations import demo as organisations_demo
+    from surveys import demo
+
+    organisations_demo.build(stdout=StringIO())
+    first, second = StringIO(), StringIO()
+    demo.build(stdout=first)
+    demo.build(stdout=second)
+    assert "5 provider self-assessments added" in first.getvalue()
+    assert second.getvalue() == "surveys: 0 outcome responses and 0 provider self-assessments added"
