@@ -24,7 +24,7 @@ from organisations.models import Council, Role
 from organisations.selectors import roles_of
 
 from .definitions import AREA_CODES, CHANGE_CODES, OUTCOME_SLUGS, PROCESS_QUESTIONS, PROVIDER_SELF_ASSESSMENT
-from .models import Answer, Channel, Question, Response, ResponseStatus, Survey
+from .models import Answer, Audience, Channel, Question, Response, ResponseStatus, Survey
 
 REPORT_ROLES = (Role.COMMISSIONER, Role.MONITORING_OFFICER)
 MANAGEMENT_CLASSES = [*ManagementType.values, "mixed", "none"]
@@ -136,6 +136,8 @@ def open_outcome_surveys_for(*, user) -> list[dict]:
     rows = []
     for person in people:
         for survey in surveys:
+            if survey.audience == Audience.CARER and person.user_id == user.pk:
+                continue  # the carers' survey is for the people who care for them, not the person
             key = (person.pk, survey.pk)
             rows.append(
                 {

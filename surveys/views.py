@@ -17,7 +17,7 @@ from budgets.selectors import people_represented_by, people_visible_to
 from organisations.models import Role
 from organisations.selectors import councils_where, providers_where, roles_of
 
-from .definitions import OUTCOME_SLUGS, PROVIDER_SELF_ASSESSMENT, ensure_shipped_surveys
+from .definitions import OUTCOME_CARER, OUTCOME_SLUGS, PROVIDER_SELF_ASSESSMENT, ensure_shipped_surveys
 from .forms import CouncilQuestionForm, PaperResponseForm, QuestionForm, WholeSurveyForm
 from .models import Channel, Question, QuestionKind, Response, ResponseStatus, Survey
 from .reports import render_pdf, report_context
@@ -89,7 +89,7 @@ def my_surveys(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, person_id: int, slug: str) -> HttpResponse:
     person = get_object_or_404(people_represented_by(user=request.user), pk=person_id)
-    if slug not in OUTCOME_SLUGS:
+    if slug not in OUTCOME_SLUGS or (slug == OUTCOME_CARER and person.user_id == request.user.pk):
         raise Http404
     response = start_or_continue_response(survey=_survey(slug), person=person, actor=request.user)
     if response.channel != Channel.ONLINE:

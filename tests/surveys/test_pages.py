@@ -233,3 +233,13 @@ def test_the_api_report_gives_the_councils_figures_beside_the_platforms(client, 
     assert body["own"]["questions"]["dignity"]["options"]["better"] == {"count": 1, "percent": 100}
     assert body["platform"]["respondents"] == 1
     assert body["outcomes"]["own"]["areas"]["dignity"]["isf"] == {"better": 1, "same": 0, "worse": 0}
+
+
+def test_a_person_answering_for_themselves_is_not_offered_the_carers_survey(client, council):
+    user = UserFactory()
+    person = person_holding(council, "direct_payment", user=user)
+    sign_in(client, user)
+    page = client.get(reverse("surveys:my-surveys")).content.decode()
+    assert "How is your budget working for you?" in page
+    assert "How is the budget working for you as a carer?" not in page
+    assert client.post(reverse("surveys:start", args=[person.pk, "outcome-carer"])).status_code == 404
