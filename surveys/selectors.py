@@ -66,7 +66,8 @@ def can_see_reports(*, user) -> bool:
 
 def responses_visible_to(*, user) -> QuerySet[Response]:
     """The person and their representatives see their own; commissioners and monitoring officers see
-    their council's; provider staff see their organisation's self-assessments; a platform admin all."""
+    their council's sent and paper responses; provider staff see their organisation's
+    self-assessments; a platform admin sees all."""
     if not getattr(user, "is_authenticated", False):
         return Response.objects.none()
     roles = roles_of(user=user)
@@ -75,7 +76,9 @@ def responses_visible_to(*, user) -> QuerySet[Response]:
     q = Q(person__in=people_represented_by(user=user))
     councils = roles.councils_with(*REPORT_ROLES)
     if councils:
-        q |= Q(council_id__in=councils)
+        # Council staff see what was sent, and paper forms staff are typing in, never a family's
+        # unfinished online answers.
+        q |= Q(council_id__in=councils) & (Q(status=ResponseStatus.SUBMITTED) | Q(channel=Channel.PAPER))
     providers = roles.providers_with(Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE)
     if providers:
         q |= Q(provider_id__in=providers, survey__slug=PROVIDER_SELF_ASSESSMENT)

@@ -243,3 +243,14 @@ def test_a_person_answering_for_themselves_is_not_offered_the_carers_survey(clie
     assert "How is your budget working for you?" in page
     assert "How is the budget working for you as a carer?" not in page
     assert client.post(reverse("surveys:start", args=[person.pk, "outcome-carer"])).status_code == 404
+
+
+def test_council_staff_do_not_see_a_familys_unfinished_online_answers(client, family, commissioner):
+    user, person = family
+    sign_in(client, user)
+    client.post(reverse("surveys:start", args=[person.pk, "outcome-budget-holder"]))
+    response = Response.objects.get(person=person)
+    client.logout()
+    sign_in(client, commissioner)
+    assert client.get(reverse("surveys:response", args=[response.pk])).status_code == 404
+    assert client.get("/api/survey-responses/").json()["results"] == []
