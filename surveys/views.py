@@ -143,6 +143,12 @@ def question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "back_url": back,
             "returning_to_check": request.GET.get("return") == "check",
             "multi": this.kind == QuestionKind.MULTIPLE,
+            # A representative answering is told whom the questions are about.
+            "about": (
+                (response.person.name or response.person.person_ref)
+                if response.person_id and response.person.user_id != request.user.pk
+                else ""
+            ),
         },
     )
 

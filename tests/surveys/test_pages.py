@@ -33,7 +33,7 @@ def test_a_family_member_answers_one_question_a_page_saves_and_comes_back(client
     response = Response.objects.get(person=person)
     assert started.url == reverse("surveys:question", args=[response.pk, "easy_information"])
     first = client.get(started.url).content.decode()
-    assert "question 1 of 18" in first
+    assert "Question 1 of 18 (about Alys Person)" in first
     assert "Was it easy to get information about your personal budget?" in first
 
     answered = client.post(started.url, {"answer": "yes"})
