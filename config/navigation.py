@@ -18,6 +18,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     (Role.COMMISSIONER, "Individual Service Funds", "ledger:commissioner-isfs"),
     (Role.APPROVER, "Budgets to approve", "budgets:approval-queue"),
     (Role.MONITORING_OFFICER, "Monitoring returns", "monitoring:returns"),
+    (Role.COMMISSIONER, "Survey results", "surveys:dashboard"),
     (Role.MONITORING_OFFICER, "Survey results", "surveys:dashboard"),
     (Role.PROVIDER_MANAGER, "Your organisation", "providers:provider-home"),
     (Role.PROVIDER_MANAGER, "Requests", "providers:provider-requests"),
