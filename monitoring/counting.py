@@ -9,7 +9,7 @@ managed third-party history a fourth. Nothing loads people into Python.
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
 
 from budgets.models import (
     DIRECT_PAYMENT_TYPES,
@@ -79,43 +79,57 @@ def people_figures(*, council_id: int, period: Period) -> dict:
     start, end = period.start, period.end
     at_end = _active_on(end)
     person = "budget__person_id"
+    # One row per person: a 0/1 flag for each management type, at period end and during the period.
+    # The set of types in scope is then the set of flags that are 1 (its size is their sum). Flags
+    # (MAX of 0/1) rather than COUNT(DISTINCT type) let PostgreSQL hash-aggregate in parallel, which
+    # is about twice as fast on a large council (see bench_monitoring).
+    flags = {}
+    for t in MANAGEMENT_TYPES:
+        is_t = Q(management_type=t)
+        flags[f"pp_end_{t}"] = Max(Case(When(at_end & is_t, then=Value(1)), default=Value(0)))
+        flags[f"pp_dur_{t}"] = Max(Case(When(is_t, then=Value(1)), default=Value(0)))
     per_person = (
         counted_arrangements(council_ids=[council_id])
         .filter(_in_period(start, end))
         .values(person, "budget__person__date_of_birth", "budget__person__primary_support_reason")
+        .annotate(**flags)
         .annotate(
-            # The set of management types in scope, as its size and (when it has one member) that member.
-            pp_types_end=Count("management_type", distinct=True, filter=at_end),
-            pp_type_end=Max("management_type", filter=at_end),
-            pp_types_during=Count("management_type", distinct=True),
-            pp_type_during=Max("management_type"),
-            pp_mtp_end=Count("pk", filter=at_end & Q(management_type__in=_MTP)),
-            pp_mtp_during=Count("pk", filter=Q(management_type__in=_MTP)),
-            pp_dp_end=Count("pk", filter=at_end & Q(management_type__in=_DP)),
-            pp_not_dp_end=Count("pk", filter=at_end & ~Q(management_type__in=_DP)),
+            pp_types_end=sum(
+                (F(f"pp_end_{t}") for t in MANAGEMENT_TYPES[1:]), F(f"pp_end_{MANAGEMENT_TYPES[0]}")
+            ),
+            pp_types_during=sum(
+                (F(f"pp_dur_{t}") for t in MANAGEMENT_TYPES[1:]), F(f"pp_dur_{MANAGEMENT_TYPES[0]}")
+            ),
         )
     )
+
+    def any_of(prefix: str, types) -> Q:
+        q = Q()
+        for t in types:
+            q |= Q(**{f"{prefix}{t}": 1})
+        return q
+
     is_end = Q(pp_types_end__gte=1)
     adult = ~_age_band_filters(end)["0-17"]
+    dp_end = any_of("pp_end_", _DP)
+    not_dp_end = any_of("pp_end_", [t for t in MANAGEMENT_TYPES if t not in _DP])
     counts: dict[str, Count] = {
         "end_total": Count(person, filter=is_end),
         "during_total": Count(person),
-        "mtp_end": Count(person, filter=Q(pp_mtp_end__gte=1)),
-        "mtp_during": Count(person, filter=Q(pp_mtp_during__gte=1)),
+        "mtp_end": Count(person, filter=any_of("pp_end_", _MTP)),
+        "mtp_during": Count(person, filter=any_of("pp_dur_", _MTP)),
         "end_mixed": Count(person, filter=Q(pp_types_end__gt=1)),
         "during_mixed": Count(person, filter=Q(pp_types_during__gt=1)),
-        "salt_direct_payment_only": Count(person, filter=is_end & adult & Q(pp_not_dp_end=0)),
-        "salt_part_direct_payment": Count(
-            person, filter=is_end & adult & Q(pp_dp_end__gte=1, pp_not_dp_end__gte=1)
-        ),
-        "salt_cassr_managed_personal_budget": Count(person, filter=is_end & adult & Q(pp_dp_end=0)),
+        "salt_direct_payment_only": Count(person, filter=is_end & adult & ~not_dp_end),
+        "salt_part_direct_payment": Count(person, filter=adult & dp_end & not_dp_end),
+        "salt_cassr_managed_personal_budget": Count(person, filter=is_end & adult & ~dp_end),
         "adults_end": Count(person, filter=is_end & adult),
-        "adults_dp_end": Count(person, filter=adult & Q(pp_dp_end__gte=1)),
-        "adults_mtp_end": Count(person, filter=adult & Q(pp_mtp_end__gte=1)),
+        "adults_dp_end": Count(person, filter=adult & dp_end),
+        "adults_mtp_end": Count(person, filter=adult & any_of("pp_end_", _MTP)),
     }
     for t in MANAGEMENT_TYPES:
-        counts[f"end_{t}_only"] = Count(person, filter=Q(pp_types_end=1, pp_type_end=t))
-        counts[f"during_{t}_only"] = Count(person, filter=Q(pp_types_during=1, pp_type_during=t))
+        counts[f"end_{t}_only"] = Count(person, filter=Q(pp_types_end=1, **{f"pp_end_{t}": 1}))
+        counts[f"during_{t}_only"] = Count(person, filter=Q(pp_types_during=1, **{f"pp_dur_{t}": 1}))
     for band, q in _age_band_filters(end).items():
         counts[f"age_{band}"] = Count(person, filter=is_end & q)
     for reason in SUPPORT_REASONS:

@@ -38,31 +38,37 @@ TABLES = [
 HAND_WRITTEN = """
 WITH per_person AS (
     SELECT p.id, p.date_of_birth AS dob, p.primary_support_reason AS psr,
-           count(DISTINCT a.management_type) FILTER (WHERE a.end_date IS NULL OR a.end_date >= %(end)s)
-               AS types_end,
-           max(a.management_type) FILTER (WHERE a.end_date IS NULL OR a.end_date >= %(end)s) AS type_end,
-           count(DISTINCT a.management_type) AS types_during,
-           max(a.management_type) AS type_during,
-           bool_or(a.management_type IN ('isf', 'direct_payment_managed')
-                   AND (a.end_date IS NULL OR a.end_date >= %(end)s)) AS mtp_end,
-           bool_or(a.management_type IN ('isf', 'direct_payment_managed')) AS mtp_during,
-           bool_or(a.management_type IN ('direct_payment', 'direct_payment_managed')
-                   AND (a.end_date IS NULL OR a.end_date >= %(end)s)) AS dp_end,
-           bool_or(a.management_type NOT IN ('direct_payment', 'direct_payment_managed')
-                   AND (a.end_date IS NULL OR a.end_date >= %(end)s)) AS other_end
-    FROM budgets_arrangement a
+           bool_or(a.management_type = 'direct_payment' AND a.at_end) AS dp_e,
+           bool_or(a.management_type = 'direct_payment_managed' AND a.at_end) AS dpm_e,
+           bool_or(a.management_type = 'isf' AND a.at_end) AS isf_e,
+           bool_or(a.management_type = 'commissioner_controlled' AND a.at_end) AS cc_e,
+           bool_or(a.management_type = 'direct_payment') AS dp_d,
+           bool_or(a.management_type = 'direct_payment_managed') AS dpm_d,
+           bool_or(a.management_type = 'isf') AS isf_d,
+           bool_or(a.management_type = 'commissioner_controlled') AS cc_d
+    FROM (SELECT budget_id, management_type, (end_date IS NULL OR end_date >= %(end)s) AS at_end
+          FROM budgets_arrangement
+          WHERE council_id = %(council)s AND start_date <= %(end)s
+            AND (end_date IS NULL OR end_date >= %(start)s)) a
     JOIN budgets_personalbudget b ON b.id = a.budget_id
     JOIN budgets_person p ON p.id = b.person_id
-    WHERE b.status = 'approved' AND a.council_id = %(council)s
-      AND a.start_date <= %(end)s AND (a.end_date IS NULL OR a.end_date >= %(start)s)
+    WHERE b.status = 'approved'
     GROUP BY p.id, p.date_of_birth, p.primary_support_reason
+), classified AS (
+    SELECT *, dp_e::int + dpm_e::int + isf_e::int + cc_e::int AS n_e,
+              dp_d::int + dpm_d::int + isf_d::int + cc_d::int AS n_d
+    FROM per_person
 )
-SELECT CASE WHEN types_end = 0 THEN NULL WHEN types_end > 1 THEN 'mixed' ELSE type_end || '_only' END,
-       CASE WHEN types_during > 1 THEN 'mixed' ELSE type_during || '_only' END,
+SELECT CASE WHEN n_e = 0 THEN NULL WHEN n_e > 1 THEN 'mixed'
+            WHEN dp_e THEN 'direct_payment_only' WHEN dpm_e THEN 'direct_payment_managed_only'
+            WHEN isf_e THEN 'isf_only' ELSE 'commissioner_controlled_only' END,
+       CASE WHEN n_d > 1 THEN 'mixed'
+            WHEN dp_d THEN 'direct_payment_only' WHEN dpm_d THEN 'direct_payment_managed_only'
+            WHEN isf_d THEN 'isf_only' ELSE 'commissioner_controlled_only' END,
        CASE WHEN dob > %(b18)s THEN '0-17' WHEN dob > %(b65)s THEN '18-64' WHEN dob > %(b75)s THEN '65-74'
             WHEN dob > %(b85)s THEN '75-84' ELSE '85+' END,
-       psr, mtp_end, mtp_during, dp_end, other_end, count(*)
-FROM per_person
+       psr, isf_e OR dpm_e, isf_d OR dpm_d, dp_e OR dpm_e, isf_e OR cc_e, count(*)
+FROM classified
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
