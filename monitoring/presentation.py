@@ -91,6 +91,10 @@ def _signed(n) -> str:
     return f"+{n:,}" if n > 0 else (f"{n:,}".replace("-", "−") if n < 0 else "no change")
 
 
+def _people(n: int) -> str:
+    return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
 def _moved(n: int) -> str:
     if n > 0:
         return f"rose by {n:,}"
@@ -347,7 +351,7 @@ def outcome_tables(figures: dict) -> list[dict]:
         result.append(
             {
                 "id": f"outcomes-{management_type}",
-                "caption": f"{name}: {block.get('respondents', 0):,} respondents",
+                "caption": f"{name}: {_people(block.get('respondents', 0))} answered",
                 "head": ["Life area", "Better", "Same", "Worse"],
                 "rows": rows,
             }
