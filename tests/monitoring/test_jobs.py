@@ -158,3 +158,18 @@ def test_periods():
     for bad in ("2026", "2026-28", "2026-27-Q5", "26-27", ""):
         with pytest.raises(PeriodError):
             parse_period(bad)
+
+
+def test_the_database_refuses_to_change_or_delete_a_snapshot_but_allows_publishing(
+    council, monitoring_officer
+):
+    from django.db import DatabaseError, transaction
+
+    snapshot = services.make_return_now(council=council, period=parse_period("2026-27"))
+    with pytest.raises(DatabaseError, match="its figures cannot be changed"), transaction.atomic():
+        MonitoringReturn.objects.filter(pk=snapshot.pk).update(figures={"people_at_period_end": 99})
+    with pytest.raises(DatabaseError, match="it cannot be deleted"), transaction.atomic():
+        MonitoringReturn.objects.filter(pk=snapshot.pk).delete()
+    services.publish_return(monitoring_return=snapshot, actor=monitoring_officer)
+    snapshot.refresh_from_db()
+    assert snapshot.published_by == monitoring_officer
