@@ -230,6 +230,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.produce_returns_for_ended_periods",
         "schedule": crontab(minute=15, hour=2),
     },
+    # A return whose worker died is made by another within minutes, not after the broker's
+    # visibility timeout (an hour).
+    "monitoring-resume-abandoned-jobs": {
+        "task": "monitoring.tasks.resume_abandoned_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
     # Just after midnight: people whose move date has come move (with their unspent ISF balance), and
     # agreements whose last day has passed end. Before the statements run.
     "providers-complete-due-moves": {

@@ -1,10 +1,11 @@
 """Writes for monitoring: population figures, asking for a return, making it, publishing it."""
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from config.api import DomainConflict
@@ -117,6 +118,37 @@ def _try_job_lock(job_id: int) -> bool:
 def _release_job_lock(job_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_JOB_LOCK_NAMESPACE, job_id])
+
+
+def _job_is_held(job_id: int) -> bool:
+    """Is a live worker making this job? (It holds the job's advisory lock until it finishes or dies.)"""
+    if _try_job_lock(job_id):
+        _release_job_lock(job_id)
+        return False
+    return True
+
+
+# A running job nobody holds, or a job still waiting after this long, has lost its worker or its message.
+ABANDONED_AFTER = dt.timedelta(minutes=2)
+LOST_AFTER = dt.timedelta(minutes=10)
+
+
+def resume_abandoned_jobs(*, now=None) -> list[int]:
+    """Queue again the jobs whose worker died (running, but no worker holds the job's lock) or whose
+    message was lost (still waiting long after it was asked for). The broker would redeliver a dead
+    worker's message too, but only after its visibility timeout (an hour by default); this brings it
+    forward. Doing it twice is harmless: produce_return makes a job's return at most once."""
+    from .tasks import produce_return
+
+    now = now or timezone.now()
+    candidates = ReturnJob.objects.filter(
+        Q(status=JobStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER)
+        | Q(status=JobStatus.QUEUED, requested_at__lt=now - LOST_AFTER)
+    ).values_list("pk", "status")
+    resumed = [pk for pk, status in candidates if status == JobStatus.QUEUED or not _job_is_held(pk)]
+    for pk in resumed:
+        transaction.on_commit(lambda pk=pk: produce_return.delay(job_id=pk))
+    return resumed
 
 
 def _step(job: ReturnJob, text: str) -> None:

@@ -47,3 +47,11 @@ def produce_returns_for_ended_periods(*, today: str | None = None) -> list[int]:
             tasks = group(produce_return.s(job_id=job_id) for job_id in job_ids)
             transaction.on_commit(tasks.apply_async)
     return job_ids
+
+
+@shared_task
+def resume_abandoned_jobs() -> list[int]:
+    """Run every few minutes by beat: jobs whose worker died are made by another without waiting for
+    the broker's visibility timeout."""
+    with transaction.atomic():
+        return services.resume_abandoned_jobs()

@@ -173,3 +173,39 @@ def test_the_database_refuses_to_change_or_delete_a_snapshot_but_allows_publishi
     services.publish_return(monitoring_return=snapshot, actor=monitoring_officer)
     snapshot.refresh_from_db()
     assert snapshot.published_by == monitoring_officer
+
+
+def test_a_running_job_nobody_holds_is_resumed_and_one_still_held_is_not(
+    council, monitoring_officer, eager_celery, django_capture_on_commit_callbacks
+):
+    import psycopg
+    from django.utils import timezone
+
+    from monitoring.services import _JOB_LOCK_NAMESPACE, resume_abandoned_jobs
+    from tests.monitoring.workers import database_url
+
+    held = services.request_return(
+        council=council, period="2026-27-Q1", actor=monitoring_officer, enqueue=False
+    )
+    dead = services.request_return(
+        council=council, period="2026-27-Q2", actor=monitoring_officer, enqueue=False
+    )
+    fresh = services.request_return(
+        council=council, period="2026-27-Q3", actor=monitoring_officer, enqueue=False
+    )
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    ReturnJob.objects.filter(pk__in=[held.pk, dead.pk]).update(
+        status=JobStatus.RUNNING, started_at=long_ago, attempts=1
+    )
+    with psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=True) as worker:
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", [_JOB_LOCK_NAMESPACE, held.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            assert resume_abandoned_jobs() == [dead.pk]
+    assert _status(dead) == (JobStatus.DONE, 2)
+    assert _status(held) == (JobStatus.RUNNING, 1)
+    assert _status(fresh) == (JobStatus.QUEUED, 0)
+
+
+def _status(job):
+    job.refresh_from_db()
+    return job.status, job.attempts
