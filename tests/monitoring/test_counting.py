@@ -246,3 +246,27 @@ def test_an_unknown_council_or_a_malformed_period_is_an_error_with_status_1(coun
     good = _manage("monitoring_return", "--council", "E06000059", "--period", "2026-27-Q2", database=db)
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["period"]["label"] == "2026-27-Q2"
+
+
+def test_the_command_writes_csv_and_pdf(council, tmp_path):
+    arrangement(person(council), "isf", amount="1234.50")
+    out = io.StringIO()
+    call_command("monitoring_return", council="E06000059", period="2026-27", format="csv", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "section,measure,value"
+    assert "council,,E06000059" in lines
+    assert "people_at_period_end,by_delivery.isf_only,1" in lines
+    assert "budgets_at_period_end,by_management_type.isf.annual_value,1234.50" in lines
+    assert "rates_per_1000_adults,personal_budgets," in lines
+    target = tmp_path / "return.pdf"
+    err = io.StringIO()
+    call_command(
+        "monitoring_return",
+        council="E06000059",
+        period="2026-27",
+        format="pdf",
+        output=str(target),
+        stderr=err,
+    )
+    assert target.read_bytes().startswith(b"%PDF")
+    assert err.getvalue().strip() == f"Wrote {target}"
