@@ -326,7 +326,8 @@ class AgreementTermsForm(forms.Form):
 
     def __init__(self, *args, arrangements=None, replacing=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if arrangements is None or editing:
+        if arrangements is None or editing or (replacing is not None and not arrangements.exists()):
+            # A move makes the arrangement with the new provider on the move date.
             del self.fields["arrangement"]
         else:
             self.fields["arrangement"].queryset = arrangements
