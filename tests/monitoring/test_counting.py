@@ -270,3 +270,14 @@ def test_the_command_writes_csv_and_pdf(council, tmp_path):
     )
     assert target.read_bytes().startswith(b"%PDF")
     assert err.getvalue().strip() == f"Wrote {target}"
+
+
+def test_outcome_survey_results_are_included_when_the_surveys_app_offers_them(council):
+    from monitoring.report import outcome_results_by_management_type
+
+    data = run()
+    if outcome_results_by_management_type is None:
+        assert "outcome_survey" not in data
+    else:
+        assert data["outcome_survey"]["respondents"] == 0
+        assert data["outcome_survey"]["by_management_type"] == {}
