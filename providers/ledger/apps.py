@@ -12,8 +12,9 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         # When a person moves provider, their unspent balance follows them, inside the move's
         # transaction (providers never imports the ledger: it offers the hook).
-        from providers.hooks import register_on_move
+        from providers.hooks import register_on_end, register_on_move
 
-        from .services import move_balance_on_move
+        from .services import move_balance_on_move, settle_on_end
 
         register_on_move(move_balance_on_move)
+        register_on_end(settle_on_end)

@@ -685,6 +685,17 @@ def move_balance_on_move(*, old_agreement, new_agreement, on_date, actor) -> Non
     transfer_balance(from_fund=old_fund, to_fund=new_fund, on_date=on_date, actor=actor)
 
 
+def settle_on_end(*, agreement, on_date, actor) -> None:
+    """providers.hooks on_end callback (an agreement ended with no replacement): post what fell due up
+    to its last day, so the ledger is complete. The balance stays for the commissioner to settle with
+    the provider (a refund to the council); nothing is taken back automatically."""
+    fund = IndividualServiceFund.objects.filter(agreement=agreement).first()
+    if fund is None:
+        return
+    last_day = agreement.end_date or (on_date - dt.timedelta(days=1))
+    post_due_payments(fund=fund, actor=actor, today=min(last_day, on_date - dt.timedelta(days=1)))
+
+
 # ---- statements ------------------------------------------------------------------------------------
 
 
@@ -815,6 +826,7 @@ __all__ = [
     "record_refund",
     "record_spending",
     "record_spending_many",
+    "settle_on_end",
     "reverse_entry",
     "split_evenly",
     "transfer_balance",

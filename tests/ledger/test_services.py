@@ -279,6 +279,17 @@ def test_a_move_carries_the_closing_balance_in_a_pair_of_transfers(fund, person,
     )
 
 
+def test_an_agreement_ending_with_no_replacement_posts_what_was_due_and_keeps_the_balance(fund, robot):
+    agreement = fund.agreement
+    agreement.status, agreement.end_date = AgreementStatus.ENDING, START + dt.timedelta(weeks=6, days=-1)
+    agreement.save()
+    provider_services.end_agreement(agreement=agreement, actor=robot, today=START + dt.timedelta(weeks=10))
+    payments = fund.entries.filter(category=Category.COUNCIL_PAYMENT)
+    assert [e.entry_date for e in payments] == [START, START + dt.timedelta(weeks=4)]
+    assert balance_of(fund) == D("1900.00")
+    assert not fund.entries.filter(category__in=[Category.TRANSFER, Category.REFUND]).exists()
+
+
 # ---- statements ------------------------------------------------------------------------------------
 
 
