@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from organisations.money import format_money
 
 BLUE, GREY, BLACK, GREEN, ORANGE, PURPLE = "#1d70b8", "#b1b4b6", "#0b0c0c", "#00703c", "#f47738", "#4c2c92"
+FONT = "arial, helvetica, sans-serif"
 BAR_COLOURS = [BLUE, GREEN, PURPLE, ORANGE]
 
 
@@ -39,7 +40,8 @@ def balance_chart(points: list[tuple[dt.date, Decimal]], *, chart_id: str) -> Sa
             path.append(f"H{x(day):.1f}V{y(value):.1f}")
     lines = [
         f'<svg class="app-chart" id="{chart_id}" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="{FONT}">',
         f'<title id="{chart_id}-title">Money left over time</title>',
         f'<desc id="{chart_id}-desc">From {format_money(values[0])} on {first:%-d %B %Y} to '
         f"{format_money(values[-1])} on {last:%-d %B %Y}; highest {format_money(max(values))}.</desc>",
@@ -71,7 +73,8 @@ def spending_chart(rows: list[tuple[str, Decimal]], *, chart_id: str) -> SafeStr
     described = "; ".join(f"{label}: {format_money(amount)}" for label, amount in rows)
     parts = [
         f'<svg class="app-chart" id="{chart_id}" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="{FONT}">',
         f'<title id="{chart_id}-title">Spending by kind</title>',
         f'<desc id="{chart_id}-desc">{escape(described)}</desc>',
     ]

@@ -329,3 +329,31 @@ def test_the_statement_job_makes_each_statement_once_and_tells_the_family(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["family@test.example.org"]
     assert "Your statement for 6 April to 3 May 2026 is ready." in mail.outbox[0].body
+
+
+def test_every_entry_is_audited_and_a_refused_change_writes_nothing(fund, robot):
+    from auditlog.models import LogEntry
+
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    entry, _ = spend(fund, robot, "10.00", "a")
+    services.reverse_entry(entry=entry, reason="Wrong person", actor=robot, today=START)
+    for written in fund.entries.all():
+        events = [log.additional_data["event"] for log in history_for(written)]
+        assert len(events) == 1, events
+    assert [log.additional_data["event"] for log in history_for(entry)] == ["spending recorded"]
+    before = (LogEntry.objects.count(), LedgerEntry.objects.count())
+    with pytest.raises(services.LedgerError):
+        spend(fund, robot, "5000.00", "b")
+    with pytest.raises(services.LedgerError):
+        services.reverse_entry(entry=entry, reason="again", actor=robot, today=START)
+    assert (LogEntry.objects.count(), LedgerEntry.objects.count()) == before
+
+
+def test_the_celery_tasks_call_the_services(fund):
+    from providers.ledger import tasks
+
+    assert tasks.post_due_council_payments()["entries"] > 0
+    result = tasks.produce_due_statements()
+    assert result["produced"] == 1 and Statement.objects.filter(fund=fund, scheduled=True).count() == 1
+    statement_pk = tasks.produce_statement(fund_id=fund.pk, start="2026-04-06", end="2026-04-30")
+    assert Statement.objects.get(pk=statement_pk).period_end == dt.date(2026, 4, 30)
