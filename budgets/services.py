@@ -493,6 +493,16 @@ def budget_propose(
     replaces = latest_approved_version(person)
     if replaces is not None:
         _check_can_replace(replaces=replaces, start_date=start_date)
+    # A proposal made again after being sent back takes the sent-back one's place.
+    for earlier in PersonalBudget.objects.filter(person=person, status=BudgetStatus.SENT_BACK):
+        earlier.status = BudgetStatus.WITHDRAWN
+        earlier.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            instance=earlier,
+            event="replaced by a new proposal",
+            changes={"status": (BudgetStatus.SENT_BACK, BudgetStatus.WITHDRAWN)},
+        )
     budget = PersonalBudget.objects.create(
         person=person,
         start_date=start_date,

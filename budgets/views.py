@@ -292,6 +292,7 @@ def support_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
         and is_commissioner_for(user=request.user, council_id=person.council_id),
         "agreed_plan": latest_agreed_plan(person),
         "is_family": can_act_for(user=request.user, person=person),
+        "can_view_casework": can_view_casework(user=request.user, person=person),
     }
     return render(request, "budgets/support_plan.html", context)
 
@@ -518,7 +519,15 @@ def _family_context(request, person: Person) -> dict:
     current = current_budget_for(person=person)
     upcoming = upcoming_budget_for(person=person)
     shown = current or upcoming
-    pending = person.budgets.filter(status__in=[BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK]).first()
+    # Only a proposal (or one sent back) made since the latest approval is news for the family.
+    pending = (
+        person.budgets.filter(status__in=[BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK])
+        .order_by("-created_at")
+        .first()
+    )
+    latest_approved = services.latest_approved_version(person)
+    if pending and latest_approved and pending.created_at < latest_approved.created_at:
+        pending = None
     arrangements = []
     if shown:
         today = services.today()

@@ -139,7 +139,7 @@ def test_only_one_proposal_may_wait_at_a_time(person, commissioner):
         _propose(person, commissioner, start=dt.date(2026, 5, 1))
 
 
-def test_a_sent_back_budget_can_be_proposed_again(person, commissioner, approver):
+def test_a_sent_back_budget_can_be_proposed_again_with_changes(person, commissioner, approver):
     budget = _propose(person, commissioner)
     services.budget_send_back(budget=budget, actor=approver, reason="Add respite")
     budget.refresh_from_db()
@@ -272,3 +272,12 @@ def test_reviews_due_shows_only_current_versions_in_the_commissioners_council(
     )
     assert newer.replaces == old
     assert list(reviews_due(user=commissioner)) == []
+
+
+def test_proposing_again_withdraws_the_sent_back_version(person, commissioner, approver):
+    first = _propose(person, commissioner)
+    services.budget_send_back(budget=first, actor=approver, reason="Add respite")
+    second = _propose(person, commissioner)
+    first.refresh_from_db()
+    assert (first.status, second.status) == (BudgetStatus.WITHDRAWN, BudgetStatus.PROPOSED)
+    assert LogEntry.objects.filter(additional_data__event="replaced by a new proposal").count() == 1
