@@ -185,3 +185,11 @@ def people_seen_by_provider_rule(user, roles):
             provider_id__in=providers, status__in=CHOICE_STATUSES_SEEN_BY_PROVIDER
         ).values("person_id")
     ) | Q(pk__in=FlexibleAgreement.objects.filter(provider_id__in=providers).values("person_id"))
+
+
+def accepted_terms(agreement: FlexibleAgreement) -> dict[str, str | None] | None:
+    """The terms of the latest version the provider accepted (strings, as stored in the version), or
+    None before the first acceptance. While a changed version waits for the provider, the row holds the
+    new terms and this still answers the accepted ones."""
+    version = agreement.versions.filter(accepted_at__isnull=False).order_by("-number").first()
+    return version.terms if version else None

@@ -373,3 +373,29 @@ def test_every_change_to_an_agreement_is_audited(person, family, profile_a, comm
         "agreement accepted by provider (version 1)",
         "notice given by the person",
     ]
+
+
+def test_accepted_terms_stay_until_the_provider_accepts_a_change(person, profile_a, commissioner, provider_a):
+    from providers.selectors import accepted_terms
+
+    agreement = agreed(person, profile_a.provider, accept=False)
+    assert accepted_terms(agreement) is None
+    agreement = services.accept_agreement(agreement=agreement, actor=provider_a)
+    agreement = services.change_agreement_terms(
+        agreement=agreement, terms={"annual_budget": "30000.00"}, reason="More support", actor=commissioner
+    )
+    assert accepted_terms(agreement)["annual_budget"] == "26000.00"
+    services.accept_agreement(agreement=agreement, actor=provider_a)
+    assert accepted_terms(agreement)["annual_budget"] == "30000.00"
+
+
+def test_the_daily_task_completes_due_changes(person, family, profile_a):
+    from providers.tasks import complete_due_moves
+
+    agreement = agreed(person, profile_a.provider, start=TODAY - dt.timedelta(days=60))
+    FlexibleAgreement.objects.filter(pk=agreement.pk).update(
+        status=AgreementStatus.ENDING, end_date=TODAY - dt.timedelta(days=1)
+    )
+    assert complete_due_moves.apply().get() == {"moved": 0, "ended": 1, "failed": 0}
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ENDED
