@@ -296,3 +296,94 @@ def test_imported_arrangements_are_counted_and_active_by_their_dates(tmp_path, s
     assert active_arrangements(person=p1, on=dt.date(2026, 3, 31)).count() == 0
     assert active_arrangements(person=p1, on=dt.date(2027, 3, 31)).count() == 2
     assert [a.budget_ref for a in active_arrangements(person=p1, on=dt.date(2027, 4, 1))] == ["B-1"]
+
+
+def test_quoted_values_and_surrounding_spaces_are_read(tmp_path, setup):
+    text = (
+        f"{HEADER},given_name\n"
+        '" P-1 ",1980-05-01,learning_disability,B-1, direct_payment ,12.5,2026-04-01,,,"Ann, Jo"\n'
+    )
+    code, _, err = run(tmp_path, text)
+    assert (code, err) == (0, [])
+    person = Person.objects.get(person_ref="P-1")
+    assert person.given_name == "Ann, Jo"
+    assert Arrangement.objects.get().annual_amount == Decimal("12.50")
+
+
+def test_an_optional_column_given_twice_is_refused(tmp_path, setup):
+    text = GOOD.replace(HEADER, HEADER + ",postcode,postcode", 1)
+    _fails_with(tmp_path, text, ["line 1: header: column 'postcode' is given more than once"])
+
+
+def test_an_amount_too_large_to_store_is_refused(tmp_path, setup):
+    text = GOOD.replace("12000.00", "12345678901.00")
+    _fails_with(
+        tmp_path,
+        text,
+        [
+            "line 2: annual_amount: '12345678901.00' is not an amount of 0 or more with at most two decimal "
+            "places, like 1234.50"
+        ],
+    )
+
+
+def test_a_missing_reference_is_reported(tmp_path, setup):
+    text = GOOD.replace("P-2,1950-01-31,physical_support,B-3", ",1950-01-31,physical_support,")
+    _fails_with(tmp_path, text, ["line 4: person_ref: is missing", "line 4: budget_ref: is missing"])
+
+
+def test_an_end_date_on_the_start_date_is_allowed(tmp_path, setup):
+    text = f"{HEADER}\nP-1,1980-05-01,learning_disability,B-1,direct_payment,1.00,2026-04-01,2026-04-01,\n"
+    code, _, err = run(tmp_path, text)
+    assert (code, err) == (0, [])
+
+
+def test_a_new_arrangement_for_a_known_person_joins_their_imported_budget(tmp_path, setup):
+    run(tmp_path, GOOD)
+    more = GOOD + "P-1,1980-05-01,learning_disability,B-4,commissioner_controlled,500.00,2025-04-01,,\n"
+    code, out, _ = run(tmp_path, more)
+    assert code == 0
+    assert out.endswith("people 0 created, 0 updated; arrangements 1 created, 0 updated, 3 unchanged.")
+    budget = Arrangement.objects.get(budget_ref="B-4").budget
+    assert budget == Arrangement.objects.get(budget_ref="B-1").budget
+    # The imported version now starts with its earliest arrangement.
+    assert budget.start_date == dt.date(2025, 4, 1)
+
+
+def test_an_arrangement_waiting_for_approval_is_not_changed_by_an_import(
+    tmp_path, setup, commissioner, council
+):
+    from budgets import services
+
+    person = Person.objects.create(
+        council=council,
+        person_ref="P-1",
+        date_of_birth="1980-05-01",
+        primary_support_reason="learning_disability",
+    )
+    services.budget_propose(
+        person=person,
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("1.00"), budget_ref="B-1")],
+        actor=commissioner,
+    )
+    text = f"{HEADER}\nP-1,1980-05-01,learning_disability,B-1,direct_payment,2.00,2026-04-01,,\n"
+    code, _, err = run(tmp_path, text)
+    assert code == 1
+    assert err == [
+        "line 2: budget_ref: 'B-1' is part of a budget that is waiting for approval in this service; "
+        "change it there"
+    ]
+    assert Arrangement.objects.get().annual_amount == Decimal("1.00")
+
+
+def test_the_history_page_of_an_imported_budget_shows_who_imported_it(tmp_path, setup, commissioner):
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    run(tmp_path, GOOD, actor=commissioner.email)
+    budget = Arrangement.objects.get(budget_ref="B-1").budget
+    page = sign_in(Client(), commissioner).get(f"/budgets/{budget.pk}/history/").content.decode()
+    assert "Budget imported (approved in the council&#x27;s previous system)" in page
+    assert "Arrangement imported" in page and commissioner.display_name in page

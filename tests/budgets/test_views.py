@@ -317,3 +317,17 @@ def test_a_commissioner_adds_a_person_and_a_representative(commissioner, council
         {"person_ref": "DOR-77", "date_of_birth": "1990-01-01", "primary_support_reason": "sensory_support"},
     )
     assert "Dorset Council already has a person with reference DOR-77." in duplicate.content.decode()
+
+
+def test_someone_with_no_budget_linked_is_told_what_to_do(stranger):
+    page = client_for(stranger).get("/your-budget/").content.decode()
+    assert "There is no personal budget linked to your account yet." in page
+
+
+def test_the_family_page_says_who_to_contact_and_what_happens_next_before_any_budget(family, person, council):
+    council.contact_phone = "01305 000 000"
+    council.save()
+    page = client_for(family).get("/your-budget/").content.decode()
+    assert "You do not have an agreed budget yet." in page
+    assert "Dorset Council: 01305 000 000" in page
+    assert "Your social worker will talk with you about what you need." in page
