@@ -348,6 +348,12 @@ class HoldingPreference(models.Model):
     def labels(self) -> list[str]:
         return [ManagementType(t).label for t in self.management_types if t in ManagementType.values]
 
+    def family_labels(self) -> list[str]:
+        """The same choices in the words family pages use."""
+        from .wording import family_title
+
+        return [family_title(t) for t in self.management_types if t in ManagementType.values]
+
 
 class BudgetReview(models.Model):
     """A review of a budget that took place; it sets when the next one is due."""

@@ -195,6 +195,11 @@ def test_the_family_says_how_they_want_to_hold_the_budget(family, person, commis
     )
     assert response.status_code == 302
     assert HoldingPreference.objects.get().management_types == ["direct_payment", "isf"]
+    mine = c.get("/your-budget/").content.decode()
+    assert (
+        "You told us you would like: You hold the money yourself (a direct payment); A support organisation "
+        "you choose holds the money (an Individual Service Fund)." in mine
+    )
     staff_page = client_for(commissioner).get(f"/people/{person.pk}/").content.decode()
     assert "Direct payment, self-managed; Individual Service Fund" in staff_page
 
