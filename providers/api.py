@@ -12,7 +12,7 @@ import uuid
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -84,18 +84,50 @@ class OpenReferralList(APIView):
         return Response(openreferral.page(items, page_number=number, size=size, total=len(profiles)))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="openreferral_organizations_list",
+        parameters=PAGE_PARAMS,
+        responses=dict,
+        summary="Open Referral UK: organizations",
+    )
+)
 class OrganizationList(OpenReferralList):
     render = staticmethod(openreferral.organization)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="openreferral_services_list",
+        parameters=PAGE_PARAMS,
+        responses=dict,
+        summary="Open Referral UK: services",
+    )
+)
 class ServiceList(OpenReferralList):
     render = staticmethod(openreferral.service)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="openreferral_locations_list",
+        parameters=PAGE_PARAMS,
+        responses=dict,
+        summary="Open Referral UK: locations",
+    )
+)
 class LocationList(OpenReferralList):
     render = staticmethod(openreferral.location)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="openreferral_contacts_list",
+        parameters=PAGE_PARAMS,
+        responses=dict,
+        summary="Open Referral UK: contacts",
+    )
+)
 class ContactList(OpenReferralList):
     render = staticmethod(openreferral.contact)
 
@@ -114,10 +146,22 @@ class OpenReferralDetail(APIView):
         raise Http404
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="openreferral_organization_retrieve",
+        responses=dict,
+        summary="Open Referral UK: one organization",
+    )
+)
 class OrganizationDetail(OpenReferralDetail):
     pass
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="openreferral_service_retrieve", responses=dict, summary="Open Referral UK: one service"
+    )
+)
 class ServiceDetail(OpenReferralDetail):
     id_of = staticmethod(openreferral.service_id)
     render = staticmethod(openreferral.service)
