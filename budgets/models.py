@@ -182,6 +182,20 @@ class Arrangement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_management_type_display()} for {self.budget.person}"
 
+    def save(self, *args, **kwargs):
+        """Arrangement.council is always the budget's person's council: filled in when left out, and a
+        mismatch is refused (it would put the arrangement in another council's counts)."""
+        person_council = (
+            PersonalBudget.objects.filter(pk=self.budget_id)
+            .values_list("person__council_id", flat=True)
+            .first()
+        )
+        if self.council_id is None:
+            self.council_id = person_council
+        elif person_council is not None and self.council_id != person_council:
+            raise ValueError("An arrangement's council must be the council of the budget's person.")
+        super().save(*args, **kwargs)
+
 
 # ---- resource allocation: each council's questionnaire, points and price per point ----------------
 

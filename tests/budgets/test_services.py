@@ -281,3 +281,24 @@ def test_proposing_again_withdraws_the_sent_back_version(person, commissioner, a
     first.refresh_from_db()
     assert (first.status, second.status) == (BudgetStatus.WITHDRAWN, BudgetStatus.PROPOSED)
     assert LogEntry.objects.filter(additional_data__event="replaced by a new proposal").count() == 1
+
+
+def test_an_arrangement_takes_its_persons_council_and_refuses_another(person, other_council):
+    budget = approved_budget(person, parts=())
+    arrangement = Arrangement.objects.create(
+        budget=budget,
+        management_type="direct_payment",
+        annual_amount=D("1.00"),
+        start_date=dt.date(2026, 4, 1),
+    )
+    assert arrangement.council_id == person.council_id
+    with pytest.raises(
+        ValueError, match="An arrangement's council must be the council of the budget's person."
+    ):
+        Arrangement.objects.create(
+            budget=budget,
+            council=other_council,
+            management_type="direct_payment",
+            annual_amount=D("1.00"),
+            start_date=dt.date(2026, 4, 1),
+        )
