@@ -576,10 +576,12 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
         raise BudgetError("You proposed this budget, so someone else must approve it.")
     total = budget.total
     limit = approval_limit_of(user=actor, council=budget.person.council)
-    if limit is None or total > limit:
+    if limit is None:
+        raise BudgetError("You have no approval limit in this council yet, so you cannot approve budgets.")
+    if total > limit:
         raise BudgetError(
             f"This budget is {format_money(total)} a year, above your approval limit of "
-            f"{format_money(limit or 0)}. Ask an approver with a higher limit."
+            f"{format_money(limit)}. Ask an approver with a higher limit."
         )
     if budget.replaces_id:
         current = latest_approved_version(budget.person)

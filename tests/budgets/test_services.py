@@ -302,3 +302,13 @@ def test_an_arrangement_takes_its_persons_council_and_refuses_another(person, ot
             annual_amount=D("1.00"),
             start_date=dt.date(2026, 4, 1),
         )
+
+
+def test_an_approver_with_no_limit_set_cannot_approve(person, commissioner, council):
+    from tests.factories import staff
+
+    unlimited = staff(Role.APPROVER, council=council)
+    with pytest.raises(
+        BudgetError, match="^You have no approval limit in this council yet, so you cannot approve"
+    ):
+        services.budget_approve(budget=_propose(person, commissioner), actor=unlimited)
