@@ -72,6 +72,13 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     assert page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
     assert_accessible(page)
 
+    # Filter by kind: htmx swaps the table only.
+    page.get_by_label("Kind of entry").select_option("activity")
+    page.get_by_role("button", name="Show entries").click()
+    page.wait_for_url("**category=activity**")
+    assert page.get_by_role("cell", name="Management fee").count() == 0
+    assert page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
+
     # A mistake goes back onto the form.
     _record(page, kind="Support", amount="5000.00", what="Too much")
     page.get_by_text("There is not enough money left: £917.50 is left").first.wait_for()
