@@ -111,10 +111,8 @@ def test_a_bad_file_imports_nothing_and_says_what_is_wrong_line_by_line(csv_file
         "R1,client_groups,dementia\n"
         ",isf_years,1_to_3\n"
     )
-    with pytest.raises(CommandError, match=r"nothing imported: 5 problem\(s\)"):
-        _, err = run("import_survey_responses", "--survey", "provider-self-assessment", csv_file(text))
     err = StringIO()
-    with pytest.raises(CommandError):
+    with pytest.raises(SystemExit) as exit_status:
         call_command(
             "import_survey_responses",
             "--survey",
@@ -130,13 +128,14 @@ def test_a_bad_file_imports_nothing_and_says_what_is_wrong_line_by_line(csv_file
         "line 7: answer: repeats line 2 for “R1”",
         "line 8: respondent_ref: is empty",
     ]
+    assert exit_status.value.code == 1
     assert Response.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_a_wrong_header_is_line_1(csv_file):
     err = StringIO()
-    with pytest.raises(CommandError):
+    with pytest.raises(SystemExit):
         call_command(
             "import_survey_responses",
             "--survey",
@@ -186,7 +185,7 @@ def test_an_outcome_import_links_people_by_council_and_reference_with_their_mana
 @pytest.mark.django_db
 def test_an_outcome_import_refuses_a_person_who_does_not_exist(csv_file):
     err = StringIO()
-    with pytest.raises(CommandError):
+    with pytest.raises(SystemExit):
         call_command(
             "import_survey_responses",
             "--survey",
