@@ -24,6 +24,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     (Role.PROVIDER_MANAGER, "Requests", "providers:provider-requests"),
     (Role.PROVIDER_MANAGER, "Agreements", "providers:agreements"),
     (Role.PROVIDER_MANAGER, "Self-assessment", "surveys:provider-self-assessment"),
+    (Role.PROVIDER_MANAGER, "Ledgers", "ledger:provider-ledgers"),
     (Role.PROVIDER_FINANCE, "Ledgers", "ledger:provider-ledgers"),
     ("family", "Your budget", "budgets:your-budget"),
     ("family", "Choosing a provider", "providers:your-choices"),
