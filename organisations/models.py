@@ -130,7 +130,11 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_role_matches_organisation",
                 condition=(
-                    Q(role__in=sorted(r.value for r in COUNCIL_ROLES), council__isnull=False, provider__isnull=True)
+                    Q(
+                        role__in=sorted(r.value for r in COUNCIL_ROLES),
+                        council__isnull=False,
+                        provider__isnull=True,
+                    )
                     | Q(
                         role__in=sorted(r.value for r in PROVIDER_ROLES),
                         council__isnull=True,
