@@ -4,8 +4,13 @@ Each chart is a figure with a text alternative; pages also show the numbers in a
 presentation attributes (fill, x, y) are not inline styles, so the Content Security Policy is happy.
 """
 
+import uuid
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from organisations.charts import bar_chart as shared_bar_chart
 
 BLUE = "#1d70b8"
 GREEN = "#00703c"
@@ -14,33 +19,17 @@ RED = "#d4351c"
 CHANGE_COLOURS = {"better": GREEN, "same": GREY, "worse": RED}
 
 
-def _short(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
-
-
 def bar_chart(*, title: str, rows: list[tuple[str, int]], width: int = 640) -> SafeString:
-    """Horizontal bars, one per (label, percent)."""
-    label_w, bar_w, row_h = 360, width - 420, 24
-    height = row_h * len(rows) + 10
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for i, (label, percent) in enumerate(rows):
-        y = 5 + i * row_h
-        length = round(bar_w * max(0, min(percent, 100)) / 100)
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="11" '
-            f'font-family="sans-serif" fill="#0b0c0c">{escape(_short(label, 54))}</text>'
-        )
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{length}" height="{row_h - 8}" fill="{BLUE}"/>')
-        parts.append(
-            f'<text x="{label_w + length + 6}" y="{y + 16}" font-size="13" font-family="sans-serif" '
-            f'fill="#0b0c0c">{percent}%</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    """Horizontal bars, one per (label, percent), on a 0–100 scale."""
+    return shared_bar_chart(
+        title=title,
+        # Unique even when one page shows the same question twice (a council beside all councils).
+        chart_id=f"chart-{slugify(title)[:40]}-{uuid.uuid4().hex[:8]}",
+        rows=[(label, percent, f"{percent}%") for label, percent in rows],
+        scale_max=100,
+        width=width,
+        label_width=360,
+    )
 
 
 def change_chart(*, title: str, rows: list[tuple[str, dict[str, int]]], width: int = 640) -> SafeString:

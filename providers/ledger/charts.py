@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from organisations.charts import bar_chart
 from organisations.money import format_money
 
 BLUE, GREY, BLACK, GREEN, ORANGE, PURPLE = "#1d70b8", "#b1b4b6", "#0b0c0c", "#00703c", "#f47738", "#4c2c92"
@@ -67,27 +68,12 @@ def spending_chart(rows: list[tuple[str, Decimal]], *, chart_id: str) -> SafeStr
     """Spending by kind as horizontal bars."""
     if not rows:
         return mark_safe("")  # noqa: S308 - empty
-    bar, gap, left, width = 28, 12, 120, 640
-    height = len(rows) * (bar + gap) + gap
-    biggest = max((amount for _, amount in rows), default=Decimal(1)) or Decimal(1)
-    described = "; ".join(f"{label}: {format_money(amount)}" for label, amount in rows)
-    parts = [
-        f'<svg class="app-chart" id="{chart_id}" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="{FONT}">',
-        f'<title id="{chart_id}-title">Spending by kind</title>',
-        f'<desc id="{chart_id}-desc">{escape(described)}</desc>',
-    ]
-    for i, (label, amount) in enumerate(rows):
-        top = gap + i * (bar + gap)
-        length = max(float(max(amount, Decimal(0)) / biggest) * (width - left - 110), 1)
-        parts.append(
-            f'<text x="{left - 8}" y="{top + bar * 0.65:.1f}" text-anchor="end" font-size="14" '
-            f'fill="{BLACK}">{escape(label)}</text>'
-            f'<rect x="{left}" y="{top}" width="{length:.1f}" height="{bar}" '
-            f'fill="{BAR_COLOURS[i % len(BAR_COLOURS)]}"/>'
-            f'<text x="{left + length + 8:.1f}" y="{top + bar * 0.65:.1f}" font-size="14" fill="{BLACK}">'
-            f"{escape(format_money(amount))}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - built from numbers and escaped text
+    return bar_chart(
+        title="Spending by kind",
+        description="; ".join(f"{label}: {format_money(amount)}" for label, amount in rows),
+        chart_id=chart_id,
+        rows=[(label, amount, format_money(amount)) for label, amount in rows],
+        colours=BAR_COLOURS,
+        label_width=160,
+        css_class="app-chart",
+    )
