@@ -287,6 +287,12 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
 
+# Email (password reset links, statement notices): EMAIL_URL such as smtp+tls://user:pass@host:587;
+# without it, messages are written to the log.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@personalised-support.example.org")
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a link works for one day
+
 OTP_TOTP_ISSUER = "Personalised support"
 SERVICE_NAME = "Personalised support"
 CSRF_FAILURE_VIEW = "organisations.views.csrf_failure"

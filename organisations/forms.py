@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
 class SignInForm(AuthenticationForm):
@@ -39,3 +39,31 @@ class SecurityCodeForm(forms.Form):
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Enter the 6-digit security code from your authenticator app.")
         return code
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will send a link to set a new password if this address has an account.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def get_users(self, email):
+        # Accounts made for representatives have no usable password yet; they may set one too.
+        from .models import User
+
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class NewPasswordForm(SetPasswordForm):
+    new_password1 = forms.CharField(
+        label="New password",
+        help_text="At least 12 characters. Avoid common words and your name.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="Type the new password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .selectors import roles_of
 
-_ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/login/", "/logout/")
+_ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/login/", "/logout/", "/password-reset/")
 
 
 class StaffTwoFactorMiddleware:

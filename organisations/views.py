@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import two_factor
-from .forms import SecurityCodeForm, SignInForm
+from .forms import NewPasswordForm, PasswordResetRequestForm, SecurityCodeForm, SignInForm
 from .selectors import roles_of
 
 
@@ -32,6 +32,25 @@ class SignInView(auth_views.LoginView):
 
 sign_in = SignInView.as_view()
 sign_out = auth_views.LogoutView.as_view()
+
+# Setting or resetting a password by email: how a representative added by a commissioner, or anyone who
+# forgot their password, signs in. Django's own views, with our forms and pages; the page says the same
+# thing whether or not the address has an account, so it reveals nothing.
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="organisations/password_reset.html",
+    email_template_name="organisations/password_reset_email.txt",
+    subject_template_name="organisations/password_reset_subject.txt",
+    form_class=PasswordResetRequestForm,
+)
+password_reset_sent = auth_views.PasswordResetDoneView.as_view(
+    template_name="organisations/password_reset_sent.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="organisations/password_reset_confirm.html", form_class=NewPasswordForm
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="organisations/password_reset_complete.html"
+)
 
 
 def _safe_next(request: HttpRequest) -> str:

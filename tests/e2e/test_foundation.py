@@ -80,3 +80,14 @@ def test_sign_in_works_without_javascript(browser, live_server, stranger, passwo
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_text("Hello,").is_visible()
     context.close()
+
+
+def test_a_person_finds_how_to_set_a_password_from_the_sign_in_page(page, live_server):
+    page.goto(live_server.url + "/login/")
+    page.get_by_role("link", name="Set or reset your password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Set or reset your password"
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("someone@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert_accessible(page)
