@@ -35,7 +35,6 @@ Decisions where the issue is silent (each one tested):
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -44,7 +43,7 @@ from django.utils import timezone
 
 from organisations import audit
 from organisations.models import Council, Provider
-from organisations.validators import is_reference
+from organisations.validators import ISO_DATE_PATTERN, PLAIN_AMOUNT_PATTERN, is_reference
 
 from .models import (
     TYPES_HELD_BY_A_PROVIDER,
@@ -70,8 +69,8 @@ HEADER = [
 ]
 OPTIONAL = ["given_name", "family_name", "postcode"]
 MAX_LENGTH = {"given_name": 100, "family_name": 100, "postcode": 10}
-AMOUNT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+AMOUNT = PLAIN_AMOUNT_PATTERN
+ISO_DATE = ISO_DATE_PATTERN
 REFERENCE_RULE = "use 1 to 64 letters, digits, full stops, underscores, slashes or hyphens"
 
 

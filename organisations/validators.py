@@ -23,3 +23,8 @@ def is_gss_code(value: str) -> bool:
 
 def is_reference(value: str) -> bool:
     return bool(REFERENCE_PATTERN.match(value or ""))
+
+
+# CSV imports: a plain non-negative amount with at most two decimal places ("1234.50"), and an ISO date.
+PLAIN_AMOUNT_PATTERN = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
+ISO_DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -22,20 +22,20 @@ Decisions where the issue is silent (each one tested):
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
 from organisations.models import Provider
+from organisations.validators import ISO_DATE_PATTERN, PLAIN_AMOUNT_PATTERN
 
 from .models import SPENDING_CATEGORIES, IndividualServiceFund
 from .services import MAX_DESCRIPTION, ImportRefused, record_spending_many
 
 HEADER = ["budget_ref", "entry_date", "category", "amount", "description", "entry_ref"]
-AMOUNT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+AMOUNT = PLAIN_AMOUNT_PATTERN
+ISO_DATE = ISO_DATE_PATTERN
 FIELD_TO_COLUMN = {"idempotency_key": "entry_ref", "fund": "budget_ref", "": "row"}
 
 
