@@ -32,6 +32,7 @@ from .models import (
 )
 from .selectors import (
     arrangements_visible_to,
+    budgets_visible_to,
     people_for_casework,
     people_visible_to,
 )
@@ -234,9 +235,7 @@ def _casework_person(request, pk) -> Person:
 
 def _visible_budget(request, pk) -> PersonalBudget:
     budget = get_object_or_404(
-        PersonalBudget.objects.filter(person__in=people_visible_to(user=request.user)).select_related(
-            "person"
-        ),
+        budgets_visible_to(user=request.user).select_related("person"),
         pk=pk,
     )
     if not people_for_casework(user=request.user).filter(pk=budget.person_id).exists():

@@ -609,16 +609,11 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
 def _end_previous_version(*, previous: PersonalBudget, new_start: dt.date, actor) -> None:
     last_day = new_start - dt.timedelta(days=1)
     for arrangement in previous.arrangements.select_for_update():
-        if arrangement.end_date is not None and arrangement.end_date <= last_day:
-            continue
-        old = arrangement.end_date
-        arrangement.end_date = last_day
-        arrangement.save(update_fields=["end_date", "updated_at"])
-        audit.record(
+        arrangement_end(
+            arrangement=arrangement,
+            last_day=last_day,
             actor=actor,
-            instance=arrangement,
             event="arrangement ended by a new budget version",
-            changes={"end_date": (old, last_day)},
         )
     audit.record(
         actor=actor,
@@ -626,6 +621,48 @@ def _end_previous_version(*, previous: PersonalBudget, new_start: dt.date, actor
         event="replaced by a new version",
         changes={"arrangements_end": (None, last_day)},
     )
+
+
+@transaction.atomic
+def arrangement_end(*, arrangement: Arrangement, last_day: dt.date, actor, event: str) -> Arrangement:
+    """End an arrangement on `last_day` (never before it started), audited. One that already ends by
+    then is left as it is. Every app that ends an arrangement (a new budget version, an ISF agreement
+    that ends) comes here, so monitoring counts and the budget's history stay true."""
+    if arrangement.end_date is not None and arrangement.end_date <= last_day:
+        return arrangement
+    old = arrangement.end_date
+    arrangement.end_date = max(last_day, arrangement.start_date)
+    arrangement.save(update_fields=["end_date", "updated_at"])
+    audit.record(
+        actor=actor, instance=arrangement, event=event, changes={"end_date": (old, arrangement.end_date)}
+    )
+    return arrangement
+
+
+@transaction.atomic
+def arrangement_move_to_provider(
+    *, arrangement: Arrangement, provider: Provider, annual_amount: Decimal, start_date: dt.date, actor
+) -> Arrangement:
+    """The person's ISF passes to another provider from `start_date`: a new arrangement in the same
+    approved budget (the old one is ended separately, on the old agreement's last day)."""
+    if arrangement.management_type != ManagementType.ISF:
+        raise BudgetError("Only an Individual Service Fund moves to another provider.")
+    moved = Arrangement.objects.create(
+        budget=arrangement.budget,
+        management_type=ManagementType.ISF,
+        annual_amount=to_money(annual_amount),
+        start_date=start_date,
+        provider=provider,
+        council=arrangement.council,
+    )
+    audit.record(
+        actor=actor,
+        instance=moved,
+        event="arrangement moved to new provider",
+        action=audit.CREATE,
+        changes={"provider": (arrangement.provider, provider)},
+    )
+    return moved
 
 
 @transaction.atomic

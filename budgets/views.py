@@ -42,6 +42,7 @@ from .models import (
 )
 from .selectors import (
     approval_queue,
+    budgets_visible_to,
     can_act_for,
     can_view_casework,
     case_councils_of,
@@ -78,7 +79,7 @@ def _commissioned_person(request, pk: int) -> Person:
 
 def _budget(request, pk: int) -> PersonalBudget:
     budget = get_object_or_404(
-        PersonalBudget.objects.filter(person__in=people_visible_to(user=request.user)).select_related(
+        budgets_visible_to(user=request.user).select_related(
             "person", "person__council", "proposed_by", "decided_by", "replaces"
         ),
         pk=pk,

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from organisations.models import Council, Role
 from organisations.selectors import roles_of
 
-from .models import MonitoringReturn, ReturnJob
+from .models import MonitoringReturn, PopulationFigure, ReturnJob
 from .periods import Period, recent_periods
 
 
@@ -20,6 +20,13 @@ def monitoring_council_ids(*, user) -> set[int] | None:
     if roles.platform_admin:
         return None
     return roles.councils_with(Role.MONITORING_OFFICER)
+
+
+def population_visible_to(*, user) -> QuerySet[PopulationFigure]:
+    """Population figures for the councils whose returns this user may see."""
+    council_ids = monitoring_council_ids(user=user)
+    figures = PopulationFigure.objects.all()
+    return figures if council_ids is None else figures.filter(council_id__in=council_ids)
 
 
 def may_see_monitoring(*, user) -> bool:

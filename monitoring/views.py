@@ -9,14 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, services
 from .forms import RequestReturnForm
-from .models import ACTIVE_JOB_STATUSES, MonitoringReturn, PopulationFigure
+from .models import ACTIVE_JOB_STATUSES, MonitoringReturn
 from .presentation import return_context
 from .selectors import (
     councils_user_may_request_for,
     jobs_visible_to,
     may_see_monitoring,
-    monitoring_council_ids,
     periods_to_offer,
+    population_visible_to,
     returns_visible_to,
 )
 
@@ -39,10 +39,7 @@ def _request_form(request: HttpRequest, data=None) -> RequestReturnForm:
 
 
 def _list_page(request: HttpRequest, form: RequestReturnForm, status: int = 200) -> HttpResponse:
-    council_ids = monitoring_council_ids(user=request.user)
-    population = PopulationFigure.objects.all()
-    if council_ids is not None:
-        population = population.filter(council_id__in=council_ids)
+    population = population_visible_to(user=request.user)
     context = {
         "form": form,
         "may_request": councils_user_may_request_for(user=request.user).exists(),

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from budgets.models import Arrangement, BudgetStatus, ManagementType, Person
+from budgets.services import arrangement_end, arrangement_move_to_provider
 from config.api import DomainConflict
 from organisations import audit
 from organisations.models import Provider
@@ -674,13 +675,10 @@ def give_notice(
     return agreement
 
 
-def _end_arrangement(arrangement: Arrangement | None, last_day: date) -> None:
+def _end_arrangement(arrangement: Arrangement | None, last_day: date, *, actor, event: str) -> None:
     """End the ISF arrangement on the agreement's last day, so monitoring counts stay true."""
-    if arrangement is None:
-        return
-    if arrangement.end_date is None or arrangement.end_date > last_day:
-        arrangement.end_date = max(last_day, arrangement.start_date)
-        arrangement.save(update_fields=["end_date", "updated_at"])
+    if arrangement is not None:
+        arrangement_end(arrangement=arrangement, last_day=last_day, actor=actor, event=event)
 
 
 def _complete_move(*, agreement: FlexibleAgreement, on_date: date, actor) -> FlexibleAgreement:
@@ -700,25 +698,22 @@ def _complete_move(*, agreement: FlexibleAgreement, on_date: date, actor) -> Fle
             event="agreement ended: person moved",
             changes={"status": (old_status, old.status)},
         )
-    _end_arrangement(old.arrangement, old.end_date or on_date - timedelta(days=1))
+    _end_arrangement(
+        old.arrangement,
+        old.end_date or on_date - timedelta(days=1),
+        actor=actor,
+        event="arrangement ended: person moved provider",
+    )
     if agreement.arrangement_id is None:
         source = old.arrangement
         if source is None:
             raise ProviderError("The old agreement has no arrangement to move.")
-        agreement.arrangement = Arrangement.objects.create(
-            budget=source.budget,
-            management_type=ManagementType.ISF,
+        agreement.arrangement = arrangement_move_to_provider(
+            arrangement=source,
+            provider=agreement.provider,
             annual_amount=agreement.annual_budget,
             start_date=agreement.start_date,
-            provider=agreement.provider,
-            council=source.council,
-        )
-        audit.record(
             actor=actor,
-            instance=agreement.arrangement,
-            event="arrangement moved to new provider",
-            action=audit.CREATE,
-            changes={"provider": (old.provider, agreement.provider)},
         )
     agreement.move_completed_at = timezone.now()
     agreement.save(update_fields=["arrangement", "move_completed_at", "updated_at"])
@@ -767,7 +762,9 @@ def end_agreement(*, agreement: FlexibleAgreement, actor, today: date | None = N
         event="agreement ended",
         changes={"status": (AgreementStatus.ENDING, AgreementStatus.ENDED)},
     )
-    _end_arrangement(agreement.arrangement, agreement.end_date)
+    _end_arrangement(
+        agreement.arrangement, agreement.end_date, actor=actor, event="arrangement ended: agreement ended"
+    )
     replacement = FlexibleAgreement.objects.filter(replaces=agreement).first()
     if replacement is None or replacement.status in (AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN):
         hooks.run_on_end(agreement=agreement, on_date=agreement.end_date + timedelta(days=1), actor=actor)
