@@ -5,6 +5,8 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from organisations.documents import write_pdf
+
 from . import exports
 from .presentation import return_context
 
@@ -23,7 +25,5 @@ def pdf_html(figures: dict, *, created_at: datetime | None = None, requested_by=
 def render_pdf(
     figures: dict, *, created_at: datetime | None = None, requested_by=None, version=None
 ) -> bytes:
-    from weasyprint import HTML
-
     html = pdf_html(figures, created_at=created_at, requested_by=requested_by, version=version)
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return write_pdf(html)

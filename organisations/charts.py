@@ -22,7 +22,7 @@ BLUE, GREEN, PURPLE, ORANGE, GREY, RED, BLACK = (
     "#d4351c",
     "#0b0c0c",
 )
-FONT = "arial, helvetica, sans-serif"
+FONT = "'Document Sans', arial, helvetica, sans-serif"
 
 
 def _short(text: str, most: int) -> str:

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from organisations.charts import FONT
 from organisations.charts import bar_chart as shared_bar_chart
 
 BLUE = "#1d70b8"
@@ -45,7 +46,7 @@ def change_chart(*, title: str, rows: list[tuple[str, dict[str, int]]], width: i
         y = 5 + i * row_h
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="13" '
-            f'font-family="sans-serif" fill="#0b0c0c">{escape(label[:32])}</text>'
+            f'font-family="{FONT}" fill="#0b0c0c">{escape(label[:32])}</text>'
         )
         x = label_w
         for key, colour in CHANGE_COLOURS.items():
@@ -60,7 +61,7 @@ def change_chart(*, title: str, rows: list[tuple[str, dict[str, int]]], width: i
     for key, colour in CHANGE_COLOURS.items():
         parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>')
         parts.append(
-            f'<text x="{x + 16}" y="{legend_y}" font-size="12" font-family="sans-serif" fill="#0b0c0c">'
+            f'<text x="{x + 16}" y="{legend_y}" font-size="12" font-family="{FONT}" fill="#0b0c0c">'
             f"{escape(key.capitalize())}</text>"
         )
         x += 90

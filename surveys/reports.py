@@ -4,6 +4,7 @@ turns the HTML into bytes."""
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from organisations.documents import write_pdf
 from organisations.models import Council
 
 from .charts import bar_chart, change_chart
@@ -98,7 +99,5 @@ def report_context(*, survey: Survey, council: Council | None = None) -> dict:
 
 
 def render_pdf(*, context: dict) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string("surveys/report_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return write_pdf(html)

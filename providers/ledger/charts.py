@@ -12,7 +12,7 @@ from organisations.charts import bar_chart
 from organisations.money import format_money
 
 BLUE, GREY, BLACK, GREEN, ORANGE, PURPLE = "#1d70b8", "#b1b4b6", "#0b0c0c", "#00703c", "#f47738", "#4c2c92"
-FONT = "arial, helvetica, sans-serif"
+FONT = "'Document Sans', arial, helvetica, sans-serif"
 BAR_COLOURS = [BLUE, GREEN, PURPLE, ORANGE]
 
 
