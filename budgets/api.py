@@ -7,6 +7,8 @@ Bad input is a 400 with field errors; a broken rule (own proposal, approval limi
 is a 409 with a readable `detail`.
 """
 
+import datetime as dt
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -102,7 +104,12 @@ class ArrangementSerializer(serializers.ModelSerializer):
 class BudgetSerializer(serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     arrangements = ArrangementSerializer(many=True)
-    annual_total = serializers.SerializerMethodField()
+    annual_total = serializers.SerializerMethodField(
+        help_text="The sum of the arrangements active on annual_total_on, as stored."
+    )
+    annual_total_on = serializers.SerializerMethodField(
+        help_text="Today; the start date of a version that has not started; the last day of one that ended."
+    )
     proposed_by = serializers.EmailField(source="proposed_by.email", read_only=True, default=None)
     decided_by = serializers.EmailField(source="decided_by.email", read_only=True, default=None)
 
@@ -114,6 +121,7 @@ class BudgetSerializer(serializers.ModelSerializer):
             "start_date",
             "status",
             "annual_total",
+            "annual_total_on",
             "arrangements",
             "replaces",
             "proposed_by",
@@ -138,6 +146,9 @@ class BudgetSerializer(serializers.ModelSerializer):
 
     def get_annual_total(self, budget) -> str:
         return f"{budget.total:.2f}"
+
+    def get_annual_total_on(self, budget) -> dt.date:
+        return budget.day_shown()
 
     def validate_arrangements(self, value):
         if not value:

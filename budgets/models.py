@@ -1,8 +1,12 @@
 """People with personal budgets, their representatives, and the budgets and arrangements they hold."""
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from organisations.models import Council, Provider
 from organisations.validators import validate_reference
@@ -131,12 +135,31 @@ class PersonalBudget(models.Model):
     def __str__(self) -> str:
         return f"Budget for {self.person} from {self.start_date:%d %B %Y}"
 
-    @property
-    def total(self):
-        """The annual amount: the sum of the arrangements' annual amounts, as stored."""
-        from decimal import Decimal
+    def total_on(self, day: dt.date) -> Decimal:
+        """The annual amount on `day`: the sum, as stored, of the arrangements active that day. An
+        arrangement ended by a move or a new version no longer counts, its successor does."""
+        return sum((a.annual_amount for a in self.arrangements.all() if a.is_active_on(day)), Decimal("0.00"))
 
-        return sum((a.annual_amount for a in self.arrangements.all()), Decimal("0.00"))
+    def day_shown(self, today: dt.date | None = None) -> dt.date:
+        """The day a total is given for: today; the start day of a version that has not started; the
+        last day of a version whose parts have all ended."""
+        day = max(today or timezone.localdate(), self.start_date)
+        ends = [a.end_date for a in self.arrangements.all()]
+        if ends and None not in ends and max(ends) < day:
+            day = max(ends)
+        return day
+
+    @property
+    def total(self) -> Decimal:
+        """The annual amount on the day shown (see `day_shown`)."""
+        return self.total_on(self.day_shown())
+
+    @property
+    def highest_total(self) -> Decimal:
+        """The most the budget comes to on any day one of its parts starts: what an approver's limit is
+        checked against, so a part starting later cannot slip past it."""
+        days = {a.start_date for a in self.arrangements.all()} or {self.start_date}
+        return max(self.total_on(day) for day in days)
 
 
 class Arrangement(models.Model):
@@ -195,6 +218,10 @@ class Arrangement(models.Model):
         elif person_council is not None and self.council_id != person_council:
             raise ValueError("An arrangement's council must be the council of the budget's person.")
         super().save(*args, **kwargs)
+
+    def is_active_on(self, day: dt.date) -> bool:
+        """DESIGN.md: active on day d when start_date <= d and (no end_date or end_date >= d)."""
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
 # ---- resource allocation: each council's questionnaire, points and price per point ----------------

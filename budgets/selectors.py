@@ -4,8 +4,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from organisations.models import Role
@@ -154,10 +154,16 @@ def assessments_visible_to(*, user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(person__in=people_for_casework(user=user))
 
 
-def budget_with_total() -> QuerySet[PersonalBudget]:
-    return PersonalBudget.objects.annotate(
-        annual_total=Coalesce(Sum("arrangements__annual_amount"), Value(Decimal("0.00")))
+def budget_with_total(*, on: dt.date | None = None) -> QuerySet[PersonalBudget]:
+    """Budgets with `annual_total`: the sum of the arrangements active on `on` (default today), or on
+    the budget's start day when it starts later, as `PersonalBudget.total` counts it."""
+    day = Greatest(Value(on or _today()), F("start_date"))
+    active = Q(arrangements__start_date__lte=day) & (
+        Q(arrangements__end_date__isnull=True) | Q(arrangements__end_date__gte=day)
     )
+    return PersonalBudget.objects.annotate(
+        annual_total=Coalesce(Sum("arrangements__annual_amount", filter=active), Value(Decimal("0.00")))
+    ).prefetch_related("arrangements")
 
 
 def caseload(

@@ -574,7 +574,7 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
         raise BudgetError(f"This budget is {budget.get_status_display().lower()}, so it cannot be approved.")
     if budget.proposed_by_id == actor.pk:
         raise BudgetError("You proposed this budget, so someone else must approve it.")
-    total = budget.total
+    total = budget.highest_total
     limit = approval_limit_of(user=actor, council=budget.person.council)
     if limit is None:
         raise BudgetError("You have no approval limit in this council yet, so you cannot approve budgets.")

@@ -369,18 +369,21 @@ def _budget_context(request, budget: PersonalBudget, **extra) -> dict:
     person = budget.person
     user = request.user
     limit = approval_limit_of(user=user, council=person.council)
-    total = budget.total
+    total_day = budget.day_shown()
+    total = budget.total_on(total_day)
     is_approver = is_approver_for(user=user, council_id=person.council_id)
     return {
         "budget": budget,
         "person": person,
         "arrangements": budget.arrangements.select_related("provider"),
         "total": total,
+        "total_day": total_day,
+        "today": services.today(),
         "is_approver": is_approver,
         "is_commissioner": is_commissioner_for(user=user, council_id=person.council_id),
         "own_proposal": budget.proposed_by_id == user.pk,
         "limit": limit,
-        "over_limit": limit is None or total > limit,
+        "over_limit": limit is None or budget.highest_total > limit,
         "send_back_form": extra.pop("send_back_form", SendBackForm()),
         "reviews": budget.reviews.select_related("reviewed_by"),
         **extra,
@@ -494,7 +497,7 @@ def approval_queue_view(request: HttpRequest) -> HttpResponse:
             limits[council.pk] = approval_limit_of(user=request.user, council=council)
         limit = limits[council.pk]
         budget.own = budget.proposed_by_id == request.user.pk
-        budget.over_limit = limit is None or budget.annual_total > limit
+        budget.over_limit = limit is None or budget.highest_total > limit
     total = sum((b.annual_total for b in proposals), Decimal("0.00"))
     return render(
         request,
@@ -529,14 +532,19 @@ def _family_context(request, person: Person) -> dict:
     latest_approved = services.latest_approved_version(person)
     if pending and latest_approved and pending.created_at < latest_approved.created_at:
         pending = None
-    arrangements = []
+    arrangements, later = [], []
+    today = services.today()
+    day = shown.day_shown(today) if shown else today
     if shown:
-        today = services.today()
-        for a in shown.arrangements.select_related("provider"):
-            if a.end_date and a.end_date < today:
-                continue
-            arrangements.append({"arrangement": a, "words": FAMILY_WORDING[a.management_type]})
-    total = sum((item["arrangement"].annual_amount for item in arrangements), Decimal("0.00"))
+        # Only the parts active on the day shown make up the total; a part that starts later (after a
+        # move to a new provider) is listed as news, never added on top of the part it replaces.
+        for a in shown.arrangements.select_related("provider", "provider__profile"):
+            item = {"arrangement": a, "words": FAMILY_WORDING[a.management_type]}
+            if a.is_active_on(day):
+                arrangements.append(item)
+            elif a.start_date > day:
+                later.append(item)
+    total = shown.total_on(day) if shown else Decimal("0.00")
     assessment = person.assessments.first()
     plan = latest_agreed_plan(person)
     contact = shown.proposed_by if shown and shown.proposed_by and not shown.imported else None
@@ -547,7 +555,10 @@ def _family_context(request, person: Person) -> dict:
         "shown": shown,
         "pending": pending,
         "arrangements": arrangements,
+        "later": later,
         "total": total,
+        "total_day": day,
+        "today": today,
         "assessment": assessment,
         "explanation": explain_assessment(assessment) if assessment else [],
         "plan": plan,
