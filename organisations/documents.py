@@ -16,12 +16,14 @@ FONT_FACES = f"""
   src: url("{(FONTS_DIR / "DejaVuSans.ttf").as_uri()}"); }}
 @font-face {{ font-family: "{FONT_FAMILY}"; font-weight: bold; font-style: normal;
   src: url("{(FONTS_DIR / "DejaVuSans-Bold.ttf").as_uri()}"); }}
+@page {{ font-family: "{FONT_FAMILY}"; }}
 html, body, svg, text {{ font-family: "{FONT_FAMILY}"; }}
 """
 
 
 def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """A tagged PDF (PDF/UA-1) of `html`, with the shipped font set before the document's own styles."""
+    """A tagged PDF (PDF/UA-1) of `html` in the shipped font (page margin boxes, which inherit nothing
+    from the body, included). Charts name the font themselves: CSS does not reach inline SVG text."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

@@ -10,6 +10,7 @@ from monitoring.pdf import pdf_html, render_pdf
 from monitoring.periods import parse_period
 from monitoring.report import build_return
 from tests.monitoring.factories import arrangement, budget, person
+from tests.organisations.test_documents import fonts_in
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ def test_the_pdf_has_a_cover_tables_commentary_charts_salt_comparison_and_method
     assert "Personal budgets 7 1.8" in squashed  # 7 / 4000 × 1000 = 1.75 → 1.8
     assert "Comparison with other councils" in squashed
     assert "Bristol City Council" in reading_order
+    assert fonts_in(data, tmp_path) <= {"Document-Sans", "Document-Sans-Bold"}
     assert "<5" in squashed
     assert "How each figure is counted" in squashed
     assert "a birthday on that day counts" in squashed
