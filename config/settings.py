@@ -142,6 +142,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "organisations/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The same email in another case or with spaces is the same account, so the same lock-out count; and
+# behind the proxy the client's own address counts, not the proxy's (organisations/signin.py).
+AXES_USERNAME_CALLABLE = "organisations.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "organisations.signin.client_ip"
 AXES_VERBOSE = False  # no banner on every manage.py command (it would mix with error lines)
 
 # Sessions: closed with the browser and after 30 minutes without activity.
@@ -165,7 +169,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+# Behind our TLS proxy: it says whether the request came over HTTPS and appends the client's address to
+# X-Forwarded-For. Without the proxy both headers are ignored, as anyone could write them.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy (django-csp) with a nonce for each page's own scripts.

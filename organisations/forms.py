@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from .signin import normalise_email
+
 
 class SignInForm(AuthenticationForm):
     """Email and password. The field is called `username` because django-axes and Django's
@@ -17,6 +19,10 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct email address and password. Both may be case-sensitive.",
         "inactive": "This account is not active. Ask the person who set it up.",
     }
+
+    def clean_username(self) -> str:
+        # The same normalisation django-axes counts failures by (organisations/signin.py).
+        return normalise_email(self.cleaned_data["username"])
 
 
 class SecurityCodeForm(forms.Form):

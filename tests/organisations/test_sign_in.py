@@ -143,3 +143,73 @@ def test_sessions_expire_after_inactivity_and_with_the_browser(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+# ---- lock-out cannot be dodged (issue 10) -------------------------------------------------------
+
+
+def test_the_lock_out_holds_for_the_same_email_in_another_case_or_with_spaces(client):
+    family = UserFactory(email="family@example.org")
+    for _ in range(5):
+        _post_login(client, "family@example.org", "wrong-password")
+    for written in (" FAMILY@Example.org ", "Family@EXAMPLE.org", "family@example.org\t"):
+        response = _post_login(client, written, PASSWORD)
+        assert response.status_code == 429, written
+        assert "Too many attempts to sign in" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    assert client.get("/").context["user"] != family
+
+
+def test_failures_in_mixed_case_count_towards_one_lock_out(settings, client):
+    settings.AXES_FAILURE_LIMIT = 3  # fewer slow (Argon2) attempts; the rule is the same
+    UserFactory(email="family@example.org")
+    for written in ("FAMILY@example.org", " family@Example.org", "Family@example.ORG "):
+        _post_login(client, written, "wrong-password")
+    response = _post_login(client, "family@example.org", PASSWORD)
+    assert response.status_code == 429
+
+
+def _post_login_from(client, address_header, email, password):
+    return client.post(
+        "/login/", {"username": email, "password": password}, headers={"X-Forwarded-For": address_header}
+    )
+
+
+def test_behind_the_proxy_one_persons_failures_do_not_lock_out_everyone_else(settings, client):
+    """Every request reaches Django from the proxy's address; the client's address is the rightmost
+    one in X-Forwarded-For (added by our proxy). Locking by the proxy's address would let one person
+    lock an account for everybody."""
+    settings.BEHIND_TLS_PROXY = True
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(email="family@example.org")
+    attacker, family = client, type(client)()
+    for _ in range(2):
+        _post_login_from(attacker, "203.0.113.5", "family@example.org", "wrong-password")
+    assert _post_login_from(attacker, "203.0.113.5", "family@example.org", PASSWORD).status_code == 429
+
+    response = _post_login_from(family, "198.51.100.7", "family@example.org", PASSWORD)
+    assert response.status_code == 302
+    assert "_auth_user_id" in family.session
+
+
+def test_behind_the_proxy_an_address_the_client_wrote_itself_is_not_believed(settings, client):
+    """A client may send its own X-Forwarded-For; the proxy appends the real address to it. Only the
+    rightmost address counts, so changing the left part does not escape the lock-out."""
+    settings.BEHIND_TLS_PROXY = True
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(email="family@example.org")
+    for n in range(2):
+        _post_login_from(client, f"10.0.0.{n}, 203.0.113.5", "family@example.org", "wrong-password")
+    response = _post_login_from(client, "10.9.9.9, 203.0.113.5", "family@example.org", PASSWORD)
+    assert response.status_code == 429
+
+
+def test_without_the_proxy_setting_the_forwarded_header_is_ignored(settings, client):
+    """Not behind our proxy, anyone can write X-Forwarded-For: it must not give a fresh address."""
+    settings.BEHIND_TLS_PROXY = False
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(email="family@example.org")
+    for n in range(2):
+        _post_login_from(client, f"203.0.113.{n}", "family@example.org", "wrong-password")
+    response = _post_login_from(client, "198.51.100.99", "family@example.org", PASSWORD)
+    assert response.status_code == 429
