@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from organisations.input_guard import UploadField
 from organisations.models import Provider
 
 from .models import (
@@ -244,7 +245,7 @@ class HoldingChoiceForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="CSV file from your case-management system",
         help_text="UTF-8 CSV with the header person_ref,date_of_birth,primary_support_reason,budget_ref,"
         "management_type,annual_amount,start_date,end_date,provider_ref",

@@ -641,7 +641,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             summary = result.summary
         else:
             errors = result.errors
-    status = 400 if errors else 200
+    status = 400 if errors or (request.method == "POST" and form.errors) else 200
     return render(
         request, "budgets/import.html", {"form": form, "errors": errors, "summary": summary}, status=status
     )

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "organisations.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organisations.input_guard.RejectNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -106,6 +107,9 @@ TEMPLATES = [
     }
 ]
 FORM_RENDERER = "config.forms.GovukFormRenderer"
+
+# Every upload page refuses a file over this size (organisations.input_guard.UploadField).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 
 _DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/personalised_support"
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_DEFAULT_DATABASE_URL)}

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 
+from organisations.input_guard import UploadField
+
 from .models import SPENDING_CATEGORIES, Category
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,7 +96,7 @@ class StatementPeriodForm(forms.Form):
 
 class UploadForm(forms.Form):
     provider = forms.ChoiceField(label="Organisation", widget=forms.Select)
-    file = forms.FileField(
+    file = UploadField(
         label="CSV file from your accounting system",
         help_text="Columns: budget_ref,entry_date,category,amount,description,entry_ref",
     )
