@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class BudgetsConfig(AppConfig):
     name = "budgets"
+
+    def ready(self):
+        from .batches import BatchImporter, register_batch_importer
+        from .imports import check_budgets, import_budgets
+
+        register_batch_importer("budgets", BatchImporter(check=check_budgets, apply=import_budgets))

@@ -207,6 +207,15 @@ class ArrangementForm(forms.Form):
 ArrangementFormSet = forms.formset_factory(ArrangementForm, extra=3, max_num=6)
 
 
+class RejectBatchForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you rejecting this file?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The person who uploaded it will see this.",
+        error_messages={"required": "Say why you are rejecting the file."},
+    )
+
+
 class SendBackForm(forms.Form):
     reason = forms.CharField(
         label="Why are you sending it back?",

@@ -327,8 +327,14 @@ def _check_against_database(rows: list[Row], council: Council, errors: list[str]
             )
 
 
-def import_budgets(*, data: bytes, council: Council, actor, source: str = "") -> ImportResult:
-    """Check the whole file, then (only if every row is good) write it in one transaction."""
+def import_budgets(
+    *, data: bytes, council: Council, actor, source: str = "", proposed_by=None, note: str = ""
+) -> ImportResult:
+    """Check the whole file, then (only if every row is good) write it in one transaction.
+
+    `actor` is who made the decision the rows record: the operator of `manage.py import_budgets`
+    (decisions already made in the council's previous system) or the approver who confirmed an
+    uploaded batch (budgets.batches), in which case `proposed_by` is the person who uploaded it."""
     result = ImportResult(council=council)
     rows, errors = parse(data, council=council)
     if errors:
@@ -337,19 +343,61 @@ def import_budgets(*, data: bytes, council: Council, actor, source: str = "") ->
     with transaction.atomic():
         # One import per council at a time: a second upload waits, then sees the first one's rows.
         Council.objects.select_for_update().get(pk=council.pk)
-        _write(rows, council=council, actor=actor, source=source, result=result)
+        _write(
+            rows,
+            council=council,
+            actor=actor,
+            source=source,
+            result=result,
+            proposed_by=proposed_by or actor,
+            extra_note=note,
+        )
     return result
 
 
-def _write(rows: list[Row], *, council: Council, actor, source: str, result: ImportResult) -> None:
+def check_budgets(*, data: bytes, council: Council):
+    """The batch importer's check: the file's errors, or its totals (rows, people, the annual total
+    and the largest single person's annual total) for the approver to see before confirming."""
+    from .batches import BatchTotals
+
+    rows, errors = parse(data, council=council)
+    if errors:
+        return None, errors
+    per_person: dict[str, Decimal] = {}
+    for row in rows:
+        per_person[row.person_ref] = per_person.get(row.person_ref, Decimal("0.00")) + row.annual_amount
+    return (
+        BatchTotals(
+            rows=len(rows),
+            people=len(per_person),
+            annual_total=sum(per_person.values(), Decimal("0.00")),
+            largest_total=max(per_person.values(), default=Decimal("0.00")),
+        ),
+        [],
+    )
+
+
+def _write(
+    rows: list[Row],
+    *,
+    council: Council,
+    actor,
+    source: str,
+    result: ImportResult,
+    proposed_by=None,
+    extra_note: str = "",
+) -> None:
     note = f"imported from {source}" if source else "imported"
+    if extra_note:
+        note = f"{note}; {extra_note}"
+    proposed_by = proposed_by or actor
     people: dict[str, Person] = {}
     for row in rows:
         if row.person_ref in people:
             continue
         people[row.person_ref] = _upsert_person(row, council, actor, note, result)
     for row in rows:
-        _upsert_arrangement(row, people[row.person_ref], council, actor, note, result)
+        _upsert_arrangement(row, people[row.person_ref], council, actor, note, result, proposed_by)
 
 
 def _upsert_person(row: Row, council: Council, actor, note: str, result: ImportResult) -> Person:
@@ -383,7 +431,7 @@ def _upsert_person(row: Row, council: Council, actor, note: str, result: ImportR
     return person
 
 
-def _imported_version(person: Person, actor, row: Row, note: str) -> PersonalBudget:
+def _imported_version(person: Person, actor, row: Row, note: str, proposed_by) -> PersonalBudget:
     budget = (
         PersonalBudget.objects.select_for_update()
         .filter(person=person, imported=True, status=BudgetStatus.APPROVED)
@@ -397,17 +445,25 @@ def _imported_version(person: Person, actor, row: Row, note: str) -> PersonalBud
             start_date=row.start_date,
             status=BudgetStatus.APPROVED,
             imported=True,
-            proposed_by=actor,
+            proposed_by=proposed_by,
             proposed_at=now,
             decided_by=actor,
             decided_at=now,
-            decision_reason="Approved in the council's previous system; imported.",
+            decision_reason=(
+                "Approved in the council's previous system; imported."
+                if proposed_by == actor
+                else "Uploaded in a file and confirmed by a second person."
+            ),
             review_due=add_years(row.start_date),
         )
         audit.record(
             actor=actor,
             instance=budget,
-            event="budget imported (approved in the council's previous system)",
+            event=(
+                "budget imported (approved in the council's previous system)"
+                if proposed_by == actor
+                else "budget imported (uploaded batch confirmed by a second person)"
+            ),
             action=audit.CREATE,
             changes={"status": (None, BudgetStatus.APPROVED), "start_date": (None, row.start_date)},
             note=note,
@@ -415,7 +471,9 @@ def _imported_version(person: Person, actor, row: Row, note: str) -> PersonalBud
     return budget
 
 
-def _upsert_arrangement(row: Row, person: Person, council: Council, actor, note: str, result: ImportResult):
+def _upsert_arrangement(
+    row: Row, person: Person, council: Council, actor, note: str, result: ImportResult, proposed_by
+):
     wanted = {
         "management_type": row.management_type,
         "annual_amount": row.annual_amount,
@@ -430,7 +488,7 @@ def _upsert_arrangement(row: Row, person: Person, council: Council, actor, note:
         .first()
     )
     if arrangement is None:
-        budget = _imported_version(person, actor, row, note)
+        budget = _imported_version(person, actor, row, note, proposed_by)
         arrangement = Arrangement.objects.create(
             budget=budget, council=council, budget_ref=row.budget_ref, **wanted
         )
@@ -471,4 +529,5 @@ def _upsert_arrangement(row: Row, person: Person, council: Council, actor, note:
             instance=budget,
             event="budget start moved by import",
             changes={"start_date": (old, earliest)},
+            note=note,
         )

@@ -408,3 +408,45 @@ class BudgetReview(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
+
+
+# ---- uploads that wait for a second person: separation of duties -----------------------------------
+
+
+class BatchStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for an approver"
+    CONFIRMED = "confirmed", "Confirmed and imported"
+    REJECTED = "rejected", "Rejected"
+
+
+class ImportBatch(models.Model):
+    """A file uploaded through the browser. Nothing in it counts until someone else with the approver
+    role confirms it, within their approval limit (budgets.batches). The file is kept as uploaded and
+    applied on confirmation by the importer named in `kind`, so batches work for any parser."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="import_batches")
+    kind = models.CharField(max_length=32, default="budgets")
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.WAITING)
+    rows = models.PositiveIntegerField()
+    people = models.PositiveIntegerField()
+    annual_total = models.DecimalField(max_digits=14, decimal_places=2)
+    # The largest single person's annual total in the file: what the approver's limit is checked against,
+    # as for a budget typed in.
+    largest_total = models.DecimalField(max_digits=14, decimal_places=2)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["council", "status"], name="batch_council_status")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for {self.council}"

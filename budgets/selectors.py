@@ -232,3 +232,27 @@ def reviews_due(*, user, within_days: int = 30, on: dt.date | None = None) -> Qu
         .select_related("person")
         .order_by("review_due", "pk")
     )
+
+
+def import_batches_visible_to(*, user) -> QuerySet:
+    """Uploaded files of the councils where the user is a commissioner or approver."""
+    from .models import ImportBatch
+
+    if not getattr(user, "is_authenticated", False):
+        return ImportBatch.objects.none()
+    if roles_of(user=user).platform_admin:
+        return ImportBatch.objects.all()
+    return ImportBatch.objects.filter(council_id__in=case_councils_of(user=user))
+
+
+def batches_waiting_for(*, user) -> QuerySet:
+    """Uploaded files waiting in the councils where the user is an approver, oldest first."""
+    from .models import BatchStatus, ImportBatch
+
+    councils = roles_of(user=user).councils_with(Role.APPROVER)
+    return (
+        ImportBatch.objects.filter(status=BatchStatus.WAITING, council_id__in=councils)
+        .select_related("council", "uploaded_by")
+        .order_by("uploaded_at", "pk")
+        .defer("data")
+    )

@@ -28,4 +28,7 @@ urlpatterns = [
     path("your-budget/<int:pk>/", views.your_budget_person, name="your-budget-person"),
     path("your-budget/<int:pk>/how-to-hold/", views.holding_choice, name="holding-choice"),
     path("imports/budgets/", views.import_upload, name="import-upload"),
+    path("imports/batches/<int:pk>/", views.import_batch_view, name="import-batch"),
+    path("imports/batches/<int:pk>/confirm/", views.import_batch_confirm, name="import-batch-confirm"),
+    path("imports/batches/<int:pk>/reject/", views.import_batch_reject, name="import-batch-reject"),
 ]

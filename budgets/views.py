@@ -15,7 +15,7 @@ from organisations.audit import history_for_many
 from organisations.models import Role
 from organisations.selectors import approval_limit_of, councils_where, roles_of
 
-from . import services
+from . import batches, services
 from .forms import (
     ArrangementFormSet,
     AssessmentForm,
@@ -24,16 +24,17 @@ from .forms import (
     HoldingChoiceForm,
     ImportForm,
     PersonForm,
+    RejectBatchForm,
     RepresentativeForm,
     ReviewForm,
     SendBackForm,
     SupportPlanForm,
 )
-from .imports import import_budgets
 from .models import (
     AllocationQuestionnaire,
     Assessment,
     BudgetStatus,
+    ImportBatch,
     ManagementType,
     Person,
     PersonalBudget,
@@ -42,12 +43,14 @@ from .models import (
 )
 from .selectors import (
     approval_queue,
+    batches_waiting_for,
     budgets_visible_to,
     can_act_for,
     can_view_casework,
     case_councils_of,
     caseload,
     current_budget_for,
+    import_batches_visible_to,
     people_represented_by,
     people_visible_to,
     reviews_due,
@@ -499,10 +502,18 @@ def approval_queue_view(request: HttpRequest) -> HttpResponse:
         budget.own = budget.proposed_by_id == request.user.pk
         budget.over_limit = limit is None or budget.highest_total > limit
     total = sum((b.annual_total for b in proposals), Decimal("0.00"))
+    uploads = list(batches_waiting_for(user=request.user))
+    for batch in uploads:
+        batch.own = batch.uploaded_by_id == request.user.pk
     return render(
         request,
         "budgets/approval_queue.html",
-        {"proposals": proposals, "total": total, "limits": [v for v in limits.values() if v is not None]},
+        {
+            "proposals": proposals,
+            "total": total,
+            "limits": [v for v in limits.values() if v is not None],
+            "uploads": uploads,
+        },
     )
 
 
@@ -627,21 +638,87 @@ def holding_choice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """The same import as `manage.py import_budgets`, for a commissioner; shows the same errors."""
+    """A commissioner uploads a file; it is checked like `manage.py import_budgets` (the same errors),
+    then waits as a batch for a second person with the approver role to confirm it."""
     councils = list(councils_where(user=request.user, roles=(Role.COMMISSIONER,)))
     if not councils:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, councils=councils)
-    errors, summary = [], ""
+    errors = []
     if request.method == "POST" and form.is_valid():
         council = form.cleaned_data.get("council") or councils[0]
         upload = form.cleaned_data["file"]
-        result = import_budgets(data=upload.read(), council=council, actor=request.user, source=upload.name)
-        if result.ok:
-            summary = result.summary
+        try:
+            batch = batches.batch_upload(
+                council=council, kind="budgets", file_name=upload.name, data=upload.read(), actor=request.user
+            )
+        except batches.BatchInvalid as exc:
+            errors = exc.errors
         else:
-            errors = result.errors
+            messages.success(
+                request, "File checked. An approver must confirm it before anything is imported."
+            )
+            return redirect("budgets:import-batch", pk=batch.pk)
     status = 400 if errors or (request.method == "POST" and form.errors) else 200
-    return render(
-        request, "budgets/import.html", {"form": form, "errors": errors, "summary": summary}, status=status
+    return render(request, "budgets/import.html", {"form": form, "errors": errors}, status=status)
+
+
+def _batch(request, pk: int) -> ImportBatch:
+    return get_object_or_404(
+        import_batches_visible_to(user=request.user).select_related("council", "uploaded_by", "decided_by"),
+        pk=pk,
     )
+
+
+def _batch_page(request, batch: ImportBatch, *, status: int = 200, **extra) -> HttpResponse:
+    user = request.user
+    limit = approval_limit_of(user=user, council=batch.council)
+    context = {
+        "batch": batch,
+        "is_approver": is_approver_for(user=user, council_id=batch.council_id),
+        "own_upload": batch.uploaded_by_id == user.pk,
+        "limit": limit,
+        "over_limit": limit is None or batch.largest_total > limit,
+        "reject_form": extra.pop("reject_form", RejectBatchForm()),
+        **extra,
+    }
+    return render(request, "budgets/import_batch.html", context, status=status)
+
+
+@login_required
+def import_batch_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _batch_page(request, _batch(request, pk))
+
+
+@login_required
+@require_POST
+def import_batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    try:
+        batch = batches.batch_confirm(batch=batch, actor=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
+    except batches.BatchInvalid as exc:
+        return _batch_page(request, batch, status=409, confirm_error=str(exc), errors=exc.errors)
+    except BudgetError as exc:
+        return _batch_page(request, batch, status=409, confirm_error=str(exc))
+    messages.success(request, f"Confirmed. {batch.result}")
+    return redirect("budgets:import-batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_batch_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    form = RejectBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            batches.batch_reject(batch=batch, actor=request.user, reason=form.cleaned_data["reason"])
+        except NotAllowed as exc:
+            raise PermissionDenied from exc
+        except BudgetError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, "File rejected. Nothing in it was imported.")
+            return redirect("budgets:approval-queue")
+    return _batch_page(request, batch, status=400, reject_form=form)

@@ -267,19 +267,19 @@ def test_the_history_page_shows_each_step(commissioner, approver, person):
     assert commissioner.display_name in page and approver.display_name in page
 
 
-def test_the_upload_page_imports_and_shows_the_summary(commissioner, council, provider_org):
+def test_the_upload_page_checks_the_file_and_sends_it_for_approval(commissioner, council, provider_org):
     text = (
         "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
         "start_date,end_date,provider_ref\nP-1,1980-05-01,learning_disability,B-1,isf,100.00,2026-04-01,,PRV-001\n"
     )
     c = client_for(commissioner)
-    response = c.post("/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")})
-    assert response.status_code == 200
-    assert (
-        "Imported for Dorset Council (E06000059): people 1 created, 0 updated; arrangements 1 created, "
-        "0 updated, 0 unchanged." in response.content.decode()
+    response = c.post(
+        "/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")}, follow=True
     )
-    assert Arrangement.objects.get().budget.decided_by == commissioner
+    page = response.content.decode()
+    assert "File checked. An approver must confirm it before anything is imported." in page
+    assert "Waiting for an approver" in page and "£100.00" in page
+    assert not Arrangement.objects.exists()
 
 
 def test_the_upload_page_shows_the_same_errors_and_imports_nothing(commissioner, council):

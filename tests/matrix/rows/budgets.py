@@ -9,7 +9,7 @@ theirs → 403. API: anonymous → 401.
 import datetime as dt
 from decimal import Decimal
 
-from budgets import services
+from budgets import batches, services
 from budgets.models import Person
 from organisations.models import Role
 from tests.factories import staff
@@ -78,7 +78,25 @@ def populate(world) -> None:
         primary_support_reason="mental_health",
     )
     objects["other"]["fresh_person"] = world.objects["person"]["other"]  # invisible to own-tenant staff
+    for tenant, council, comm in (
+        ("own", own_council, commissioner),
+        ("other", other_council, other_commissioner),
+    ):
+        objects[tenant]["batch"] = batches.batch_upload(
+            council=council,
+            kind="budgets",
+            file_name=f"{tenant}.csv",
+            data=BATCH_CSV.format(tenant=tenant).encode(),
+            actor=comm,
+        )
     world.objects["budgets"] = objects
+
+
+BATCH_CSV = (
+    "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,start_date,"
+    "end_date,provider_ref\nBATCH-{tenant},1980-01-01,physical_support,BATCH-B-{tenant},direct_payment,500.00,"
+    "2026-04-01,,\n"
+)
 
 
 def _b(world, tenant):
@@ -235,6 +253,28 @@ ROWS = [
         data=lambda w, t: {"management_types": ["isf"]},
     ),
     Row("budgets:import-upload", COMMISSIONER_ONLY, lambda w, t: "/imports/budgets/"),
+    Row(
+        "budgets:import-batch",
+        "302 200 200 404 404 404 404 200",
+        lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/",
+        other=OTHER_ADMIN_READS,
+    ),
+    Row(
+        "budgets:import-batch-confirm",
+        "302 403 302 404 404 404 404 403",
+        lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/confirm/",
+        other=OTHER_ADMIN_403,
+        method="post",
+        data=lambda w, t: {},
+    ),
+    Row(
+        "budgets:import-batch-reject",
+        "302 403 302 404 404 404 404 403",
+        lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/reject/",
+        other=OTHER_ADMIN_403,
+        method="post",
+        data=lambda w, t: {"reason": "Wrong file"},
+    ),
     # ---- API ----
     Row("api-people", "401 200 200 200 200 200 200 200", lambda w, t: "/api/people/"),
     Row(
