@@ -279,7 +279,7 @@ class AgreementTermsForm(forms.Form):
         empty_label=None,
         widget=forms.RadioSelect,
     )
-    annual_budget = forms.DecimalField(label="Annual budget in pounds", min_value=0, decimal_places=2)
+    # No annual budget field: the amount is the approved Individual Service Fund's, never typed here.
     fee_kind = forms.ChoiceField(
         label="Management fee, as agreed up front",
         choices=FEE_KINDS[:2],
@@ -359,7 +359,6 @@ class AgreementTermsForm(forms.Form):
         terms = {
             name: d[name]
             for name in [
-                "annual_budget",
                 "outcomes",
                 "payment_frequency_weeks",
                 "overdraft_limit",

@@ -17,7 +17,7 @@ from budgets.services import arrangement_end, arrangement_move_to_provider
 from config.api import DomainConflict
 from organisations import audit
 from organisations.models import Provider
-from organisations.money import to_money
+from organisations.money import format_money, to_money
 from organisations.services import system_actor
 
 from . import hooks
@@ -414,11 +414,21 @@ MONEY_TERMS = (
 
 
 def _apply_terms(agreement: FlexibleAgreement, terms: dict[str, Any]) -> None:
+    """Set the terms given. The annual budget is not one of them: it is the approved Individual Service
+    Fund's amount (set before this), so a different number typed by one person is refused."""
     for name, value in terms.items():
         if name not in TERM_FIELDS:
             raise ProviderError(f"'{name}' is not a term of the agreement.")
         if name in MONEY_TERMS:
             value = _money_or_none(value)
+        if name == "annual_budget":
+            if value != agreement.annual_budget:
+                approved = format_money(agreement.annual_budget)
+                raise ProviderError(
+                    f"The annual budget comes from the approved budget: {approved} a year."
+                    " To change it, propose a new budget version for an approver to approve."
+                )
+            continue
         setattr(agreement, name, value)
 
 
@@ -472,13 +482,13 @@ def set_up_agreement(
         status=AgreementStatus.OFFERED,
     )
     source = arrangement or (replaces.arrangement if replaces else None)
+    # The money is the approved arrangement's, never a number typed in (separation of duties).
+    agreement.annual_budget = source.annual_amount if source is not None else replaces.annual_budget
     if replaces is not None:
         # The move: the new agreement starts the day after the old one's last day.
         terms["start_date"] = replaces.end_date + timedelta(days=1)
-        terms.setdefault("annual_budget", replaces.annual_budget)
     elif arrangement is not None:
         terms.setdefault("start_date", max(arrangement.start_date, timezone.localdate()))
-        terms.setdefault("annual_budget", arrangement.annual_amount)
     _apply_terms(agreement, terms)
     if agreement.management_fee_percent is None and agreement.management_fee_fixed is None:
         profile = ProviderProfile.objects.filter(provider=provider).first()

@@ -382,10 +382,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
     elif profile and profile.management_fee_percent is not None:
         initial.update(fee_kind="percent", management_fee_percent=profile.management_fee_percent)
     if replacing:
-        initial["annual_budget"] = replacing.annual_budget
         initial["outcomes"] = replacing.outcomes
-    elif arrangements.exists():
-        initial["annual_budget"] = arrangements.first().annual_amount
     form = AgreementTermsForm(
         request.POST or None, initial=initial, arrangements=arrangements, replacing=replacing
     )
@@ -473,7 +470,6 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_commissioner_for(user=request.user, agreement_or_person=agreement):
         raise PermissionDenied
     initial = {
-        "annual_budget": agreement.annual_budget,
         "fee_kind": "fixed" if agreement.management_fee_fixed is not None else "percent",
         "management_fee_percent": agreement.management_fee_percent,
         "management_fee_fixed": agreement.management_fee_fixed,

@@ -99,6 +99,26 @@ def test_a_commissioner_sets_up_an_agreement_the_provider_accepts(
     assert response.status_code == 200 and response.json()["status"] == "active"
 
 
+def test_an_api_agreement_cannot_type_its_own_annual_amount(commissioner, person, profile_a):
+    choice = accepted_choice(person, profile_a.provider)
+    arrangement = isf_budget(person, profile_a.provider, amount="13000.00")
+    response = api(commissioner).post(
+        "/api/agreements/",
+        {
+            "choice_id": choice.pk,
+            "arrangement_id": arrangement.pk,
+            "annual_budget": "999999.00",
+            "outcomes": "Swim.",
+            "management_fee_percent": "8",
+        },
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith(
+        "The annual budget comes from the approved budget: £13,000.00"
+    )
+
+
 def test_setting_up_with_no_budget_is_a_409(person, profile_a, commissioner):
     choice = accepted_choice(person, profile_a.provider)
     response = api(commissioner).post(

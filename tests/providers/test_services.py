@@ -382,11 +382,39 @@ def test_accepted_terms_stay_until_the_provider_accepts_a_change(person, profile
     assert accepted_terms(agreement) is None
     agreement = services.accept_agreement(agreement=agreement, actor=provider_a)
     agreement = services.change_agreement_terms(
-        agreement=agreement, terms={"annual_budget": "30000.00"}, reason="More support", actor=commissioner
+        agreement=agreement, terms={"overdraft_limit": "300.00"}, reason="More support", actor=commissioner
     )
-    assert accepted_terms(agreement)["annual_budget"] == "26000.00"
+    assert accepted_terms(agreement)["overdraft_limit"] == "0.00"
     services.accept_agreement(agreement=agreement, actor=provider_a)
-    assert accepted_terms(agreement)["annual_budget"] == "30000.00"
+    assert accepted_terms(agreement)["overdraft_limit"] == "300.00"
+
+
+def test_an_agreements_annual_amount_is_the_approved_isf_never_a_typed_number(
+    person, profile_a, commissioner, provider_a
+):
+    choice = accepted_choice(person, profile_a.provider)
+    arrangement = isf_budget(person, profile_a.provider, amount="26000.00")
+    with pytest.raises(ProviderError, match=r"The annual budget comes from the approved budget: £26,000.00"):
+        services.set_up_agreement(
+            choice=choice,
+            terms={"outcomes": "Swim.", "annual_budget": "999999.00"},
+            arrangement=arrangement,
+            actor=commissioner,
+        )
+    assert not FlexibleAgreement.objects.exists()
+    agreement = services.set_up_agreement(
+        choice=choice,
+        terms={"outcomes": "Swim.", "annual_budget": "26000.00"},
+        arrangement=arrangement,
+        actor=commissioner,
+    )
+    services.accept_agreement(agreement=agreement, actor=provider_a)
+    with pytest.raises(ProviderError, match="propose a new budget version for an approver to approve"):
+        services.change_agreement_terms(
+            agreement=agreement, terms={"annual_budget": "30000.00"}, reason="More", actor=commissioner
+        )
+    agreement.refresh_from_db()
+    assert agreement.annual_budget == Decimal("26000.00") and agreement.version == 1
 
 
 def test_the_daily_task_completes_due_changes(person, family, profile_a):
