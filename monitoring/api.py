@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 
 from . import services
 from .models import MonitoringReturn, ReturnJob
-from .periods import PeriodError, parse_period
+from .periods import PeriodError, check_started, parse_period
 from .selectors import councils_user_may_request_for, jobs_visible_to, returns_visible_to
 from .views import download_response
 
@@ -20,6 +21,7 @@ from .views import download_response
 class ReturnSerializer(serializers.ModelSerializer):
     council = serializers.CharField(source="council.gss_code")
     requested_by = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=["provisional", "final"], read_only=True)
 
     class Meta:
         model = MonitoringReturn
@@ -27,6 +29,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "id",
             "council",
             "period",
+            "status",
             "period_start",
             "period_end",
             "version",
@@ -71,7 +74,9 @@ class RequestSerializer(serializers.Serializer):
 
     def validate_period(self, value):
         try:
-            return parse_period(value)
+            period = parse_period(value)
+            check_started(period, timezone.localdate())
+            return period
         except PeriodError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 

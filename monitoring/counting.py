@@ -30,6 +30,12 @@ AGE_BANDS = ["0-17", "18-64", "65-74", "75-84", "85+"]
 SUPPORT_REASONS = [r.value for r in PrimarySupportReason]
 SALT_MECHANISMS = ["direct_payment_only", "part_direct_payment", "cassr_managed_personal_budget"]
 RATE_KEYS = ["personal_budgets", "direct_payments", "managed_third_party"]
+# Distinct rates: each counts adults with at least one arrangement of that kind (they still overlap for
+# mixed people, but none includes another, unlike direct payments and managed third-party budgets).
+DISTINCT_RATE_KEYS = ["self_managed_direct_payments", "isf", "council_managed"]
+ALL_RATE_KEYS = RATE_KEYS + DISTINCT_RATE_KEYS
+ADULT_RATE_BANDS = ["18-64", "65+"]
+SDS_OPTIONS = ["option_1", "option_2", "option_3", "option_4"]
 _DP = [t.value for t in DIRECT_PAYMENT_TYPES]
 _MTP = [t.value for t in MANAGED_THIRD_PARTY_TYPES]
 # The population bands that make up the 18+ population: 18-64 and 65+, given whole or split.
@@ -63,6 +69,11 @@ def _age_band_filters(end: date) -> dict[str, Q]:
         "75-84": Q(**{f"{dob}__lte": born_by[75], f"{dob}__gt": born_by[85]}),
         "85+": Q(**{f"{dob}__lte": born_by[85]}),
     }
+
+
+def _adult_rate_band_filters(end: date) -> dict[str, Q]:
+    bands = _age_band_filters(end)
+    return {"18-64": bands["18-64"], "65+": bands["65-74"] | bands["75-84"] | bands["85+"]}
 
 
 def _in_period(start: date, end: date) -> Q:
@@ -126,7 +137,38 @@ def people_figures(*, council_id: int, period: Period) -> dict:
         "adults_end": Count(person, filter=is_end & adult),
         "adults_dp_end": Count(person, filter=adult & dp_end),
         "adults_mtp_end": Count(person, filter=adult & any_of("pp_end_", _MTP)),
+        "adults_self_managed_direct_payments_end": Count(person, filter=adult & Q(pp_end_direct_payment=1)),
+        "adults_isf_end": Count(person, filter=adult & Q(pp_end_isf=1)),
+        "adults_council_managed_end": Count(person, filter=adult & Q(pp_end_commissioner_controlled=1)),
     }
+    for t in MANAGEMENT_TYPES:
+        counts[f"with_any_{t}"] = Count(person, filter=Q(**{f"pp_end_{t}": 1}))
+    # Scottish SDS options at period end: direct payments of either kind are option 1, ISF option 2,
+    # council-managed option 3; a person whose arrangements span two or more of them is option 4 (so a
+    # self-managed and a managed direct payment together are still option 1).
+    options = {
+        "option_1": dp_end,
+        "option_2": Q(pp_end_isf=1),
+        "option_3": Q(pp_end_commissioner_controlled=1),
+    }
+    for name, has in options.items():
+        others = Q()
+        for other_name, other in options.items():
+            if other_name != name:
+                others |= other
+        counts[f"sds_{name}"] = Count(person, filter=has & ~others)
+    two_or_more = Q()
+    for a, b in (("option_1", "option_2"), ("option_1", "option_3"), ("option_2", "option_3")):
+        two_or_more |= options[a] & options[b]
+    counts["sds_option_4"] = Count(person, filter=two_or_more)
+    for band, q in _adult_rate_band_filters(end).items():
+        counts[f"band_{band}_personal_budgets"] = Count(person, filter=is_end & q)
+        counts[f"band_{band}_direct_payments"] = Count(person, filter=dp_end & q)
+        counts[f"band_{band}_managed_third_party"] = Count(person, filter=any_of("pp_end_", _MTP) & q)
+    for band, q in _age_band_filters(end).items():
+        for t in MANAGEMENT_TYPES:
+            counts[f"bd_{band}_{t}_only"] = Count(person, filter=q & Q(pp_types_end=1, **{f"pp_end_{t}": 1}))
+        counts[f"bd_{band}_mixed"] = Count(person, filter=q & Q(pp_types_end__gt=1))
     for t in MANAGEMENT_TYPES:
         counts[f"end_{t}_only"] = Count(person, filter=Q(pp_types_end=1, **{f"pp_end_{t}": 1}))
         counts[f"during_{t}_only"] = Count(person, filter=Q(pp_types_during=1, **{f"pp_dur_{t}": 1}))
@@ -158,23 +200,30 @@ def arrangement_figures(*, council_id: int, period: Period) -> dict:
     }
 
 
-def adult_population(*, council_id: int, year: int) -> int | None:
-    """The council's 18+ population for a year, or None when it has not been imported."""
+def adult_population_by_band(*, council_id: int, year: int) -> dict[str, int | None]:
+    """The council's 18-64 and 65+ populations for a year (None where not imported). 65+ is the `65+`
+    row, or the sum of `65-74`, `75-84` and `85+` when those are given instead."""
     bands = dict(
         PopulationFigure.objects.filter(
             council_id=council_id, year=year, age_band__in=ADULT_POPULATION_BANDS
         ).values_list("age_band", "population")
     )
-    if AgeBand.WORKING_AGE not in bands:
-        return None
     older_split = [AgeBand.OLDER_65_74, AgeBand.OLDER_75_84, AgeBand.OLDER_85]
     if AgeBand.OLDER in bands:
         older = bands[AgeBand.OLDER]
     elif all(b in bands for b in older_split):
         older = sum(bands[b] for b in older_split)
     else:
+        older = None
+    return {"18-64": bands.get(AgeBand.WORKING_AGE), "65+": older}
+
+
+def adult_population(*, council_id: int, year: int) -> int | None:
+    """The council's 18+ population for a year, or None when it has not been imported."""
+    bands = adult_population_by_band(council_id=council_id, year=year)
+    if bands["18-64"] is None or bands["65+"] is None:
         return None
-    return bands[AgeBand.WORKING_AGE] + older
+    return bands["18-64"] + bands["65+"]
 
 
 def rate_per_1000(count: int, population: int | None) -> float | None:
@@ -187,13 +236,22 @@ def rate_per_1000(count: int, population: int | None) -> float | None:
 def compute_figures(*, council: Council, period: Period) -> dict:
     """The figures the issue and DESIGN.md define, in the shape of the JSON return."""
     p = people_figures(council_id=council.pk, period=period)
+    band_population = adult_population_by_band(council_id=council.pk, year=period.year)
     population = adult_population(council_id=council.pk, year=period.year)
+    adults = {
+        "personal_budgets": p["adults_end"],
+        "direct_payments": p["adults_dp_end"],
+        "managed_third_party": p["adults_mtp_end"],
+        **{k: p[f"adults_{k}_end"] for k in DISTINCT_RATE_KEYS},
+    }
+    adults_by_band = {band: {k: p[f"band_{band}_{k}"] for k in RATE_KEYS} for band in ADULT_RATE_BANDS}
     return {
         "council": council.gss_code,
         "period": period.as_dict(),
         "people_at_period_end": {
             "total": p["end_total"],
             "by_delivery": {c: p[f"end_{c}"] for c in DELIVERY_CLASSES},
+            "with_any": {t: p[f"with_any_{t}"] for t in MANAGEMENT_TYPES},
         },
         "people_during_period": {
             "total": p["during_total"],
@@ -209,16 +267,17 @@ def compute_figures(*, council: Council, period: Period) -> dict:
         "by_age_band": {band: p[f"age_{band}"] for band in AGE_BANDS},
         "by_primary_support_reason": {reason: p[f"psr_{reason}"] for reason in SUPPORT_REASONS},
         "salt": {m: p[f"salt_{m}"] for m in SALT_MECHANISMS},
-        "adults_at_period_end": {
-            "personal_budgets": p["adults_end"],
-            "direct_payments": p["adults_dp_end"],
-            "managed_third_party": p["adults_mtp_end"],
+        "by_age_band_and_delivery": {
+            band: {c: p[f"bd_{band}_{c}"] for c in DELIVERY_CLASSES} for band in AGE_BANDS
         },
-        "adult_population": {"year": period.year, "population": population},
-        "rates_per_1000_adults": {
-            "personal_budgets": rate_per_1000(p["adults_end"], population),
-            "direct_payments": rate_per_1000(p["adults_dp_end"], population),
-            "managed_third_party": rate_per_1000(p["adults_mtp_end"], population),
+        "sds_options": {o: p[f"sds_{o}"] for o in SDS_OPTIONS},
+        "adults_at_period_end": adults,
+        "adults_at_period_end_by_age_band": adults_by_band,
+        "adult_population": {"year": period.year, "population": population, "by_age_band": band_population},
+        "rates_per_1000_adults": {k: rate_per_1000(adults[k], population) for k in ALL_RATE_KEYS},
+        "rates_per_1000_adults_by_age_band": {
+            band: {k: rate_per_1000(adults_by_band[band][k], band_population[band]) for k in RATE_KEYS}
+            for band in ADULT_RATE_BANDS
         },
     }
 
@@ -239,3 +298,46 @@ def managed_third_party_history(*, council_id: int, periods: list[Period]) -> li
         .aggregate(**counts)
     )
     return [{"period": p.label, "people_at_period_end": row[f"p{i}"]} for i, p in enumerate(periods)]
+
+
+TREND_KEYS = ["personal_budgets", "managed_third_party"]
+
+
+def trend_figures(*, council_id: int, periods: list[Period]) -> list[dict]:
+    """For each period: people at its end with a personal budget and with a managed third-party
+    budget, the adults among them, and the rates per 1,000 adults (that year's population). One query:
+    conditional distinct counts per period end (age is taken on each period's own last day)."""
+    if not periods:
+        return []
+    earliest, latest = min(p.start for p in periods), max(p.end for p in periods)
+    dob = "budget__person__date_of_birth"
+    counts = {}
+    for i, p in enumerate(periods):
+        at_end = _active_on(p.end)
+        adult = Q(**{f"{dob}__lte": years_before(p.end, 18)})
+        mtp = Q(management_type__in=_MTP)
+        counts[f"p{i}_personal_budgets"] = Count("budget__person_id", distinct=True, filter=at_end)
+        counts[f"p{i}_managed_third_party"] = Count("budget__person_id", distinct=True, filter=at_end & mtp)
+        counts[f"a{i}_personal_budgets"] = Count("budget__person_id", distinct=True, filter=at_end & adult)
+        counts[f"a{i}_managed_third_party"] = Count(
+            "budget__person_id", distinct=True, filter=at_end & adult & mtp
+        )
+    row = (
+        counted_arrangements(council_ids=[council_id])
+        .filter(_in_period(earliest, latest))
+        .aggregate(**counts)
+    )
+    result = []
+    for i, p in enumerate(periods):
+        population = adult_population(council_id=council_id, year=p.year)
+        adults = {k: row[f"a{i}_{k}"] for k in TREND_KEYS}
+        result.append(
+            {
+                "period": p.label,
+                "people_at_period_end": {k: row[f"p{i}_{k}"] for k in TREND_KEYS},
+                "adults_at_period_end": adults,
+                "adult_population": population,
+                "rates_per_1000_adults": {k: rate_per_1000(adults[k], population) for k in TREND_KEYS},
+            }
+        )
+    return result

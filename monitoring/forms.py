@@ -1,6 +1,7 @@
 from django import forms
+from django.utils import timezone
 
-from .periods import PeriodError, parse_period
+from .periods import PeriodError, check_started, parse_period
 
 
 class RequestReturnForm(forms.Form):
@@ -26,6 +27,8 @@ class RequestReturnForm(forms.Form):
 
     def clean_period(self):
         try:
-            return parse_period(self.cleaned_data["period"])
+            period = parse_period(self.cleaned_data["period"])
+            check_started(period, timezone.localdate())
+            return period
         except PeriodError as exc:
             raise forms.ValidationError(str(exc)) from exc

@@ -131,3 +131,16 @@ class MonitoringReturn(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def status(self) -> str:
+        """`provisional` when made on or before the period's last day, `final` after (the figures say
+        so too; older snapshots without the key are judged by when they were made)."""
+        from django.utils import timezone
+
+        from .periods import FINAL, PROVISIONAL
+
+        stored = (self.figures or {}).get("status")
+        if stored in (FINAL, PROVISIONAL):
+            return stored
+        return FINAL if timezone.localdate(self.created_at) > self.period_end else PROVISIONAL

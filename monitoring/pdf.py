@@ -11,11 +11,21 @@ from . import exports
 from .presentation import return_context
 
 
-def pdf_html(figures: dict, *, created_at: datetime | None = None, requested_by=None, version=None) -> str:
+def pdf_html(
+    figures: dict,
+    *,
+    created_at: datetime | None = None,
+    requested_by=None,
+    version=None,
+    asked_by_command: bool = False,
+) -> str:
+    """`requested_by` None means the scheduled end-of-period run, unless `asked_by_command` (the
+    monitoring_return command run without --actor)."""
     context = return_context(figures)
     context.update(
         created_at=timezone.localtime(created_at or timezone.now()),
         requested_by=requested_by,
+        asked_by_command=asked_by_command,
         version=version,
         checksum=exports.checksum(figures),
     )
@@ -23,7 +33,18 @@ def pdf_html(figures: dict, *, created_at: datetime | None = None, requested_by=
 
 
 def render_pdf(
-    figures: dict, *, created_at: datetime | None = None, requested_by=None, version=None
+    figures: dict,
+    *,
+    created_at: datetime | None = None,
+    requested_by=None,
+    version=None,
+    asked_by_command: bool = False,
 ) -> bytes:
-    html = pdf_html(figures, created_at=created_at, requested_by=requested_by, version=version)
+    html = pdf_html(
+        figures,
+        created_at=created_at,
+        requested_by=requested_by,
+        version=version,
+        asked_by_command=asked_by_command,
+    )
     return write_pdf(html)

@@ -13,6 +13,14 @@ class PeriodError(ValueError):
     """A period label that is not a financial year or a quarter of one; the message is for a person."""
 
 
+class PeriodNotStarted(PeriodError):
+    """A return was asked for a period that has not started: there is nothing to count yet."""
+
+
+PROVISIONAL = "provisional"
+FINAL = "final"
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     year: int  # the calendar year the financial year starts in (2026 for 2026-27)
@@ -64,6 +72,21 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+def status_on(period: Period, day: date) -> str:
+    """A return made on or before the period's last day is a projection (`provisional`); one made after
+    it counts what happened (`final`)."""
+    return PROVISIONAL if day <= period.end else FINAL
+
+
+def check_started(period: Period, today: date) -> None:
+    """Refuse a period that has not started yet (DESIGN.md, "Status")."""
+    if period.start > today:
+        raise PeriodNotStarted(
+            f"The period {period.label} has not started: it starts on {period.start:%-d %B %Y}. "
+            "A return can only be made for a period that has started."
+        )
 
 
 def parse_period(label: str) -> Period:

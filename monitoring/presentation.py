@@ -108,6 +108,8 @@ def period_dates(figures: dict) -> str:
 
 
 def _rate(value) -> str:
+    if isinstance(value, str):  # suppressed or withheld
+        return value
     return "not available" if value is None else f"{value:.1f}"
 
 

@@ -1,21 +1,36 @@
 """A whole return: the figures (counting.py) plus the change since the previous period, the managed
 third-party trend, other councils' published figures and, when the surveys app offers it, outcomes."""
 
+from datetime import date
+
+from django.db.models import F
+from django.utils import timezone
+
 from organisations.models import Council
 
-from .counting import DELIVERY_CLASSES, RATE_KEYS, compute_figures, managed_third_party_history
+from . import suppression
+from .counting import (
+    ALL_RATE_KEYS,
+    DELIVERY_CLASSES,
+    RATE_KEYS,
+    TREND_KEYS,
+    compute_figures,
+    managed_third_party_history,
+    rate_per_1000,
+    trend_figures,
+)
 from .models import MonitoringReturn
-from .periods import Period
+from .periods import Period, check_started, status_on
 
 try:  # Provided by the surveys app; the return works without it.
     from surveys.selectors import outcome_results_by_management_type
 except ImportError:  # pragma: no cover - depends on what is installed
     outcome_results_by_management_type = None
 
-# Another council's counts below this are shown as "<5": small numbers can identify people.
-SUPPRESS_BELOW = 5
-SUPPRESSED = "<5"
 HISTORY_LENGTH = 5
+# Kept for callers that import them from here; the rule itself lives in suppression.py.
+SUPPRESS_BELOW = suppression.SUPPRESS_BELOW
+SUPPRESSED = suppression.SUPPRESSED
 
 
 def _change(now, before):
@@ -53,45 +68,144 @@ def change_since(current: dict, previous: dict) -> dict:
 
 
 def suppress(count: int) -> int | str:
-    return SUPPRESSED if count < SUPPRESS_BELOW else count
+    return suppression.primary(count)
+
+
+def _latest_published(*, period_labels: list[str], exclude: Council):
+    """Other councils' latest published final return for each period (a provisional return is never
+    published, and one made before its period ended is not final whatever it says)."""
+    return (
+        MonitoringReturn.objects.filter(
+            period__in=period_labels, published_at__isnull=False, created_at__date__gt=F("period_end")
+        )
+        .exclude(council=exclude)
+        .select_related("council")
+        .order_by("period", "council__name", "council_id", "-version")
+        .distinct("period", "council__name", "council_id")
+    )
+
+
+def published_view(r: MonitoringReturn) -> dict:
+    """What another council may see of a published return: small counts suppressed, and a second
+    delivery class hidden where one is, so no `<5` can be worked out from the total."""
+    f = r.figures
+    adults = f.get("adults_at_period_end", {})
+    total, by_delivery = suppression.total_and_parts(
+        f["people_at_period_end"]["total"],
+        {c: f["people_at_period_end"]["by_delivery"][c] for c in DELIVERY_CLASSES},
+    )
+    rates = f.get("rates_per_1000_adults", {})
+    return {
+        "council": r.council.gss_code,
+        "name": r.council.name,
+        "version": r.version,
+        "people_at_period_end": {"total": total, "by_delivery": by_delivery},
+        "managed_third_party": {
+            k: suppression.primary(f["managed_third_party"][k])
+            for k in ("people_at_period_end", "people_during_period")
+        },
+        "rates_per_1000_adults": {
+            k: suppression.rate(rates.get(k), adults.get(k)) for k in ALL_RATE_KEYS if k in rates
+        },
+    }
 
 
 def published_figures_of_others(*, council: Council, period: Period) -> list[dict]:
-    """The latest published return of every other council for this period, small counts suppressed.
-    A rate resting on a suppressed count is left out too (with the population it would give the count)."""
-    latest = (
-        MonitoringReturn.objects.filter(period=period.label, published_at__isnull=False)
-        .exclude(council=council)
-        .select_related("council")
-        .order_by("council__name", "council_id", "-version")
-        .distinct("council__name", "council_id")
-    )
-    others = []
-    for r in latest:
-        f = r.figures
-        adults = f.get("adults_at_period_end", {})
-        others.append(
-            {
-                "council": r.council.gss_code,
-                "name": r.council.name,
-                "version": r.version,
-                "people_at_period_end": {
-                    "total": suppress(f["people_at_period_end"]["total"]),
-                    "by_delivery": {
-                        c: suppress(f["people_at_period_end"]["by_delivery"][c]) for c in DELIVERY_CLASSES
-                    },
-                },
-                "managed_third_party": {
-                    k: suppress(f["managed_third_party"][k])
-                    for k in ("people_at_period_end", "people_during_period")
-                },
-                "rates_per_1000_adults": {
-                    k: (None if adults.get(k, 0) < SUPPRESS_BELOW else f["rates_per_1000_adults"].get(k))
-                    for k in RATE_KEYS
-                },
-            }
+    """The latest published return of every other council for this period, as it may be seen."""
+    return [published_view(r) for r in _latest_published(period_labels=[period.label], exclude=council)]
+
+
+def _sum_rate(adults: list[int], populations: list[int | None]) -> float | None:
+    pairs = [(a, p) for a, p in zip(adults, populations, strict=True) if p]
+    if not pairs:
+        return None
+    return rate_per_1000(sum(a for a, _ in pairs), sum(p for _, p in pairs))
+
+
+def all_councils_figures(*, own: dict, others_raw: list[dict], others_shown: list[dict]) -> dict:
+    """This council's figures added to every other council's published ones. A figure is withheld
+    (`[c]`) where taking this council's own away would reveal another council's hidden figure."""
+    own_end = own["people_at_period_end"]
+
+    def count(path, own_value):
+        raw = [path(o) for o in others_raw]
+        shown = [path(o) for o in others_shown]
+        return suppression.all_councils(own_value, raw, others_shown=shown)
+
+    def end_total(o):
+        return o["people_at_period_end"]["total"]
+
+    result = {
+        "councils": 1 + len(others_raw),
+        "people_at_period_end": {
+            "total": count(end_total, own_end["total"]),
+            "by_delivery": {
+                c: count(
+                    lambda o, c=c: o["people_at_period_end"]["by_delivery"][c], own_end["by_delivery"][c]
+                )
+                for c in DELIVERY_CLASSES
+            },
+        },
+        "managed_third_party": {
+            "people_at_period_end": count(
+                lambda o: o["managed_third_party"]["people_at_period_end"],
+                own["managed_third_party"]["people_at_period_end"],
+            )
+        },
+        "rates_per_1000_adults": {},
+    }
+    populations = [own["adult_population"]["population"]] + [
+        o.get("adult_population", {}).get("population") for o in others_raw
+    ]
+    for k in ALL_RATE_KEYS:
+        adults = [own["adults_at_period_end"][k]] + [
+            o.get("adults_at_period_end", {}).get(k, 0) for o in others_raw
+        ]
+        others_hidden = any(
+            o["rates_per_1000_adults"].get(k) == suppression.SUPPRESSED for o in others_shown
+        ) or suppression.is_small(sum(adults[1:]))
+        result["rates_per_1000_adults"][k] = (
+            suppression.WITHHELD if others_hidden else _sum_rate(adults, populations)
         )
-    return others
+    return result
+
+
+def trend_with_all_councils(*, council: Council, periods: list[Period]) -> list[dict]:
+    """The five-period trend: this council's counts and rates, and all councils' (own plus others'
+    published final returns for each period), withheld where they would reveal a small number."""
+    own = trend_figures(council_id=council.pk, periods=periods)
+    published: dict[str, list[dict]] = {}
+    for r in _latest_published(period_labels=[p.label for p in periods], exclude=council):
+        published.setdefault(r.period, []).append(r.figures)
+    for row in own:
+        others = published.get(row["period"], [])
+        people = {
+            "personal_budgets": [o["people_at_period_end"]["total"] for o in others],
+            "managed_third_party": [o["managed_third_party"]["people_at_period_end"] for o in others],
+        }
+        adults = {k: [o.get("adults_at_period_end", {}).get(k, 0) for o in others] for k in TREND_KEYS}
+        populations = [o.get("adult_population", {}).get("population") for o in others]
+        all_people, all_rates = {}, {}
+        for k in TREND_KEYS:
+            all_people[k] = suppression.all_councils(
+                row["people_at_period_end"][k],
+                people[k],
+                others_shown=[suppression.primary(v) for v in people[k]],
+            )
+            hidden = any(suppression.is_small(v) for v in adults[k]) or suppression.is_small(sum(adults[k]))
+            all_rates[k] = (
+                suppression.WITHHELD
+                if hidden
+                else _sum_rate(
+                    [row["adults_at_period_end"][k], *adults[k]], [row["adult_population"], *populations]
+                )
+            )
+        row["all_councils"] = {
+            "councils": 1 + len(others),
+            "people_at_period_end": all_people,
+            "rates_per_1000_adults": all_rates,
+        }
+    return own
 
 
 def outcome_survey(*, council: Council, period: Period) -> dict | None:
@@ -100,9 +214,14 @@ def outcome_survey(*, council: Council, period: Period) -> dict | None:
     return outcome_results_by_management_type(council=council, start=period.start, end=period.end)
 
 
-def build_return(*, council: Council, period: Period) -> dict:
-    """Everything a return holds, as plain JSON-ready data (numbers; money as strings)."""
+def build_return(*, council: Council, period: Period, today: date | None = None) -> dict:
+    """Everything a return holds, as plain JSON-ready data (numbers; money as strings). Made on or
+    before the period's last day it is `provisional`, after it `final`; a period that has not started
+    is refused (PeriodNotStarted)."""
+    today = today or timezone.localdate()
+    check_started(period, today)
     figures = compute_figures(council=council, period=period)
+    figures = {"status": status_on(period, today), **figures}
     previous_period = period.previous()
     previous = compute_figures(council=council, period=previous_period)
     figures["council_name"] = council.name
@@ -116,7 +235,12 @@ def build_return(*, council: Council, period: Period) -> dict:
     figures["managed_third_party_history"] = managed_third_party_history(
         council_id=council.pk, periods=period.history(HISTORY_LENGTH)
     )
-    figures["other_councils"] = published_figures_of_others(council=council, period=period)
+    latest = list(_latest_published(period_labels=[period.label], exclude=council))
+    figures["other_councils"] = [published_view(r) for r in latest]
+    figures["all_councils"] = all_councils_figures(
+        own=figures, others_raw=[r.figures for r in latest], others_shown=figures["other_councils"]
+    )
+    figures["trend"] = trend_with_all_councils(council=council, periods=period.history(HISTORY_LENGTH))
     survey = outcome_survey(council=council, period=period)
     if survey is not None:
         figures["outcome_survey"] = survey

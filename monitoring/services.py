@@ -15,7 +15,7 @@ from organisations.selectors import roles_of
 
 from . import exports
 from .models import ACTIVE_JOB_STATUSES, JobStatus, MonitoringReturn, PopulationFigure, ReturnJob
-from .periods import Period, parse_period
+from .periods import FINAL, Period, PeriodNotStarted, check_started, parse_period
 from .population import parse_population_csv
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,10 @@ def request_return(*, council: Council, period: Period | str, actor, enqueue: bo
         period = parse_period(period)
     if actor is not None and not may_request_return(user=actor, council=council):
         raise MonitoringError("Only the council's monitoring officers can ask for its return.")
+    try:
+        check_started(period, timezone.localdate())
+    except PeriodNotStarted as exc:
+        raise MonitoringError(str(exc)) from exc
     existing = ReturnJob.objects.filter(
         council=council, period=period.label, status__in=ACTIVE_JOB_STATUSES
     ).first()
@@ -201,15 +205,13 @@ def _make_snapshot(*, job: ReturnJob, render_pdf) -> MonitoringReturn | None:
     from .report import build_return
 
     period = parse_period(job.period)
-    figures = build_return(council=job.council, period=period)
-    _step(job, "Drawing the PDF")
+    created_at = timezone.now()
+    figures = build_return(council=job.council, period=period, today=timezone.localdate(created_at))
     if render_pdf is None:
         from .pdf import render_pdf as render_pdf_default
 
         render_pdf = render_pdf_default
-    created_at = timezone.now()
-    pdf = render_pdf(figures, created_at=created_at, requested_by=job.requested_by)
-    _step(job, "Saving the return")
+    _step(job, "Drawing and saving the PDF")
     with transaction.atomic():
         done = ReturnJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             status=JobStatus.DONE, finished_at=timezone.now(), step="", error=""
@@ -220,7 +222,7 @@ def _make_snapshot(*, job: ReturnJob, render_pdf) -> MonitoringReturn | None:
             council=job.council,
             period=period,
             figures=figures,
-            pdf=pdf,
+            render_pdf=render_pdf,
             created_at=created_at,
             requested_by=job.requested_by,
             job=job,
@@ -228,17 +230,22 @@ def _make_snapshot(*, job: ReturnJob, render_pdf) -> MonitoringReturn | None:
     return snapshot
 
 
-def _save_snapshot(*, council, period, figures, pdf, created_at, requested_by, job=None) -> MonitoringReturn:
+def _save_snapshot(
+    *, council, period, figures, render_pdf, created_at, requested_by, job=None
+) -> MonitoringReturn:
     # Versions are numbered per council and period; lock the council row so two jobs for the same
     # council (different periods are fine, but a re-run of one period too) number versions in turn.
+    # The PDF is drawn under the lock because it prints the version number it is saved as.
     Council.objects.select_for_update().filter(pk=council.pk).first()
     latest = MonitoringReturn.objects.filter(council=council, period=period.label).aggregate(v=Max("version"))
+    version = (latest["v"] or 0) + 1
+    pdf = render_pdf(figures, created_at=created_at, requested_by=requested_by, version=version)
     snapshot = MonitoringReturn.objects.create(
         council=council,
         period=period.label,
         period_start=period.start,
         period_end=period.end,
-        version=(latest["v"] or 0) + 1,
+        version=version,
         figures=figures,
         checksum=exports.checksum(figures),
         pdf=pdf,
@@ -257,18 +264,19 @@ def _save_snapshot(*, council, period, figures, pdf, created_at, requested_by, j
 
 
 @transaction.atomic
-def make_return_now(*, council: Council, period: Period, actor=None) -> MonitoringReturn:
-    """Make a return in this process, without a job (demo data and scripts)."""
+def make_return_now(*, council: Council, period: Period, actor=None, created_at=None) -> MonitoringReturn:
+    """Make a return in this process, without a job (demo data and scripts). `created_at` (default now)
+    decides whether it is provisional or final."""
     from .pdf import render_pdf
     from .report import build_return
 
-    figures = build_return(council=council, period=period)
-    created_at = timezone.now()
+    created_at = created_at or timezone.now()
+    figures = build_return(council=council, period=period, today=timezone.localdate(created_at))
     return _save_snapshot(
         council=council,
         period=period,
         figures=figures,
-        pdf=render_pdf(figures, created_at=created_at, requested_by=actor),
+        render_pdf=render_pdf,
         created_at=created_at,
         requested_by=actor,
     )
@@ -279,12 +287,19 @@ def make_return_now(*, council: Council, period: Period, actor=None) -> Monitori
 
 @transaction.atomic
 def publish_return(*, monitoring_return: MonitoringReturn, actor) -> MonitoringReturn:
-    """Let other councils on the platform see this return's figures (small counts suppressed)."""
+    """Let other councils on the platform see this return's figures (small counts suppressed). Only a
+    final return: a provisional one is a projection, not a count to compare against."""
     if actor is not None and not may_request_return(user=actor, council=monitoring_return.council):
         raise MonitoringError("Only the council's monitoring officers can publish its return.")
     locked = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
     if locked.published_at is not None:
         return locked
+    if locked.status != FINAL:
+        raise MonitoringError(
+            f"This return is provisional: it was made on or before {locked.period_end:%-d %B %Y}, the "
+            "period's last day. Only a final return can be published. Make the return again after the "
+            "period has ended, then publish that version."
+        )
     locked.published_at = timezone.now()
     locked.published_by = actor
     locked.save(update_fields=["published_at", "published_by"])

@@ -134,7 +134,11 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(returns_visible_to(user=request.user), pk=pk)
     if not services.may_request_return(user=request.user, council=found.council):
         raise PermissionDenied
-    services.publish_return(monitoring_return=found, actor=request.user)
+    try:
+        services.publish_return(monitoring_return=found, actor=request.user)
+    except services.MonitoringError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:return", pk=found.pk)
     messages.success(
         request, "Your return is published. Other councils can now compare their figures with it."
     )

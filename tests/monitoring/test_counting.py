@@ -36,7 +36,12 @@ def test_an_empty_council_has_every_key_with_zeros(council):
     assert data["council"] == "E06000059"
     assert data["period"] == {"label": "2026-27", "start": "2026-04-01", "end": "2027-03-31"}
     zeros = dict.fromkeys(FIVE, 0)
-    assert data["people_at_period_end"] == {"total": 0, "by_delivery": zeros}
+    types = ["direct_payment", "direct_payment_managed", "isf", "commissioner_controlled"]
+    assert data["people_at_period_end"] == {
+        "total": 0,
+        "by_delivery": zeros,
+        "with_any": dict.fromkeys(types, 0),
+    }
     assert data["people_during_period"] == {"total": 0, "by_delivery": zeros}
     assert data["budgets_at_period_end"] == {
         "by_management_type": {
@@ -63,7 +68,11 @@ def test_an_empty_council_has_every_key_with_zeros(council):
         "personal_budgets": None,
         "direct_payments": None,
         "managed_third_party": None,
+        "self_managed_direct_payments": None,
+        "isf": None,
+        "council_managed": None,
     }
+    assert data["sds_options"] == {"option_1": 0, "option_2": 0, "option_3": 0, "option_4": 0}
 
 
 def test_arrangement_dates_at_the_edges_of_the_period(council):
@@ -152,15 +161,15 @@ def test_age_bands_in_a_quarter_use_the_quarters_last_day(council):
 
 
 def test_quarters(council):
-    arrangement(person(council), "isf", start="2026-08-15", end="2026-11-30")
-    assert run(period="2026-27-Q1")["people_during_period"]["total"] == 0
-    q2 = run(period="2026-27-Q2")
-    assert q2["period"] == {"label": "2026-27-Q2", "start": "2026-07-01", "end": "2026-09-30"}
+    arrangement(person(council), "isf", start="2025-08-15", end="2025-11-30")
+    assert run(period="2025-26-Q1")["people_during_period"]["total"] == 0
+    q2 = run(period="2025-26-Q2")
+    assert q2["period"] == {"label": "2025-26-Q2", "start": "2025-07-01", "end": "2025-09-30"}
     assert q2["people_at_period_end"]["total"] == 1
-    q3 = run(period="2026-27-Q3")
+    q3 = run(period="2025-26-Q3")
     assert q3["people_during_period"]["total"] == 1
     assert q3["people_at_period_end"]["total"] == 0
-    assert run(period="2026-27-Q4")["people_during_period"]["total"] == 0
+    assert run(period="2025-26-Q4")["people_during_period"]["total"] == 0
 
 
 def test_support_reasons_and_salt_mechanisms(council):
@@ -204,6 +213,9 @@ def test_rates_per_1000_adults_round_half_up(council):
         "personal_budgets": 5.0,
         "direct_payments": 2.5,
         "managed_third_party": 2.5,
+        "self_managed_direct_payments": 2.5,
+        "isf": 2.5,
+        "council_managed": 0.0,
     }
     # Half up: 1 / 800 × 1000 = 1.25 → 1.3 (banker's rounding would give 1.2).
     PopulationFigure.objects.filter(age_band="65+").update(population=500)
@@ -243,6 +255,10 @@ def test_an_unknown_council_or_a_malformed_period_is_an_error_with_status_1(coun
     bad_period = _manage("monitoring_return", "--council", "E06000059", "--period", "2026", database=db)
     assert bad_period.returncode == 1
     assert "'2026' is not a period" in bad_period.stderr
+    not_started = _manage("monitoring_return", "--council", "E06000059", "--period", "2040-41", database=db)
+    assert not_started.returncode == 1
+    assert "The period 2040-41 has not started: it starts on 1 April 2040." in not_started.stderr
+    assert not_started.stdout == ""
     good = _manage("monitoring_return", "--council", "E06000059", "--period", "2026-27-Q2", database=db)
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["period"]["label"] == "2026-27-Q2"
@@ -253,11 +269,13 @@ def test_the_command_writes_csv_and_pdf(council, tmp_path):
     out = io.StringIO()
     call_command("monitoring_return", council="E06000059", period="2026-27", format="csv", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "section,measure,value"
-    assert "council,,E06000059" in lines
-    assert "people_at_period_end,by_delivery.isf_only,1" in lines
-    assert "budgets_at_period_end,by_management_type.isf.annual_value,1234.50" in lines
-    assert "rates_per_1000_adults,personal_budgets," in lines
+    assert lines[0] == "section,measure,breakdown,value,suppressed"
+    assert "people_at_period_end,by_delivery,isf_only,1,false" in lines
+    assert "people_at_period_end,with_any,isf,1,false" in lines
+    assert "budgets_at_period_end,annual_value,isf,1234.50,false" in lines
+    assert "budgets_at_period_end,arrangements,isf,1,false" in lines
+    # Not available (no population): blank, and not suppressed.
+    assert "rates_per_1000_adults,personal_budgets,,,false" in lines
     target = tmp_path / "return.pdf"
     err = io.StringIO()
     call_command(

@@ -91,7 +91,7 @@ def test_publishing_shows_suppressed_figures_to_other_councils(council, other_co
     for _ in range(7):
         arrangement(person(council), "isf")
     arrangement(person(council), "direct_payment")
-    period = parse_period("2026-27")
+    period = parse_period("2025-26")
     own = services.make_return_now(council=council, period=period)
     assert services.make_return_now(council=other_council, period=period).figures["other_councils"] == []
     services.publish_return(monitoring_return=own, actor=monitoring_officer)
@@ -103,19 +103,24 @@ def test_publishing_shows_suppressed_figures_to_other_councils(council, other_co
             "version": 1,
             "people_at_period_end": {
                 "total": 8,
+                # The 1 is <5; a second class (the smallest, a 0) is hidden too, so that the 1 cannot
+                # be worked out as 8 minus the others.
                 "by_delivery": {
                     "direct_payment_only": "<5",
-                    "direct_payment_managed_only": "<5",
+                    "direct_payment_managed_only": 0,
                     "isf_only": 7,
                     "commissioner_controlled_only": "<5",
-                    "mixed": "<5",
+                    "mixed": 0,
                 },
             },
             "managed_third_party": {"people_at_period_end": 7, "people_during_period": 7},
             "rates_per_1000_adults": {
                 "personal_budgets": None,
-                "direct_payments": None,
+                "direct_payments": "<5",
                 "managed_third_party": None,
+                "self_managed_direct_payments": "<5",
+                "isf": None,
+                "council_managed": None,
             },
         }
     ]
@@ -124,25 +129,27 @@ def test_publishing_shows_suppressed_figures_to_other_councils(council, other_co
 def test_the_schedule_asks_for_every_councils_return_the_day_after_a_period_ends(
     council, other_council, eager_celery, django_capture_on_commit_callbacks
 ):
-    assert produce_returns_for_ended_periods(today="2026-07-02") == []
+    assert produce_returns_for_ended_periods(today="2025-07-02") == []
     with django_capture_on_commit_callbacks(execute=True):
-        ids = produce_returns_for_ended_periods(today="2026-07-01")
+        ids = produce_returns_for_ended_periods(today="2025-07-01")
     assert len(ids) == 2
     made = MonitoringReturn.objects.order_by("council__gss_code")
     assert [(r.council.gss_code, r.period, r.requested_by) for r in made] == [
-        ("E06000023", "2026-27-Q1", None),
-        ("E06000059", "2026-27-Q1", None),
+        ("E06000023", "2025-26-Q1", None),
+        ("E06000059", "2025-26-Q1", None),
     ]
+    # Made after the period ended: final.
+    assert {r.status for r in made} == {"final"}
     # Running again the same day asks for nothing new.
-    assert produce_returns_for_ended_periods(today="2026-07-01") == []
+    assert produce_returns_for_ended_periods(today="2025-07-01") == []
     # The day after the year ends: the fourth quarter and the whole year.
     with django_capture_on_commit_callbacks(execute=True):
-        ids = produce_returns_for_ended_periods(today="2027-04-01")
+        ids = produce_returns_for_ended_periods(today="2026-04-01")
     assert len(ids) == 4
     assert sorted(set(MonitoringReturn.objects.values_list("period", flat=True))) == [
-        "2026-27",
-        "2026-27-Q1",
-        "2026-27-Q4",
+        "2025-26",
+        "2025-26-Q1",
+        "2025-26-Q4",
     ]
 
 
@@ -165,7 +172,7 @@ def test_the_database_refuses_to_change_or_delete_a_snapshot_but_allows_publishi
 ):
     from django.db import DatabaseError, transaction
 
-    snapshot = services.make_return_now(council=council, period=parse_period("2026-27"))
+    snapshot = services.make_return_now(council=council, period=parse_period("2025-26"))
     with pytest.raises(DatabaseError, match="its figures cannot be changed"), transaction.atomic():
         MonitoringReturn.objects.filter(pk=snapshot.pk).update(figures={"people_at_period_end": 99})
     with pytest.raises(DatabaseError, match="it cannot be deleted"), transaction.atomic():

@@ -23,7 +23,8 @@ def officer_client(monitoring_officer):
 @pytest.fixture
 def made(council):
     arrangement(person(council), "isf")
-    return services.make_return_now(council=council, period=parse_period("2026-27"))
+    # A finished year: the return is final, so it may be published.
+    return services.make_return_now(council=council, period=parse_period("2025-26"))
 
 
 def test_the_returns_page_offers_periods_and_lists_returns(officer_client, made):
@@ -81,13 +82,13 @@ def test_downloads_are_the_stored_snapshot(officer_client, made):
     pdf = officer_client.get(f"/monitoring/returns/{made.pk}/download/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"] == 'attachment; filename="monitoring-return-E06000059-2026-27-v1.pdf"'
+    assert pdf["Content-Disposition"] == 'attachment; filename="monitoring-return-E06000059-2025-26-v1.pdf"'
     as_json = officer_client.get(f"/monitoring/returns/{made.pk}/download/json/")
     assert json.loads(as_json.content) == made.figures
     as_csv = officer_client.get(f"/monitoring/returns/{made.pk}/download/csv/").content.decode()
-    assert as_csv.splitlines()[0] == "section,measure,value"
-    assert "people_at_period_end,by_delivery.isf_only,1" in as_csv
-    assert "budgets_at_period_end,by_management_type.isf.annual_value,10000.00" in as_csv
+    assert as_csv.splitlines()[0] == "section,measure,breakdown,value,suppressed"
+    assert "people_at_period_end,by_delivery,isf_only,1,false" in as_csv
+    assert "budgets_at_period_end,annual_value,isf,10000.00,false" in as_csv
     assert officer_client.get(f"/monitoring/returns/{made.pk}/download/xls/").status_code == 404
 
 
@@ -101,6 +102,21 @@ def test_the_return_page_shows_tables_and_publishes(officer_client, made):
     made.refresh_from_db()
     assert made.published_at is not None
     assert "Publish this return" not in officer_client.get(f"/monitoring/returns/{made.pk}/").content.decode()
+
+
+def test_a_provisional_return_says_so_and_cannot_be_published(officer_client, monitoring_officer, council):
+    current = services.make_return_now(council=council, period=parse_period("2026-27"))
+    page = officer_client.get(f"/monitoring/returns/{current.pk}/").content.decode()
+    assert "Provisional" in page
+    assert "A provisional return cannot be published" in page
+    assert "Publish this return" not in page
+    refused = officer_client.post(f"/monitoring/returns/{current.pk}/publish/", follow=True)
+    assert "This return is provisional" in refused.content.decode()
+    api = api_client(monitoring_officer).post(f"/api/monitoring/returns/{current.pk}/publish/")
+    assert api.status_code == 409
+    assert "Only a final return can be published" in api.json()["detail"]
+    current.refresh_from_db()
+    assert current.published_at is None
 
 
 def test_another_councils_return_is_not_found(officer_client, other_council):
@@ -137,6 +153,13 @@ def test_the_api_lists_requests_and_serves_the_same_json_as_the_command(
     )
     assert bad.status_code == 400
     assert "'2026' is not a period" in bad.json()["period"][0]
+    future = client.post(
+        "/api/monitoring/jobs/",
+        {"council": "E06000059", "period": "2040-41"},
+        content_type="application/json",
+    )
+    assert future.status_code == 400
+    assert "The period 2040-41 has not started" in future.json()["period"][0]
 
 
 def test_asking_twice_through_the_api_gives_the_same_job(monitoring_officer, council):

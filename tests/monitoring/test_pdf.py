@@ -33,12 +33,13 @@ def test_the_pdf_has_a_cover_tables_commentary_charts_salt_comparison_and_method
 ):
     for _ in range(6):
         arrangement(person(council), "isf", start="2025-06-01")
+    arrangement(person(other_council), "isf", start="2025-06-01")
     pb = budget(person(council, born="1940-01-01"))
     arrangement(pb, "direct_payment")
     arrangement(pb, "commissioner_controlled")
     for band, n in (("0-17", 1000), ("18-64", 3000), ("65+", 1000)):
-        PopulationFigure.objects.create(council=council, year=2026, age_band=band, population=n)
-    period = parse_period("2026-27")
+        PopulationFigure.objects.create(council=council, year=2025, age_band=band, population=n)
+    period = parse_period("2025-26")
     services.publish_return(
         monitoring_return=services.make_return_now(council=other_council, period=period), actor=None
     )
@@ -48,10 +49,10 @@ def test_the_pdf_has_a_cover_tables_commentary_charts_salt_comparison_and_method
     reading_order = " ".join(pdf_text(data, tmp_path, layout=False).split())
     assert "Personal budgets monitoring return" in squashed
     assert "Dorset Council" in squashed
-    assert "1 April 2026 to 31 March 2027" in squashed
+    assert "1 April 2025 to 31 March 2026" in squashed
     assert "Date made" in squashed
     assert "E06000059" in squashed
-    assert "On 31 March 2027, 7 people had a personal budget from Dorset Council" in squashed
+    assert "On 31 March 2026, 7 people had a personal budget from Dorset Council" in squashed
     assert "6 (86%) had a managed third-party budget" in squashed
     assert "People at period end by delivery class" in squashed
     assert "Individual Service Fund only 6 6" in squashed
@@ -68,7 +69,7 @@ def test_the_pdf_has_a_cover_tables_commentary_charts_salt_comparison_and_method
     assert "How each figure is counted" in squashed
     assert "a birthday on that day counts" in squashed
     # The trend chart labels each period.
-    assert "2022-23" in squashed and "2025-26" in squashed
+    assert "2021-22" in squashed and "2024-25" in squashed
 
 
 def test_without_population_the_pdf_says_why_there_are_no_rates(council, tmp_path):

@@ -345,7 +345,7 @@ class Command(BaseCommand):
             ("age bands", figures["by_age_band"], hand["age"]),
             ("support reasons", figures["by_primary_support_reason"], hand["psr"]),
             ("SALT", figures["salt"], hand["salt"]),
-            ("adults", figures["adults_at_period_end"], hand["adults"]),
+            ("adults", {k: figures["adults_at_period_end"][k] for k in hand["adults"]}, hand["adults"]),
             ("managed third party", figures["managed_third_party"], hand["mtp"]),
             (
                 "management types",
