@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "organisations.apps.PlatformAdminConfig",  # django.contrib.admin for platform administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

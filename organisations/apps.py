@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class OrganisationsConfig(AppConfig):
+    default = True
     name = "organisations"
     verbose_name = "Organisations, people and roles"
+
+
+class PlatformAdminConfig(admin_apps.AdminConfig):
+    """The Django admin on our own site class (platform administrators, second factor required)."""
+
+    default = False
+    default_site = "organisations.admin_site.PlatformAdminSite"

@@ -5,13 +5,14 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import roles_of
+from . import two_factor
 
 _ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/login/", "/logout/", "/password-reset/")
 
 
 class StaffTwoFactorMiddleware:
-    """Council and provider staff reach nothing but the sign-in pages until they have given a code
+    """Council and provider staff, platform administrators and Django superusers (anyone who can
+    reach staff pages or the admin) reach nothing but the sign-in pages until they have given a code
     from their authenticator app (when REQUIRE_STAFF_2FA is on). API calls with a token are machine
     access and are not stopped here; a half-signed-in browser session is."""
 
@@ -36,7 +37,7 @@ class StaffTwoFactorMiddleware:
             return False
         if request.path.startswith(_ALWAYS_ALLOWED_PREFIXES):
             return False
-        if not roles_of(user=user).is_staff:
+        if not two_factor.required_for(user):
             return False
         return not user.is_verified()
 

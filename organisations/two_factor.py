@@ -53,3 +53,13 @@ def verify(request, *, code: str) -> bool:
         audit.record(actor=user, instance=user, event="two-factor sign-in set up")
     otp_login(request, device)
     return True
+
+
+def required_for(user) -> bool:
+    """Who must give the second factor: anyone who can reach staff pages or the Django admin, which
+    includes a superuser or an account with the admin flag that holds no council or provider role."""
+    from .selectors import roles_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.is_staff or roles_of(user=user).is_staff

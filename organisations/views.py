@@ -65,7 +65,7 @@ def _safe_next(request: HttpRequest) -> str:
 def two_factor_view(request: HttpRequest) -> HttpResponse:
     """Ask staff for a code from their authenticator app; set one up on first sign-in."""
     user = request.user
-    if user.is_verified() or not roles_of(user=user).is_staff:
+    if user.is_verified() or not two_factor.required_for(user):
         return redirect(_safe_next(request))
     device = two_factor.confirmed_device(user)
     setting_up = device is None
