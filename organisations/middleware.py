@@ -51,6 +51,10 @@ class NoStoreForPersonalDataMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if getattr(response, "public_data", False):
+            # A view that serves only published data whatever the user (the Open Referral feed) says
+            # so, and keeps its own Cache-Control so that consumers can revalidate with its ETag.
+            return response
         user = getattr(request, "user", None)
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"

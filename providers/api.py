@@ -1,18 +1,15 @@
 """The providers API, mounted under /api/.
 
-- `openreferral/...`: the public directory, read-only, as Open Referral UK / HSDS 3.0 (organizations,
-  services, locations, contacts), so council directories can consume it. No sign-in needed.
+- `openreferral/...`: the public directory, read-only, as Open Referral UK / HSDS 3.0, so council
+  directories can consume it; no sign-in needed (providers/openreferral/api.py).
 - `provider-choices/...` and `agreements/...`: the private API for choosing and agreements, scoped as
   the pages are (another tenant's object is 404; visible but not yours to act on is 403; a broken rule
   is 409 with a readable message).
 """
 
-import uuid
-
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -22,165 +19,16 @@ from budgets.models import Arrangement
 from budgets.selectors import people_represented_by
 from organisations.models import Provider
 
-from . import openreferral, services
+from . import services
 from .models import FlexibleAgreement, NoticeFrom, ProviderChoice
+from .openreferral.api import urlpatterns as openreferral_urlpatterns
 from .selectors import (
-    DirectoryFilters,
     acts_for,
     agreements_visible_to,
     choices_visible_to,
-    directory_profiles,
     is_commissioner_for,
     is_manager_of,
 )
-
-# ---- Open Referral UK (public, read-only) ----------------------------------------------------------
-
-PAGE_PARAMS = [
-    OpenApiParameter("page", int, description="Page number, from 1"),
-    OpenApiParameter("per_page", int, description="Items a page (at most 100)"),
-    OpenApiParameter("text", str, description="Words in the name or description"),
-    OpenApiParameter("council", str, description="A council's GSS code the service covers"),
-    OpenApiParameter("postcode", str, description="A postcode or postcode district the service covers"),
-    OpenApiParameter("client_group", str, description="One of the sixteen client-group codes"),
-    OpenApiParameter("offers_isf", bool, description="Only providers offering Individual Service Funds"),
-]
-
-
-def _filters(request) -> DirectoryFilters:
-    q = request.query_params
-    return DirectoryFilters(
-        text=q.get("text", "").strip(),
-        council=q.get("council", "").strip(),
-        postcode=q.get("postcode", "").strip(),
-        client_group=q.get("client_group", "").strip(),
-        offers_isf=q.get("offers_isf", "").lower() in ("1", "true", "yes", "on"),
-        language=q.get("language", "").strip(),
-        taking_new_people=q.get("taking_new_people", "").lower() in ("1", "true", "yes", "on"),
-    )
-
-
-def _int(value, default: int, lo: int, hi: int) -> int:
-    try:
-        return min(max(int(value), lo), hi)
-    except (TypeError, ValueError):
-        return default
-
-
-class OpenReferralList(APIView):
-    """A paginated HSDS list of one kind of object, built from the directory's profiles."""
-
-    permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
-    render = staticmethod(openreferral.organization)
-
-    @extend_schema(parameters=PAGE_PARAMS, responses=dict, summary="Open Referral UK list")
-    def get(self, request):
-        profiles = list(directory_profiles(filters=_filters(request)))
-        size = _int(request.query_params.get("per_page"), 50, 1, 100)
-        number = _int(request.query_params.get("page"), 1, 1, 10_000)
-        chunk = profiles[(number - 1) * size : number * size]
-        items = [type(self).render(p) for p in chunk]
-        return Response(openreferral.page(items, page_number=number, size=size, total=len(profiles)))
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="openreferral_organizations_list",
-        parameters=PAGE_PARAMS,
-        responses=dict,
-        summary="Open Referral UK: organizations",
-    )
-)
-class OrganizationList(OpenReferralList):
-    render = staticmethod(openreferral.organization)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="openreferral_services_list",
-        parameters=PAGE_PARAMS,
-        responses=dict,
-        summary="Open Referral UK: services",
-    )
-)
-class ServiceList(OpenReferralList):
-    render = staticmethod(openreferral.service)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="openreferral_locations_list",
-        parameters=PAGE_PARAMS,
-        responses=dict,
-        summary="Open Referral UK: locations",
-    )
-)
-class LocationList(OpenReferralList):
-    render = staticmethod(openreferral.location)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="openreferral_contacts_list",
-        parameters=PAGE_PARAMS,
-        responses=dict,
-        summary="Open Referral UK: contacts",
-    )
-)
-class ContactList(OpenReferralList):
-    render = staticmethod(openreferral.contact)
-
-
-class OpenReferralDetail(APIView):
-    permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
-    id_of = staticmethod(lambda p: p.public_id)
-    render = staticmethod(openreferral.organization)
-
-    @extend_schema(responses=dict, summary="Open Referral UK object")
-    def get(self, request, id: uuid.UUID):  # noqa: A002 - HSDS names it id
-        for profile in directory_profiles():
-            if type(self).id_of(profile) == id:
-                return Response(type(self).render(profile))
-        raise Http404
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="openreferral_organization_retrieve",
-        responses=dict,
-        summary="Open Referral UK: one organization",
-    )
-)
-class OrganizationDetail(OpenReferralDetail):
-    pass
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="openreferral_service_retrieve", responses=dict, summary="Open Referral UK: one service"
-    )
-)
-class ServiceDetail(OpenReferralDetail):
-    id_of = staticmethod(openreferral.service_id)
-    render = staticmethod(openreferral.service)
-
-
-class OpenReferralRoot(APIView):
-    permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(responses=dict, summary="Open Referral UK: API version and profile")
-    def get(self, request):
-        return Response(
-            {
-                "version": "3.0",
-                "profile": "https://openreferraluk.org",
-                "openapi_url": request.build_absolute_uri("/api/schema/"),
-            }
-        )
-
 
 # ---- private API: choices --------------------------------------------------------------------------
 
@@ -433,18 +281,7 @@ class AgreementNotice(APIView):
         return Response(AgreementSerializer(agreement).data)
 
 
-urlpatterns = [
-    path("openreferral/", OpenReferralRoot.as_view(), name="api-openreferral"),
-    path("openreferral/organizations/", OrganizationList.as_view(), name="api-openreferral-organizations"),
-    path(
-        "openreferral/organizations/<uuid:id>/",
-        OrganizationDetail.as_view(),
-        name="api-openreferral-organization",
-    ),
-    path("openreferral/services/", ServiceList.as_view(), name="api-openreferral-services"),
-    path("openreferral/services/<uuid:id>/", ServiceDetail.as_view(), name="api-openreferral-service"),
-    path("openreferral/locations/", LocationList.as_view(), name="api-openreferral-locations"),
-    path("openreferral/contacts/", ContactList.as_view(), name="api-openreferral-contacts"),
+urlpatterns = openreferral_urlpatterns + [
     path("provider-choices/", ChoiceList.as_view(), name="api-provider-choices"),
     path("provider-choices/<int:pk>/", ChoiceDetail.as_view(), name="api-provider-choice"),
     path(

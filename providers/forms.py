@@ -8,7 +8,7 @@ from django import forms
 from organisations.models import Council
 
 from .elements import ELEMENTS, Answer, ClientGroup
-from .models import RegulatorRating
+from .models import OrganisationKind, RegulatorRating
 from .selectors import DirectoryFilters
 
 
@@ -91,7 +91,17 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    organisation_kind = forms.ChoiceField(
+        label="What kind of organisation are you?",
+        choices=OrganisationKind.choices,
+        widget=forms.RadioSelect,
+        initial=OrganisationKind.SUPPORT_PROVIDER,
+        required=False,
+    )
     offers_isf = forms.BooleanField(label="We offer Individual Service Funds", required=False)
+    manages_direct_payments = forms.BooleanField(
+        label="We manage direct payments for people (a managed account)", required=False
+    )
     fee_kind = forms.ChoiceField(
         label="How is your management fee stated?",
         choices=FEE_KINDS,
@@ -129,6 +139,23 @@ class ProfileForm(forms.Form):
     address = forms.CharField(label="Address", required=False, max_length=200)
     town = forms.CharField(label="Town or city", required=False, max_length=100)
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    latitude = forms.DecimalField(
+        label="Latitude of your office (optional)",
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        help_text="For example 50.608100. Councils' directories use it to show you on a map. "
+        "Leave both blank if you do not want to publish where you are.",
+    )
+    longitude = forms.DecimalField(
+        label="Longitude of your office (optional)",
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        help_text="For example -2.454800",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +171,8 @@ class ProfileForm(forms.Form):
                 "summary",
                 "offers",
                 "offers_isf",
+                "organisation_kind",
+                "manages_direct_payments",
                 "management_fee_percent",
                 "management_fee_fixed",
                 "staff_matching",
@@ -158,6 +187,8 @@ class ProfileForm(forms.Form):
                 "address",
                 "town",
                 "postcode",
+                "latitude",
+                "longitude",
                 "client_groups",
             ]
         }
@@ -184,6 +215,10 @@ class ProfileForm(forms.Form):
             self.add_error(
                 "management_fee_fixed", "Enter the management fee as an amount a year, like 1200.00"
             )
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            missing = "longitude" if data.get("longitude") is None else "latitude"
+            if not self.has_error(missing):
+                self.add_error(missing, f"Enter the {missing} too, or leave both blank")
         return data
 
     def values(self) -> dict:
@@ -195,6 +230,7 @@ class ProfileForm(forms.Form):
                 "summary",
                 "offers",
                 "offers_isf",
+                "manages_direct_payments",
                 "staff_matching",
                 "supports_self_managed_staff",
                 "taking_new_people",
@@ -207,8 +243,11 @@ class ProfileForm(forms.Form):
                 "address",
                 "town",
                 "postcode",
+                "latitude",
+                "longitude",
             ]
         }
+        values["organisation_kind"] = d["organisation_kind"] or OrganisationKind.SUPPORT_PROVIDER
         values["client_groups"] = list(d["client_groups"])
         values["postcode_districts"] = _lines(d["postcode_districts"])
         values["languages"] = _lines(d["languages"])

@@ -33,6 +33,14 @@ class RegulatorRating(models.TextChoices):
     NOT_YET_RATED = "not_yet_rated", "Not yet rated"
 
 
+class OrganisationKind(models.TextChoices):
+    """What kind of organisation a profile describes (published in the Open Referral feed)."""
+
+    SUPPORT_PROVIDER = "support_provider", "A support provider"
+    COMMUNITY_HUB = "community_hub", "A community hub"
+    MANAGED_ACCOUNT_SERVICE = "managed_account_service", "A managed account or payroll service"
+
+
 class ProviderProfile(models.Model):
     """What one provider tells families about itself: one per organisation, edited by its managers."""
 
@@ -50,6 +58,10 @@ class ProviderProfile(models.Model):
         models.CharField(max_length=40, choices=ClientGroup.choices), default=list, blank=True
     )
     offers_isf = models.BooleanField("offers Individual Service Funds", default=False)
+    organisation_kind = models.CharField(
+        max_length=32, choices=OrganisationKind.choices, default=OrganisationKind.SUPPORT_PROVIDER
+    )
+    manages_direct_payments = models.BooleanField("manages direct payments for people", default=False)
     management_fee_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     management_fee_fixed = models.DecimalField(**MONEY, null=True, blank=True)
     languages = ArrayField(models.CharField(max_length=60), default=list, blank=True)
@@ -67,6 +79,10 @@ class ProviderProfile(models.Model):
     address = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # Where the office is on a map, if the provider chooses to publish it (WGS84 degrees): the Open
+    # Referral feed answers "services near this point" from these.
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     # code -> answer (elements.Answer); the ten elements plus funder_flexibility.
     element_answers = models.JSONField(default=dict, blank=True)
     # From the self-assessment: how long the provider has offered ISFs ("", "under_1", "1_to_3", ...).
@@ -90,10 +106,17 @@ class ProviderProfile(models.Model):
                 name="profile_fee_fixed_not_negative",
                 condition=Q(management_fee_fixed__isnull=True) | Q(management_fee_fixed__gte=0),
             ),
+            models.CheckConstraint(
+                name="profile_coordinates_both_and_in_range",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+            ),
         ]
         # The directory filters on these arrays with @> (contains).
         indexes = [
             models.Index(fields=["offers_isf", "taking_new_people"], name="profile_isf_taking"),
+            # The Open Referral feed's modified_after and Last-Modified.
+            models.Index(fields=["updated_at"], name="profile_updated_at"),
         ]
 
     def __str__(self) -> str:

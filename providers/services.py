@@ -48,6 +48,8 @@ PROFILE_FIELDS = (
     "postcode_districts",
     "client_groups",
     "offers_isf",
+    "organisation_kind",
+    "manages_direct_payments",
     "management_fee_percent",
     "management_fee_fixed",
     "languages",
@@ -63,6 +65,8 @@ PROFILE_FIELDS = (
     "address",
     "town",
     "postcode",
+    "latitude",
+    "longitude",
     "element_answers",
     "isf_years",
 )

@@ -17,7 +17,8 @@ from budgets.models import Person
 from organisations.services import system_actor
 from providers import services
 from providers.models import ChoiceStatus, FlexibleAgreement, ProviderChoice
-from providers.openreferral import service_id
+from providers.openreferral import service_at_location_id, service_id
+from providers.openreferral.taxonomy import BY_CODE, TAXONOMY_ID
 from tests.factories import ProviderFactory
 from tests.matrix.harness import Row
 from tests.providers.factories import TERMS, accepted_choice, isf_budget, profile_for
@@ -236,6 +237,28 @@ ROWS = [
         ALL_OK,
         lambda w, t: f"/api/openreferral/services/{service_id(w.objects['providers']['profile'][t])}/",
         other=ALL_OK,
+    ),
+    Row(
+        "api-openreferral-service-at-locations",
+        ALL_OK,
+        lambda w, t: "/api/openreferral/service_at_locations/",
+    ),
+    Row(
+        "api-openreferral-service-at-location",
+        ALL_OK,
+        lambda w, t: (
+            "/api/openreferral/service_at_locations/"
+            f"{service_at_location_id(w.objects['providers']['profile'][t])}/"
+        ),
+        other=ALL_OK,
+    ),
+    Row("api-openreferral-taxonomies", ALL_OK, lambda w, t: "/api/openreferral/taxonomies/"),
+    Row("api-openreferral-taxonomy", ALL_OK, lambda w, t: f"/api/openreferral/taxonomies/{TAXONOMY_ID}/"),
+    Row("api-openreferral-taxonomy-terms", ALL_OK, lambda w, t: "/api/openreferral/taxonomy_terms/"),
+    Row(
+        "api-openreferral-taxonomy-term",
+        ALL_OK,
+        lambda w, t: f"/api/openreferral/taxonomy_terms/{BY_CODE['offers_isf'].id}/",
     ),
     Row("api-openreferral-locations", ALL_OK, lambda w, t: "/api/openreferral/locations/"),
     Row("api-openreferral-contacts", ALL_OK, lambda w, t: "/api/openreferral/contacts/"),
