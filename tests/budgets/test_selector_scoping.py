@@ -1,0 +1,108 @@
+"""Every budgets selector keeps each user to what they may see (DESIGN.md, "Access"): a family sees only
+their own person, staff only their own council's, and the caseload's filters really narrow. Each
+assertion was written against a selector fault seeded by hand that the suite did not catch."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from budgets import selectors, services
+from budgets.models import BudgetStatus
+from tests.budgets.factories import PersonFactory, approved_budget
+from tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _answers(questionnaire):
+    return {q.pk: q.options.first().pk for q in questionnaire.questions.all()}
+
+
+@pytest.fixture
+def world(person, other_person, council, commissioner, other_council_commissioner, questionnaire):
+    """Three people: the family's own (Ava), a neighbour in the same council, and one in another council,
+    each with an approved budget and an assessment; the neighbour also has a proposal waiting."""
+    neighbour = PersonFactory(
+        council=council,
+        person_ref="DOR-2",
+        given_name="Cai",
+        family_name="Moss",
+        primary_support_reason="mental_health",
+    )
+    approved_budget(
+        person, parts=(("commissioner_controlled", "1000.00", None),), review_due=dt.date(2026, 5, 1)
+    )
+    approved_budget(neighbour, review_due=dt.date(2026, 5, 1))
+    approved_budget(other_person, review_due=dt.date(2026, 5, 1))
+    for who, actor in ((person, commissioner), (neighbour, commissioner)):
+        services.assessment_create(person=who, answers=_answers(questionnaire), actor=actor)
+    proposal = services.budget_propose(
+        person=neighbour,
+        start_date=dt.date(2026, 6, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("5.00"))],
+        actor=commissioner,
+    )
+    services.budget_propose(
+        person=other_person,
+        start_date=dt.date(2026, 6, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("5.00"))],
+        actor=other_council_commissioner,
+    )
+    return {"own": person, "neighbour": neighbour, "elsewhere": other_person, "proposal": proposal}
+
+
+def _people_of(qs) -> set:
+    """The people a queryset of people, budgets, arrangements or assessments is about."""
+    model = qs.model.__name__
+    if model == "Person":
+        return set(qs)
+    if model == "Arrangement":
+        return {a.budget.person for a in qs.select_related("budget__person")}
+    return {x.person for x in qs.select_related("person")}
+
+
+FAMILY_SELECTORS = [
+    "people_visible_to",
+    "people_represented_by",
+    "people_for_casework",
+    "budgets_visible_to",
+    "budgets_for_casework",
+    "arrangements_visible_to",
+    "assessments_visible_to",
+]
+
+
+@pytest.mark.parametrize("name", FAMILY_SELECTORS)
+def test_a_family_sees_only_their_own_person_through_every_selector(world, family, name):
+    found = getattr(selectors, name)(user=family)
+    assert _people_of(found) == {world["own"]}
+    assert found.exists()
+
+
+@pytest.mark.parametrize("name", [n for n in FAMILY_SELECTORS if n != "people_represented_by"])
+def test_a_commissioner_sees_their_own_councils_people_only(world, commissioner, name):
+    assert _people_of(getattr(selectors, name)(user=commissioner)) == {world["own"], world["neighbour"]}
+
+
+def test_a_stranger_sees_nobody(world, stranger):
+    for name in FAMILY_SELECTORS:
+        assert not getattr(selectors, name)(user=stranger).exists(), name
+
+
+def test_the_caseload_is_the_councils_and_each_filter_narrows_it(world, commissioner):
+    own, neighbour = world["own"], world["neighbour"]
+    assert list(selectors.caseload(user=commissioner)) == [neighbour, own]  # Moss, Stone
+    assert list(selectors.caseload(user=commissioner, search="stone")) == [own]
+    assert list(selectors.caseload(user=commissioner, search="DOR-2")) == [neighbour]
+    assert list(selectors.caseload(user=commissioner, reason="mental_health")) == [neighbour]
+    assert list(selectors.caseload(user=commissioner, management_type="commissioner_controlled")) == [own]
+    assert list(selectors.caseload(user=commissioner, status=BudgetStatus.PROPOSED)) == [neighbour]
+    assert list(selectors.caseload(user=commissioner, search="Bryn")) == []
+
+
+def test_the_approval_queue_and_reviews_due_stay_in_the_council(world, council, commissioner):
+    approver = staff("approver", council=council, approval_limit=Decimal("100.00"))
+    assert list(selectors.approval_queue(user=approver)) == [world["proposal"]]
+    due = selectors.reviews_due(user=commissioner, on=dt.date(2026, 4, 15))
+    assert {b.person for b in due} == {world["own"], world["neighbour"]}
