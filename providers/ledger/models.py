@@ -43,6 +43,16 @@ OUT_CATEGORIES = (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE, Category.REFUND
 IN_CATEGORIES = (Category.COUNCIL_PAYMENT,)
 
 
+class KeySource(models.TextChoices):
+    """Whose idempotency key it is. The system's own keys (`council-payment:1-10`, `transfer-out:9`,
+    `reversal:19`) and the keys people and providers' systems give (API `Idempotency-Key`, CSV
+    `entry_ref`, form references) are kept apart, so a given key can never stand in for, or block,
+    an entry the system makes."""
+
+    SYSTEM = "system", "Made by the system"
+    GIVEN = "given", "Given by whoever recorded it"
+
+
 class IndividualServiceFund(models.Model):
     """One person's ISF held by one provider under one flexible agreement. A move to another provider
     opens a new fund (under the new agreement); the balance moves by a pair of transfer entries."""
@@ -95,6 +105,7 @@ class LedgerEntry(models.Model):
     description = models.CharField(max_length=300, help_text="What the money was for, in plain words.")
     # Unique per ledger: a repeated import, retried request or re-run job adds nothing twice.
     idempotency_key = models.CharField(max_length=120)
+    key_source = models.CharField(max_length=6, choices=KeySource.choices, default=KeySource.GIVEN)
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
@@ -113,7 +124,9 @@ class LedgerEntry(models.Model):
         ordering = ["entry_date", "recorded_at", "pk"]
         verbose_name_plural = "ledger entries"
         constraints = [
-            models.UniqueConstraint(fields=["fund", "idempotency_key"], name="ledger_key_unique_per_fund"),
+            models.UniqueConstraint(
+                fields=["fund", "key_source", "idempotency_key"], name="ledger_key_unique_per_fund_and_source"
+            ),
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
             models.CheckConstraint(
                 condition=~Q(category__in=[c.value for c in OUT_CATEGORIES]) | Q(amount__lt=0),

@@ -14,7 +14,11 @@ Decisions where the issue is silent:
 - The **management fee** posts with each payment: a percentage of that payment (half up), or a fixed
   annual fee spread over the same periods with the same last-payment rounding. A fee of £0 posts nothing.
 - Keys: `council-payment:Y-P` and `management-fee:Y-P` (year Y, period P, from 1), so re-running the job
-  adds nothing twice.
+  adds nothing twice. The system's keys (these, `transfer-out:F`, `transfer-in:F`, `reversal:E`) live
+  in their own namespace (`key_source = system`), apart from keys people and providers give (API
+  `Idempotency-Key`, CSV `entry_ref`, forms): a given key that looks like a system key is just a key.
+- A **closed** fund (its balance moved with the person) takes no entry of any kind. A correction of
+  one of its entries is made in the person's current fund, pointing at the original.
 - **Money out** (spending, fees, refunds, negative corrections) is refused if it would take the balance
   below minus the agreement's overdraft limit. A refund to the council may not exceed the money left.
 - A repeated idempotency key with the same content returns the original entry; with different content
@@ -50,6 +54,7 @@ from .models import (
     ZERO,
     Category,
     IndividualServiceFund,
+    KeySource,
     LedgerEntry,
     Notification,
     Statement,
@@ -81,6 +86,16 @@ class ImportRefused(LedgerError):
 
 class IdempotencyConflict(LedgerError):
     """The same idempotency key was used for a different entry."""
+
+
+class FundClosed(LedgerError):
+    """The money has moved with the person: this fund takes no more entries."""
+
+    def __init__(self, fund: IndividualServiceFund | None = None):
+        super().__init__(
+            "This money has moved with the person to their new provider: nothing more can be recorded "
+            "here. A correction is made in the person's new fund."
+        )
 
 
 # ---- the payment schedule ------------------------------------------------------------------------
@@ -202,12 +217,33 @@ def open_fund(*, agreement: FlexibleAgreement, actor) -> IndividualServiceFund:
 
 def _lock(fund: IndividualServiceFund) -> IndividualServiceFund:
     """Lock the fund row until the transaction ends: every writer to this ledger waits here, so the
-    balance read below cannot change before our entry is written."""
-    return (
+    balance read below cannot change before our entry is written. Whether the fund is closed is read
+    under the lock too (a move takes the same lock), so no entry can slip in after the money moved."""
+    locked = (
         IndividualServiceFund.objects.select_for_update(of=("self",))
         .select_related("agreement", "person", "provider", "council")
         .get(pk=fund.pk)
     )
+    locked.closed_now = is_closed(locked)
+    return locked
+
+
+def _current_fund(fund: IndividualServiceFund) -> IndividualServiceFund:
+    """The fund the person's money is in now: follow the moves from `fund` (each closed fund's
+    transfer out points at the transfer into the next)."""
+    seen = {fund.pk}
+    while True:
+        out = (
+            LedgerEntry.objects.filter(
+                fund=fund, category=Category.TRANSFER, amount__lt=0, key_source=KeySource.SYSTEM
+            )
+            .select_related("transfer_pair__fund")
+            .first()
+        )
+        if out is None or out.transfer_pair is None or out.transfer_pair.fund_id in seen:
+            return fund
+        fund = out.transfer_pair.fund
+        seen.add(fund.pk)
 
 
 def _check_money_out(fund: IndividualServiceFund, amount: Decimal, *, balance: Decimal | None = None) -> None:
@@ -238,9 +274,9 @@ def _same_content(entry: LedgerEntry, *, entry_date, category, amount, descripti
     )
 
 
-def _existing(fund, key: str, **content) -> LedgerEntry | None:
+def _existing(fund, key: str, *, source: str = KeySource.GIVEN, **content) -> LedgerEntry | None:
     """The entry already written under this key, if its content is the same; a conflict if not."""
-    entry = LedgerEntry.objects.filter(fund=fund, idempotency_key=key).first()
+    entry = LedgerEntry.objects.filter(fund=fund, key_source=source, idempotency_key=key).first()
     if entry is None:
         return None
     if not _same_content(entry, **content):
@@ -263,12 +299,19 @@ def _write(
     amount: Decimal,
     description: str,
     actor,
+    source: str,
     reverses: LedgerEntry | None = None,
     pk: int | None = None,
     transfer_pair_id: int | None = None,
     event: str = "ledger entry recorded",
     note: str = "",
 ) -> LedgerEntry:
+    """Write one entry to a fund locked by `_lock`. The one place entries are made, so the one place
+    that refuses a closed fund: whatever the path (API, CSV, form, reversal, payment job)."""
+    if getattr(fund, "closed_now", None) is None:
+        raise RuntimeError("Lock the fund with _lock() before writing to it.")
+    if fund.closed_now:
+        raise FundClosed(fund)
     entry = LedgerEntry(
         pk=pk,
         fund=fund,
@@ -277,6 +320,7 @@ def _write(
         amount=amount,
         description=description,
         idempotency_key=key,
+        key_source=source,
         reverses=reverses,
         transfer_pair_id=transfer_pair_id,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -294,6 +338,7 @@ def _write(
             "amount": (None, amount),
             "description": (None, description),
             "idempotency_key": (None, key),
+            "key_source": (None, source),
         },
         note=note,
     )
@@ -341,12 +386,14 @@ def post_due_payments(
     """Post every council payment (and its management fee) due by `today` that is not yet posted."""
     today = today or timezone.localdate()
     fund = _lock(fund)
+    if fund.closed_now:
+        return []  # the money moved with the person; the new fund is paid under the new agreement
     agreement = fund.agreement
     posted = []
     done = set(
-        LedgerEntry.objects.filter(
-            fund=fund, category__in=[Category.COUNCIL_PAYMENT, Category.MANAGEMENT_FEE]
-        ).values_list("idempotency_key", flat=True)
+        LedgerEntry.objects.filter(fund=fund, key_source=KeySource.SYSTEM).values_list(
+            "idempotency_key", flat=True
+        )
     )
     for slot in payment_schedule(agreement, until=today):
         pay_key, fee_key = f"council-payment:{slot.key}", f"management-fee:{slot.key}"
@@ -360,6 +407,7 @@ def post_due_payments(
                     amount=slot.payment,
                     description=f"Money from {fund.council.name} for {_slot_dates(slot)}",
                     actor=actor,
+                    source=KeySource.SYSTEM,
                     event="council payment posted",
                 )
             )
@@ -381,6 +429,7 @@ def post_due_payments(
                         f"{fund.provider.name}'s fee for holding your money, {_slot_dates(slot)} ({how})"
                     ),
                     actor=actor,
+                    source=KeySource.SYSTEM,
                     event="management fee posted",
                 )
             )
@@ -446,10 +495,8 @@ def _record_spending_locked(
     existing = _existing(fund, key, entry_date=entry_date, category=category, amount=signed, description=text)
     if existing is not None:
         return existing, False
-    if is_closed(fund):
-        raise LedgerError(
-            "This money has moved with the person to their new provider: nothing more can be spent here."
-        )
+    if fund.closed_now:
+        raise FundClosed(fund)
     _check_date(fund, entry_date, today)
     _check_money_out(fund, signed)
     entry = _write(
@@ -460,6 +507,7 @@ def _record_spending_locked(
         amount=signed,
         description=text,
         actor=actor,
+        source=KeySource.GIVEN,
         event="spending recorded",
     )
     return entry, True
@@ -534,18 +582,28 @@ NOT_REVERSIBLE = {
 
 @transaction.atomic
 def reverse_entry(*, entry: LedgerEntry, reason: str, actor, today: dt.date | None = None) -> LedgerEntry:
-    """Correct a mistake: a new entry for the opposite amount, pointing at the original. Once only."""
+    """Correct a mistake: a new entry for the opposite amount, pointing at the original. Once only.
+    If the person has since moved (the entry's fund is closed), the correction is made in the fund
+    their money is in now, so it follows them instead of being stranded in the closed fund."""
     today = today or timezone.localdate()
-    fund = _lock(entry.fund)
-    entry = LedgerEntry.objects.select_related("reversed_by").get(pk=entry.pk, fund=fund)
+    home = _lock(entry.fund)
+    entry = LedgerEntry.objects.select_related("reversed_by").get(pk=entry.pk, fund=home)
     if entry.category in NOT_REVERSIBLE:
         raise LedgerError(NOT_REVERSIBLE[entry.category])
     if hasattr(entry, "reversed_by"):
         raise LedgerError(f"This entry was already corrected on {entry.reversed_by.entry_date:%-d %B %Y}.")
+    fund = home
+    if home.closed_now:
+        # The move held this lock when it closed the fund; the fund it moved to was made after the
+        # old one, so locking it second keeps the same order as a move (lower id first).
+        fund = _lock(_current_fund(home))
+        if fund.pk == home.pk or fund.closed_now:
+            raise FundClosed(home)
     why = _clean_description(reason)
     amount = -entry.amount
     _check_money_out(fund, amount)
-    description = f"Correction of “{entry.description}” ({entry.entry_date:%-d %B %Y}): {why}"
+    where = "" if fund.pk == home.pk else f", recorded by {home.provider.name} before you moved"
+    description = f"Correction of “{entry.description}” ({entry.entry_date:%-d %B %Y}{where}): {why}"
     return _write(
         fund=fund,
         key=f"reversal:{entry.pk}",
@@ -554,6 +612,7 @@ def reverse_entry(*, entry: LedgerEntry, reason: str, actor, today: dt.date | No
         amount=amount,
         description=description[:MAX_DESCRIPTION],
         actor=actor,
+        source=KeySource.SYSTEM,
         reverses=entry,
         event="entry reversed",
         note=why,
@@ -579,12 +638,22 @@ def record_refund(
     signed = -_clean_amount(amount)
     why = _clean_description(reason)
     description = f"Paid back to {fund.council.name}: {why}"[:MAX_DESCRIPTION]
-    key = (idempotency_key or "").strip() or f"refund:{timezone.now().isoformat()}"
+    given = (idempotency_key or "").strip()
+    key = given or f"refund:{timezone.now().isoformat()}"
+    source = KeySource.GIVEN if given else KeySource.SYSTEM
     existing = _existing(
-        fund, key, entry_date=entry_date, category=Category.REFUND, amount=signed, description=description
+        fund,
+        key,
+        source=source,
+        entry_date=entry_date,
+        category=Category.REFUND,
+        amount=signed,
+        description=description,
     )
     if existing is not None:
         return existing, False
+    if fund.closed_now:
+        raise FundClosed(fund)
     if entry_date > today:
         raise LedgerError("The date cannot be in the future.")
     balance = balance_of(fund)
@@ -600,6 +669,7 @@ def record_refund(
         amount=signed,
         description=description,
         actor=actor,
+        source=source,
         event="refund to the council recorded",
         note=why,
     )
@@ -634,8 +704,18 @@ def transfer_balance(
     if source.person_id != target.person_id:
         raise LedgerError("Money can only move between funds of the same person.")
     out_key, in_key = f"transfer-out:{target.pk}", f"transfer-in:{source.pk}"
-    if LedgerEntry.objects.filter(fund=source, idempotency_key=out_key).exists():
+    done = (
+        LedgerEntry.objects.filter(fund=source, key_source=KeySource.SYSTEM, idempotency_key=out_key)
+        .select_related("transfer_pair")
+        .first()
+    )
+    if done is not None:
+        # Check that what was found really is this move's transfer before calling the move done.
+        if done.category != Category.TRANSFER or done.transfer_pair.fund_id != target.pk:
+            raise LedgerError(f"Entry {done.pk} has this move's key but is not its transfer.")
         return None
+    if source.closed_now:
+        raise LedgerError("This money has already moved with the person to another fund.")
     balance = balance_of(source)
     if balance <= 0:
         audit.record(
@@ -656,8 +736,10 @@ def transfer_balance(
         amount=-balance,
         description=f"Money left moved with you to {target.provider.name}",
         actor=actor,
+        source=KeySource.SYSTEM,
         event="balance moved out",
     )
+    source.closed_now = True
     money_in = _write(
         pk=in_id,
         transfer_pair_id=out_id,
@@ -668,6 +750,7 @@ def transfer_balance(
         amount=balance,
         description=f"Money left moved with you from {source.provider.name}",
         actor=actor,
+        source=KeySource.SYSTEM,
         event="balance moved in",
     )
     return money_out, money_in
@@ -813,6 +896,7 @@ def mark_notifications_seen(*, user, fund: IndividualServiceFund) -> int:
 
 
 __all__ = [
+    "FundClosed",
     "IdempotencyConflict",
     "ImportRefused",
     "LedgerError",

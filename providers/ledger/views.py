@@ -101,18 +101,23 @@ def _ledger_context(request: HttpRequest, fund: IndividualServiceFund, *, form=N
     lines = running_lines(
         fund, start=data.get("start"), end=data.get("end"), category=data.get("category") or ""
     )
-    can_spend = may_record_spending(user=request.user, fund=fund) and not is_closed(fund)
+    closed = is_closed(fund)
+    can_spend = may_record_spending(user=request.user, fund=fund) and not closed
     return {
         "fund": fund,
         "filters": filters,
         "lines": lines,
         "balance": balance_of(fund),
+        "closed": closed,
         "can_spend": can_spend,
-        "can_refund": may_record_refund(user=request.user, fund=fund),
+        "can_refund": may_record_refund(user=request.user, fund=fund) and not closed,
         "form": form
         if form is not None
         else (EntryForm(initial={"entry_date": timezone.localdate()}) if can_spend else None),
-        "reversible": {line.entry.pk for line in lines if _reversible(request, line.entry)},
+        # A closed fund takes no entry, so it offers no corrections either.
+        "reversible": set()
+        if closed
+        else {line.entry.pk for line in lines if _reversible(request, line.entry)},
         "default_period": default_statement_period(),
     }
 
