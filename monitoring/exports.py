@@ -80,8 +80,9 @@ def _rows_of(section: str, value) -> list[tuple[str, str, str, object]]:
     if section == "other_councils":
         for item in value:
             for path, leaf in _leaves({k: v for k, v in item.items() if k not in ("council", "name")}):
-                measure, rest = (path[0], path[1:]) if len(path) > 1 else (path[0], ())
-                rows.append((section, measure, ".".join((item["council"], *rest)), leaf))
+                measure = ".".join(path[:-1]) if len(path) > 1 else path[0]
+                breakdown = f"{item['council']}.{path[-1]}" if len(path) > 1 else item["council"]
+                rows.append((section, measure, breakdown, leaf))
         return rows
     if section == "outcome_survey":
         rows.append((section, "respondents", "", value.get("respondents")))

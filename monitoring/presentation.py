@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from organisations.money import format_money, round_half_up
 
+from . import suppression
 from .charts import bar_chart
 from .counting import (
     AGE_BANDS,
@@ -66,16 +67,62 @@ HOW_COUNTED = [
         "direct payment gives 'CASSR-managed personal budget'.",
     ),
     (
+        "Status",
+        "A return made on or before the period's last day is provisional: the figures at period end "
+        "are a projection from the budgets known when it was made. A return made after the period "
+        "ended is final. Only final returns can be published for other councils to compare against. "
+        "A period that has not started cannot be asked for.",
+    ),
+    (
         "Rates per 1,000 adults",
         "Adults at period end divided by the council's population aged 18 and over "
         "for the year the period starts in, times 1,000, to one decimal place, rounding halves up.",
     ),
     (
-        "Other councils",
-        "The latest return each other council has published for the same period. Counts "
-        "under 5 are shown as '<5' because small numbers can identify people; "
-        "rates resting on them are left out.",
+        "The three overlapping rates",
+        "Personal budgets, direct payments and managed third-party budgets overlap: a direct "
+        "payment managed by a third party is counted both as a direct payment and as a managed "
+        "third-party budget, and a person who holds their budget in more than one way is counted "
+        "under each. They do not add up to the personal budgets rate.",
     ),
+    (
+        "The distinct rates",
+        "Self-managed direct payments, Individual Service Funds and council-managed budgets each "
+        "count adults with at least one arrangement of that kind at period end. None contains "
+        "another; only people who hold their budget in more than one way (mixed) are in two of them.",
+    ),
+    (
+        "Rates by age band",
+        "Adults aged 18 to 64 (or 65 and over) at period end divided by the population of that band. "
+        "The 65 and over population is the 65+ figure, or the sum of the 65 to 74, 75 to 84 and 85 and "
+        "over figures when those are given instead. Not available without population figures.",
+    ),
+    (
+        "People with any",
+        "People with at least one arrangement of that kind active at period end. A person with an "
+        "Individual Service Fund and a direct payment is counted under both.",
+    ),
+    (
+        "Scottish self-directed support options",
+        "Every person at period end, all ages, by the options of their arrangements active at period "
+        "end: direct payments of either kind are option 1, Individual Service Funds option 2, "
+        "council-managed budgets option 3. People whose arrangements span two or more of those options "
+        "are option 4. A self-managed and a managed direct payment together are option 1.",
+    ),
+    (
+        "Mixed people and the managed third-party figure",
+        "The delivery-class bars count a person once. People with a managed third-party budget are "
+        "those in 'managed direct payment only' and 'Individual Service Fund only', plus the mixed "
+        "people who hold one of them alongside another way; so the managed third-party headline is "
+        "more than the sum of those two bars.",
+    ),
+    (
+        "Other councils and all councils",
+        "The latest final return each other council has published for the same period. 'All "
+        "councils' adds this council's figures to theirs; its rates are worked out over the councils "
+        "that have population figures.",
+    ),
+    ("Small numbers", suppression.RULE),
 ]
 
 

@@ -211,7 +211,11 @@ def trend_with_all_councils(*, council: Council, periods: list[Period]) -> list[
 def outcome_survey(*, council: Council, period: Period) -> dict | None:
     if outcome_results_by_management_type is None:
         return None
-    return outcome_results_by_management_type(council=council, start=period.start, end=period.end)
+    from surveys.disclosure import protect_outcome_results
+
+    return protect_outcome_results(
+        outcome_results_by_management_type(council=council, start=period.start, end=period.end)
+    )
 
 
 def build_return(*, council: Council, period: Period, today: date | None = None) -> dict:

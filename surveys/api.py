@@ -10,14 +10,13 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from .definitions import ensure_shipped_surveys
+from .disclosure import outcome_reports, survey_reports
 from .models import Option, Question, Response, Survey
 from .selectors import (
     answers_by_code,
     can_see_reports,
-    outcome_report,
     report_councils_of,
     responses_visible_to,
-    survey_report,
 )
 
 
@@ -111,20 +110,18 @@ class SurveyReport(APIView):
         council = next((c for c in councils if c.gss_code == chosen), councils[0] if councils else None)
         if not survey.is_outcome:
             council = None  # providers belong to no council: platform-wide only
+        own, platform = survey_reports(survey=survey, council=council)
         body = {
             "survey": survey.slug,
             "council": council.gss_code if council else None,
-            "own": survey_report(survey=survey, council=council, include_council_questions=True)
-            if council
-            else None,
-            "platform": survey_report(survey=survey),
+            "own": own,
+            "platform": platform,
         }
         if survey.is_outcome:
+            own_outcomes, platform_outcomes = outcome_reports(council=council, slugs=[survey.slug])
             body["outcomes"] = {
-                "own": _outcome_summary(outcome_report(council=council, slugs=[survey.slug]))
-                if council
-                else None,
-                "platform": _outcome_summary(outcome_report(slugs=[survey.slug])),
+                "own": _outcome_summary(own_outcomes) if own_outcomes else None,
+                "platform": _outcome_summary(platform_outcomes),
             }
         return ApiResponse(body)
 

@@ -26,7 +26,13 @@ def bar_chart(*, title: str, rows: list[tuple[str, int]], width: int = 640) -> S
         title=title,
         # Unique even when one page shows the same question twice (a council beside all councils).
         chart_id=f"chart-{slugify(title)[:40]}-{uuid.uuid4().hex[:8]}",
-        rows=[(label, percent, f"{percent}%") for label, percent in rows],
+        # A withheld share (a string such as "<5") draws no bar and says why.
+        rows=[
+            (label, percent, f"{percent}%")
+            if isinstance(percent, int)
+            else (label, 0, f"{percent} (withheld)")
+            for label, percent in rows
+        ],
         scale_max=100,
         width=width,
         label_width=360,
@@ -50,7 +56,8 @@ def change_chart(*, title: str, rows: list[tuple[str, dict[str, int]]], width: i
         )
         x = label_w
         for key, colour in CHANGE_COLOURS.items():
-            length = round(bar_w * shares.get(f"{key}_percent", 0) / 100)
+            share = shares.get(f"{key}_percent", 0)
+            length = round(bar_w * share / 100) if isinstance(share, int) else 0
             if length:
                 parts.append(
                     f'<rect x="{x}" y="{y + 3}" width="{length}" height="{row_h - 8}" fill="{colour}"/>'

@@ -8,8 +8,8 @@ from organisations.documents import write_pdf
 from organisations.models import Council
 
 from .charts import bar_chart, change_chart
+from .disclosure import outcome_reports, survey_reports
 from .models import Survey
-from .selectors import outcome_report, survey_report
 
 
 def _labelled(survey: Survey, report: dict, council: Council | None) -> list[dict]:
@@ -59,7 +59,7 @@ def report_context(*, survey: Survey, council: Council | None = None) -> dict:
     if not survey.is_outcome:
         # Providers belong to no council: the self-assessment is reported platform-wide only.
         council = None
-    platform = survey_report(survey=survey)
+    own_report, platform = survey_reports(survey=survey, council=council)
     context = {
         "survey": survey,
         "council": council,
@@ -70,7 +70,7 @@ def report_context(*, survey: Survey, council: Council | None = None) -> dict:
         "outcome_own": None,
     }
     if council is not None:
-        own = survey_report(survey=survey, council=council, include_council_questions=True)
+        own = own_report
         own_questions = _labelled(survey, own, council)
         platform_by_code = {q["code"]: q for q in context["platform"]["questions"]}
         for question in own_questions:
@@ -79,11 +79,10 @@ def report_context(*, survey: Survey, council: Council | None = None) -> dict:
                 option["platform_percent"] = beside["options"][i]["percent"] if beside else None
         context["own"] = {"respondents": own["respondents"], "questions": own_questions}
     if survey.is_outcome:
-        context["outcome_platform"] = _outcome_with_charts(outcome_report(slugs=[survey.slug]))
-        if council is not None:
-            context["outcome_own"] = _outcome_with_charts(
-                outcome_report(council=council, slugs=[survey.slug])
-            )
+        own_outcomes, platform_outcomes = outcome_reports(council=council, slugs=[survey.slug])
+        context["outcome_platform"] = _outcome_with_charts(platform_outcomes)
+        if own_outcomes is not None:
+            context["outcome_own"] = _outcome_with_charts(own_outcomes)
     context["questions"] = (
         context["own"]["questions"] if council is not None else context["platform"]["questions"]
     )

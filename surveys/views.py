@@ -18,6 +18,7 @@ from organisations.models import Role
 from organisations.selectors import councils_where, providers_where, roles_of
 
 from .definitions import OUTCOME_CARER, OUTCOME_SLUGS, PROVIDER_SELF_ASSESSMENT, ensure_shipped_surveys
+from .disclosure import outcome_reports
 from .forms import CouncilQuestionForm, PaperResponseForm, QuestionForm, WholeSurveyForm
 from .models import Channel, Question, QuestionKind, Response, ResponseStatus, Survey
 from .reports import render_pdf, report_context
@@ -27,7 +28,6 @@ from .selectors import (
     can_see_reports,
     latest_self_assessment,
     open_outcome_surveys_for,
-    outcome_report,
     questions_for,
     report_councils_of,
     responses_editable_by,
@@ -313,8 +313,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "council": council,
             "councils": councils,
-            "own": outcome_report(council=council) if council else None,
-            "platform": outcome_report(),
+            **dict(zip(("own", "platform"), outcome_reports(council=council), strict=True)),
             "surveys": Survey.objects.order_by("audience", "slug"),
             "can_enter_paper": bool(roles.councils_with(Role.COMMISSIONER)),
         },

@@ -229,10 +229,13 @@ def test_the_api_report_gives_the_councils_figures_beside_the_platforms(client, 
     sign_in(client, monitoring_officer)
     body = client.get("/api/surveys/outcome-budget-holder/report/").json()
     assert body["council"] == "E06000059"
+    # The council sees its own answers; a group of fewer than 5 (one person with an ISF) is <5.
     assert body["own"]["respondents"] == 1
     assert body["own"]["questions"]["dignity"]["options"]["better"] == {"count": 1, "percent": 100}
     assert body["platform"]["respondents"] == 1
-    assert body["outcomes"]["own"]["areas"]["dignity"]["isf"] == {"better": 1, "same": 0, "worse": 0}
+    assert body["outcomes"]["own"]["by_management_type"] == {"isf": "<5"}
+    assert body["outcomes"]["own"]["areas"]["dignity"]["isf"] == {"better": "<5", "same": "<5", "worse": "<5"}
+    assert body["outcomes"]["own"]["areas"]["dignity"]["all"] == {"better": "<5", "same": "<5", "worse": "<5"}
 
 
 def test_a_person_answering_for_themselves_is_not_offered_the_carers_survey(client, council):
