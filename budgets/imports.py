@@ -32,16 +32,16 @@ Decisions where the issue is silent (each one tested):
 - A new imported version is due for review a year after it starts.
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import IO
 
-from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from organisations import audit
+from organisations.imports import CsvImport, CsvReader, ImportFailed, LineErrors, Unreadable, update_in_bulk
 from organisations.models import Council, Provider
 from organisations.validators import ISO_DATE_PATTERN, PLAIN_AMOUNT_PATTERN, is_reference
 
@@ -113,17 +113,6 @@ class Row:
     extras: dict[str, str]
 
 
-def _decode(data: bytes, errors: list[str]) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        errors.append(
-            f"line {line}: file: this is not UTF-8 text; save the file as 'CSV UTF-8' and try again"
-        )
-        return None
-
-
 def _date(value: str, column: str, line: int, errors: list[str]) -> dt.date | None:
     if not ISO_DATE.match(value):
         errors.append(f"line {line}: {column}: '{value}' is not a date in the form YYYY-MM-DD")
@@ -153,40 +142,23 @@ def _check_header(header: list[str], errors: list[str]) -> list[str] | None:
     return None if errors else names
 
 
-def parse(data: bytes, *, council: Council) -> tuple[list[Row], list[str]]:
-    """Read and check every row; nothing touches the database except reading providers and the
-    council's existing arrangements. Returns (rows, errors)."""
-    errors: list[str] = []
-    text = _decode(data, errors)
-    if text is None:
-        return [], errors
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], ["line 1: header: the file is empty; the first line must be the header"]
-    except csv.Error as exc:
-        return [], [f"line 1: header: could not be read as CSV ({exc})"]
+def _check_file(reader: CsvReader, errors: LineErrors, *, on_row=None) -> list[Row]:
+    """Read and check every row; reads nothing from the database but the providers."""
+    header = reader.header()
+    if header is None:
+        if not errors:
+            errors.add(1, "header", "the file is empty; the first line must be the header")
+        return []
     names = _check_header(header, errors)
     if names is None:
-        return [], errors
+        return []
     providers = {p.provider_ref: p for p in Provider.objects.all()}
     rows: list[Row] = []
     seen_budget_refs: dict[str, int] = {}
     people: dict[str, dict] = {}
-    any_row = False
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(f"line {reader.line_num}: row: could not be read as CSV ({exc})")
-            break
-        line = reader.line_num
-        if not raw or all(not v.strip() for v in raw):
-            continue
-        any_row = True
+    for line, raw in reader:
+        if on_row:
+            on_row(reader.rows_read)
         if len(raw) != len(names):
             errors.append(f"line {line}: row: expected {len(names)} values, found {len(raw)}")
             continue
@@ -221,11 +193,9 @@ def parse(data: bytes, *, council: Council) -> tuple[list[Row], list[str]]:
             if conflict:
                 continue
         rows.append(row)
-    if not any_row and not errors:
+    if not reader.rows_read and not errors:
         errors.append("line 2: file: there are no rows after the header")
-    if not errors:
-        _check_against_database(rows, council, errors)
-    return rows, errors
+    return rows
 
 
 def _check_row(values: dict[str, str], line: int, providers: dict, errors: list[str]) -> Row | None:
@@ -304,55 +274,100 @@ def _check_row(values: dict[str, str], line: int, providers: dict, errors: list[
     )
 
 
-def _check_against_database(rows: list[Row], council: Council, errors: list[str]) -> None:
-    existing = {
-        a.budget_ref: a
-        for a in Arrangement.objects.filter(
-            council=council, budget_ref__in=[r.budget_ref for r in rows]
-        ).select_related("budget__person")
-    }
-    for row in rows:
-        arrangement = existing.get(row.budget_ref)
-        if arrangement is None:
-            continue
-        if arrangement.budget.person.person_ref != row.person_ref:
-            errors.append(
-                f"line {row.line}: budget_ref: '{row.budget_ref}' already belongs to person_ref "
-                f"'{arrangement.budget.person.person_ref}'; an arrangement cannot move to another person"
-            )
-        elif arrangement.budget.status != BudgetStatus.APPROVED:
-            errors.append(
-                f"line {row.line}: budget_ref: '{row.budget_ref}' is part of a budget that is "
-                f"{arrangement.budget.get_status_display().lower()} in this service; change it there"
-            )
+class BudgetImport(CsvImport):
+    """The budgets import as steps of the shared pipeline (organisations/imports.py)."""
+
+    not_utf8 = "line {line}: file: this is not UTF-8 text; save the file as 'CSV UTF-8' and try again"
+
+    def __init__(
+        self, *, council: Council, actor, source: str = "", proposed_by=None, note: str = "", progress=None
+    ):
+        super().__init__(progress=progress)
+        self.council = council
+        self.actor = actor
+        self.proposed_by = proposed_by or actor
+        self.note = f"imported from {source}" if source else "imported"
+        if note:
+            self.note = f"{self.note}; {note}"
+        self.result = ImportResult(council=council)
+        self.existing: dict[str, Arrangement] = {}
+
+    def check_file(self, reader, errors):
+        return _check_file(reader, errors, on_row=self.checked)
+
+    def lock(self, rows):
+        # One import per council at a time, taken before the checks below read the arrangements: a
+        # second import waits here, then sees the first one's rows (and is refused if it would move
+        # one of them to another person). NO KEY: inserts that only point at the council (a provider
+        # recording spending, a person added by hand) do not wait behind an import.
+        Council.objects.select_for_update(no_key=True).get(pk=self.council.pk)
+
+    def check_database(self, rows, errors):
+        self.existing = {
+            a.budget_ref: a
+            for a in Arrangement.objects.filter(
+                council=self.council, budget_ref__any=[r.budget_ref for r in rows]
+            ).select_related("budget__person", "provider")
+        }
+        for row in rows:
+            arrangement = self.existing.get(row.budget_ref)
+            if arrangement is None:
+                continue
+            if arrangement.budget.person.person_ref != row.person_ref:
+                errors.append(
+                    f"line {row.line}: budget_ref: '{row.budget_ref}' already belongs to person_ref "
+                    f"'{arrangement.budget.person.person_ref}'; an arrangement cannot move to another person"
+                )
+            elif arrangement.budget.status != BudgetStatus.APPROVED:
+                errors.append(
+                    f"line {row.line}: budget_ref: '{row.budget_ref}' is part of a budget that is "
+                    f"{arrangement.budget.get_status_display().lower()} in this service; change it there"
+                )
+
+    def write(self, rows):
+        _BulkWrite(self, rows).run()
+        self.written(len(rows))
+        return self.result
+
+
+def parse(data: bytes | str | IO, *, council: Council) -> tuple[list[Row], list[str]]:
+    """Check every row, and the rows against the database, writing nothing. Returns (rows, errors).
+    (An import checks the database again under its lock: this answer can be out of date.)"""
+    importer = BudgetImport(council=council, actor=None)
+    errors = LineErrors()
+    reader = CsvReader(data, errors=errors, not_utf8=importer.not_utf8)
+    try:
+        rows = importer.check_file(reader, errors)
+        reader.drain()
+    except Unreadable as exc:
+        return [], [exc.message]
+    if not errors:
+        importer.check_database(rows, errors)
+    return rows, list(errors)
 
 
 def import_budgets(
-    *, data: bytes, council: Council, actor, source: str = "", proposed_by=None, note: str = ""
+    *,
+    data: bytes | IO,
+    council: Council,
+    actor,
+    source: str = "",
+    proposed_by=None,
+    note: str = "",
+    progress=None,
 ) -> ImportResult:
     """Check the whole file, then (only if every row is good) write it in one transaction.
 
     `actor` is who made the decision the rows record: the operator of `manage.py import_budgets`
     (decisions already made in the council's previous system) or the approver who confirmed an
-    uploaded batch (budgets.batches), in which case `proposed_by` is the person who uploaded it."""
-    result = ImportResult(council=council)
-    rows, errors = parse(data, council=council)
-    if errors:
-        result.errors = errors
-        return result
-    with transaction.atomic():
-        # One import per council at a time: a second upload waits, then sees the first one's rows.
-        Council.objects.select_for_update().get(pk=council.pk)
-        _write(
-            rows,
-            council=council,
-            actor=actor,
-            source=source,
-            result=result,
-            proposed_by=proposed_by or actor,
-            extra_note=note,
-        )
-    return result
+    uploaded batch, in which case `proposed_by` is the person who uploaded it."""
+    importer = BudgetImport(
+        council=council, actor=actor, source=source, proposed_by=proposed_by, note=note, progress=progress
+    )
+    try:
+        return importer.run(data)
+    except ImportFailed as failed:
+        return ImportResult(council=council, errors=failed.errors)
 
 
 def check_budgets(*, data: bytes, council: Council):
@@ -377,157 +392,210 @@ def check_budgets(*, data: bytes, council: Council):
     )
 
 
-def _write(
-    rows: list[Row],
-    *,
-    council: Council,
-    actor,
-    source: str,
-    result: ImportResult,
-    proposed_by=None,
-    extra_note: str = "",
-) -> None:
-    note = f"imported from {source}" if source else "imported"
-    if extra_note:
-        note = f"{note}; {extra_note}"
-    proposed_by = proposed_by or actor
-    people: dict[str, Person] = {}
-    for row in rows:
-        if row.person_ref in people:
-            continue
-        people[row.person_ref] = _upsert_person(row, council, actor, note, result)
-    for row in rows:
-        _upsert_arrangement(row, people[row.person_ref], council, actor, note, result, proposed_by)
+class _BulkWrite:
+    """Write checked rows with a handful of queries whatever the file's size: people, then the
+    imported budget versions, then arrangements, then the audit trail, each in bulk."""
 
+    def __init__(self, importer: BudgetImport, rows: list[Row]):
+        self.imp = importer
+        self.rows = rows
+        self.council = importer.council
+        self.actor = importer.actor
+        self.note = importer.note
+        self.result = importer.result
+        self.audit: list = []
+        self.now = timezone.now()
+        # The operator's command records decisions made elsewhere; a confirmed upload was proposed by
+        # one person and decided by another.
+        self.previous_system = importer.proposed_by == importer.actor
 
-def _upsert_person(row: Row, council: Council, actor, note: str, result: ImportResult) -> Person:
-    wanted = {
-        "date_of_birth": row.date_of_birth,
-        "primary_support_reason": row.primary_support_reason,
-        **row.extras,
-    }
-    person = Person.objects.select_for_update().filter(council=council, person_ref=row.person_ref).first()
-    if person is None:
-        person = Person.objects.create(council=council, person_ref=row.person_ref, **wanted)
-        result.people_created += 1
-        audit.record(
-            actor=actor,
-            instance=person,
-            event="person imported",
-            action=audit.CREATE,
-            changes={k: (None, v) for k, v in {"person_ref": row.person_ref, **wanted}.items()},
-            note=note,
+    def _log(self, instance, event, changes, *, action=audit.UPDATE, note=None):
+        self.audit.append(
+            audit.entry(
+                actor=self.actor,
+                instance=instance,
+                event=event,
+                action=action,
+                changes=changes,
+                note=self.note if note is None else note,
+                cid=self.cid,
+            )
         )
-        return person
-    changes = {k: (getattr(person, k), v) for k, v in wanted.items() if getattr(person, k) != v}
-    if changes:
-        for k, (_, v) in changes.items():
-            setattr(person, k, v)
-        person.save()
-        result.people_updated += 1
-        audit.record(
-            actor=actor, instance=person, event="person updated by import", changes=changes, note=note
-        )
-    return person
 
+    def run(self) -> None:
+        from auditlog.cid import get_cid
 
-def _imported_version(person: Person, actor, row: Row, note: str, proposed_by) -> PersonalBudget:
-    budget = (
-        PersonalBudget.objects.select_for_update()
-        .filter(person=person, imported=True, status=BudgetStatus.APPROVED)
-        .order_by("-start_date", "-pk")
-        .first()
-    )
-    if budget is None:
-        now = timezone.now()
-        budget = PersonalBudget.objects.create(
-            person=person,
-            start_date=row.start_date,
-            status=BudgetStatus.APPROVED,
-            imported=True,
-            proposed_by=proposed_by,
-            proposed_at=now,
-            decided_by=actor,
-            decided_at=now,
-            decision_reason=(
-                "Approved in the council's previous system; imported."
-                if proposed_by == actor
-                else "Uploaded in a file and confirmed by a second person."
-            ),
-            review_due=add_years(row.start_date),
-        )
-        audit.record(
-            actor=actor,
-            instance=budget,
-            event=(
+        self.cid = get_cid()
+        people = self._people()
+        touched = self._arrangements(people)
+        self._move_budget_starts(touched)
+        audit.record_many(self.audit)
+
+    def _people(self) -> dict[str, Person]:
+        first_rows: dict[str, Row] = {}
+        for row in self.rows:
+            first_rows.setdefault(row.person_ref, row)
+        found = {
+            p.person_ref: p
+            for p in Person.objects.filter(council=self.council, person_ref__any=list(first_rows))
+        }
+        new, changed, changed_fields = [], [], set()
+        for ref, row in first_rows.items():
+            wanted = {
+                "date_of_birth": row.date_of_birth,
+                "primary_support_reason": row.primary_support_reason,
+                **row.extras,
+            }
+            person = found.get(ref)
+            if person is None:
+                person = Person(council=self.council, person_ref=ref, **wanted)
+                new.append((person, wanted))
+                found[ref] = person
+                continue
+            changes = {k: (getattr(person, k), v) for k, v in wanted.items() if getattr(person, k) != v}
+            if changes:
+                for k, (_, v) in changes.items():
+                    setattr(person, k, v)
+                person.updated_at = self.now
+                changed.append((person, changes))
+                changed_fields.update(changes)
+        Person.objects.bulk_create([p for p, _ in new], batch_size=2000)
+        update_in_bulk([p for p, _ in changed], [*sorted(changed_fields), "updated_at"])
+        for person, wanted in new:
+            self._log(
+                person,
+                "person imported",
+                {k: (None, v) for k, v in {"person_ref": person.person_ref, **wanted}.items()},
+                action=audit.CREATE,
+            )
+        for person, changes in changed:
+            self._log(person, "person updated by import", changes)
+        self.result.people_created += len(new)
+        self.result.people_updated += len(changed)
+        return found
+
+    def _imported_versions(self, people: list[Person], rows: dict[int, Row]) -> dict[int, PersonalBudget]:
+        """Each person's latest approved imported version, made (approved) for those who have none."""
+        versions: dict[int, PersonalBudget] = {}
+        for budget in PersonalBudget.objects.filter(
+            person_id__any=[p.pk for p in people], imported=True, status=BudgetStatus.APPROVED
+        ).order_by("person_id", "-start_date", "-pk"):
+            versions.setdefault(budget.person_id, budget)
+        new = []
+        for person in people:
+            budget = versions.get(person.pk)
+            if budget is None:
+                row = rows[person.pk]
+                budget = PersonalBudget(
+                    person=person,
+                    start_date=row.start_date,
+                    status=BudgetStatus.APPROVED,
+                    imported=True,
+                    proposed_by=self.imp.proposed_by,
+                    proposed_at=self.now,
+                    decided_by=self.actor,
+                    decided_at=self.now,
+                    decision_reason=(
+                        "Approved in the council's previous system; imported."
+                        if self.previous_system
+                        else "Uploaded in a file and confirmed by a second person."
+                    ),
+                    review_due=add_years(row.start_date),
+                )
+                versions[person.pk] = budget
+                new.append(budget)
+            budget.person = person
+        PersonalBudget.objects.bulk_create(new, batch_size=2000)
+        for budget in new:
+            self._log(
+                budget,
                 "budget imported (approved in the council's previous system)"
-                if proposed_by == actor
-                else "budget imported (uploaded batch confirmed by a second person)"
-            ),
-            action=audit.CREATE,
-            changes={"status": (None, BudgetStatus.APPROVED), "start_date": (None, row.start_date)},
-            note=note,
-        )
-    return budget
+                if self.previous_system
+                else "budget imported (uploaded batch confirmed by a second person)",
+                {"status": (None, BudgetStatus.APPROVED), "start_date": (None, budget.start_date)},
+                action=audit.CREATE,
+            )
+        return versions
 
+    def _arrangements(self, people: dict[str, Person]) -> dict[int, PersonalBudget]:
+        existing = self.imp.existing
+        new_rows = [row for row in self.rows if row.budget_ref not in existing]
+        first_new: dict[int, Row] = {}
+        for row in new_rows:
+            first_new.setdefault(people[row.person_ref].pk, row)
+        versions = self._imported_versions([people[r.person_ref] for r in new_rows], first_new)
+        touched: dict[int, PersonalBudget] = {}
+        created, changed = [], []
+        for row in self.rows:
+            wanted = {
+                "management_type": row.management_type,
+                "annual_amount": row.annual_amount,
+                "start_date": row.start_date,
+                "end_date": row.end_date,
+                "provider": row.provider,
+            }
+            arrangement = existing.get(row.budget_ref)
+            if arrangement is None:
+                budget = versions[people[row.person_ref].pk]
+                arrangement = Arrangement(
+                    budget=budget, council=self.council, budget_ref=row.budget_ref, **wanted
+                )
+                created.append((arrangement, wanted))
+                touched[budget.pk] = budget
+                continue
+            changes = {
+                k: (getattr(arrangement, k), v)
+                for k, v in wanted.items()
+                if (
+                    arrangement.provider_id != (v.pk if v else None)
+                    if k == "provider"
+                    else getattr(arrangement, k) != v
+                )
+            }
+            if not changes:
+                self.result.arrangements_unchanged += 1
+                continue
+            for k, (_, v) in changes.items():
+                setattr(arrangement, k, v)
+            arrangement.updated_at = self.now
+            changed.append((arrangement, changes))
+            touched[arrangement.budget.pk] = arrangement.budget
+        Arrangement.objects.bulk_create([a for a, _ in created], batch_size=2000)
+        update_in_bulk(
+            [a for a, _ in changed],
+            ["management_type", "annual_amount", "start_date", "end_date", "provider", "updated_at"],
+        )
+        for arrangement, wanted in created:
+            self._log(
+                arrangement,
+                "arrangement imported",
+                {k: (None, v) for k, v in {"budget_ref": arrangement.budget_ref, **wanted}.items()},
+                action=audit.CREATE,
+            )
+        for arrangement, changes in changed:
+            self._log(arrangement, "arrangement updated by import", changes)
+        self.result.arrangements_created += len(created)
+        self.result.arrangements_updated += len(changed)
+        return touched
 
-def _upsert_arrangement(
-    row: Row, person: Person, council: Council, actor, note: str, result: ImportResult, proposed_by
-):
-    wanted = {
-        "management_type": row.management_type,
-        "annual_amount": row.annual_amount,
-        "start_date": row.start_date,
-        "end_date": row.end_date,
-        "provider": row.provider,
-    }
-    arrangement = (
-        Arrangement.objects.select_for_update(of=("self",))
-        .select_related("budget", "provider")
-        .filter(council=council, budget_ref=row.budget_ref)
-        .first()
-    )
-    if arrangement is None:
-        budget = _imported_version(person, actor, row, note, proposed_by)
-        arrangement = Arrangement.objects.create(
-            budget=budget, council=council, budget_ref=row.budget_ref, **wanted
-        )
-        result.arrangements_created += 1
-        audit.record(
-            actor=actor,
-            instance=arrangement,
-            event="arrangement imported",
-            action=audit.CREATE,
-            changes={k: (None, v) for k, v in {"budget_ref": row.budget_ref, **wanted}.items()},
-            note=note,
-        )
-    else:
-        changes = {k: (getattr(arrangement, k), v) for k, v in wanted.items() if getattr(arrangement, k) != v}
-        if not changes:
-            result.arrangements_unchanged += 1
+    def _move_budget_starts(self, touched: dict[int, PersonalBudget]) -> None:
+        """The imported version starts when its earliest arrangement does."""
+        imported = [b for b in touched.values() if b.imported]
+        if not imported:
             return
-        for k, (_, v) in changes.items():
-            setattr(arrangement, k, v)
-        arrangement.save()
-        result.arrangements_updated += 1
-        audit.record(
-            actor=actor,
-            instance=arrangement,
-            event="arrangement updated by import",
-            changes=changes,
-            note=note,
+        earliest = dict(
+            Arrangement.objects.filter(budget_id__any=[b.pk for b in imported])
+            .order_by()
+            .values_list("budget_id")
+            .annotate(first=Min("start_date"))
         )
-        budget = arrangement.budget
-    # The imported version starts when its earliest arrangement does.
-    earliest = min(a.start_date for a in budget.arrangements.all())
-    if budget.imported and budget.start_date != earliest:
-        old = budget.start_date
-        budget.start_date = earliest
-        budget.save(update_fields=["start_date", "updated_at"])
-        audit.record(
-            actor=actor,
-            instance=budget,
-            event="budget start moved by import",
-            changes={"start_date": (old, earliest)},
-            note=note,
-        )
+        moved = []
+        for budget in imported:
+            first = earliest[budget.pk]
+            if budget.start_date != first:
+                old = budget.start_date
+                budget.start_date = first
+                budget.updated_at = self.now
+                moved.append(budget)
+                self._log(budget, "budget start moved by import", {"start_date": (old, first)})
+        update_in_bulk(moved, ["start_date", "updated_at"])

@@ -1,9 +1,8 @@
 """Reading a population CSV: `council_code,year,age_band,population`, all or nothing."""
 
-import csv
-import io
 from dataclasses import dataclass
 
+from organisations.imports import CsvReader, LineErrors
 from organisations.models import Council
 
 from .models import AgeBand
@@ -25,19 +24,25 @@ class Row:
 
 def parse_population_csv(text: str) -> tuple[list[Row], list[str]]:
     """The rows, and every problem as `line N: column: what is wrong` (the header is line 1)."""
-    errors: list[str] = []
+    errors = LineErrors()
+    rows = check_population_file(CsvReader(text, errors=errors, not_utf8=""), errors)
+    return rows, list(errors)
+
+
+def check_population_file(reader: CsvReader, errors: list[str]) -> list[Row]:
+    """The file checks of the population import (organisations/imports.py is the pipeline)."""
     rows: list[Row] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
+    header = reader.header()
     if header is None:
-        return [], ["line 1: header: the file is empty; the first line must be " + ",".join(HEADER)]
+        if not errors:
+            errors.append("line 1: header: the file is empty; the first line must be " + ",".join(HEADER))
+        return []
     if [h.strip().lower() for h in header] != HEADER:
-        return [], [f"line 1: header: expected {','.join(HEADER)}, found {','.join(header)}"]
+        errors.append(f"line 1: header: expected {','.join(HEADER)}, found {','.join(header)}")
+        return []
     councils = {c.gss_code: c for c in Council.objects.all()}
     seen: dict[tuple, int] = {}
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
+    for line, values in reader:
         if len(values) != len(HEADER):
             errors.append(f"line {line}: row: expected 4 values, found {len(values)}")
             continue
@@ -73,7 +78,7 @@ def parse_population_csv(text: str) -> tuple[list[Row], list[str]]:
         errors.extend(_check_complete(rows))
     if not errors and not rows:
         errors.append("line 2: row: the file has a header but no figures")
-    return rows, errors
+    return rows
 
 
 def _check_complete(rows: list[Row]) -> list[str]:

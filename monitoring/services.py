@@ -2,7 +2,9 @@
 
 import datetime as dt
 import logging
+import operator
 from collections.abc import Callable
+from functools import reduce
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
@@ -10,13 +12,14 @@ from django.utils import timezone
 
 from config.api import DomainConflict
 from organisations import audit
+from organisations.imports import CsvImport, ImportFailed
 from organisations.models import Council, Role
 from organisations.selectors import roles_of
 
 from . import exports
 from .models import ACTIVE_JOB_STATUSES, JobStatus, MonitoringReturn, PopulationFigure, ReturnJob
 from .periods import FINAL, Period, PeriodNotStarted, check_started, parse_period
-from .population import parse_population_csv
+from .population import check_population_file
 
 log = logging.getLogger(__name__)
 
@@ -28,37 +31,60 @@ class MonitoringError(DomainConflict):
     """A rule about monitoring was broken; the message is for a person to read."""
 
 
-class PopulationImportError(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class PopulationImportError(ImportFailed):
+    """Nothing was imported; `errors` are the `line N: column: what is wrong` lines."""
 
 
 # ---- population ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def import_population(*, text: str, actor=None) -> int:
-    """Load population figures from CSV text, all or nothing. Each council and year in the file
-    replaces what was held for that council and year. Returns the number of rows loaded."""
-    rows, errors = parse_population_csv(text)
-    if errors:
-        raise PopulationImportError(errors)
-    for council, year in {(r.council, r.year) for r in rows}:
-        PopulationFigure.objects.filter(council=council, year=year).delete()
-    PopulationFigure.objects.bulk_create(
-        PopulationFigure(council=r.council, year=r.year, age_band=r.age_band, population=r.population)
-        for r in rows
-    )
-    for council in {r.council for r in rows}:
-        years = sorted({r.year for r in rows if r.council == council})
-        audit.record(
-            actor=actor,
-            instance=council,
-            event="population figures imported",
-            changes={"population_years": (None, ", ".join(map(str, years)))},
+class PopulationImport(CsvImport):
+    """Population figures as steps of the shared pipeline (organisations/imports.py)."""
+
+    def __init__(self, *, actor=None, progress=None):
+        super().__init__(progress=progress)
+        self.actor = actor
+
+    def check_file(self, reader, errors):
+        return check_population_file(reader, errors)
+
+    def lock(self, rows):
+        # Two imports for one council replace each other's figures one after the other, never mixed.
+        ids = sorted({r.council.pk for r in rows})
+        list(Council.objects.select_for_update(no_key=True).filter(pk__any=ids).order_by("pk"))
+
+    def write(self, rows):
+        """Each council and year in the file replaces what was held for that council and year."""
+        pairs = {(r.council.pk, r.year) for r in rows}
+        PopulationFigure.objects.filter(
+            reduce(operator.or_, (Q(council_id=c, year=y) for c, y in sorted(pairs)))
+        ).delete()
+        PopulationFigure.objects.bulk_create(
+            PopulationFigure(council=r.council, year=r.year, age_band=r.age_band, population=r.population)
+            for r in rows
         )
-    return len(rows)
+        entries = []
+        for council in sorted({r.council for r in rows}, key=lambda c: c.pk):
+            years = sorted({r.year for r in rows if r.council == council})
+            entries.append(
+                audit.entry(
+                    actor=self.actor,
+                    instance=council,
+                    event="population figures imported",
+                    changes={"population_years": (None, ", ".join(map(str, years)))},
+                )
+            )
+        audit.record_many(entries)
+        self.written(len(rows))
+        return len(rows)
+
+
+def import_population(*, text: str | bytes, actor=None, progress=None) -> int:
+    """Load population figures from CSV, all or nothing. Returns the number of rows loaded."""
+    try:
+        return PopulationImport(actor=actor, progress=progress).run(text)
+    except ImportFailed as failed:
+        raise PopulationImportError(failed.errors) from failed
 
 
 # ---- asking for a return ---------------------------------------------------------------------------

@@ -7,6 +7,10 @@ class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = "Organisations, people and roles"
 
+    def ready(self):
+        # Registers the `__any` lookup the imports use.
+        from . import imports  # noqa: F401
+
 
 class PlatformAdminConfig(admin_apps.AdminConfig):
     """The Django admin on our own site class (platform administrators, second factor required)."""

@@ -48,6 +48,40 @@ def record(
     )
 
 
+def entry(
+    *,
+    actor,
+    instance: models.Model,
+    event: str,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    action: int = UPDATE,
+    note: str = "",
+    cid: str | None = None,
+) -> LogEntry:
+    """The same entry `record` writes, unsaved, for `record_many`. `instance` must be saved (it needs
+    its pk) and have what its `str()` reads already loaded, or each entry costs a query."""
+    from auditlog.cid import get_cid
+
+    pk = instance.pk
+    return LogEntry(
+        content_type=ContentType.objects.get_for_model(instance),
+        object_pk=str(pk),
+        object_id=pk if isinstance(pk, int) else None,
+        object_repr=str(instance),
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        changes={field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()},
+        additional_data={"event": event, "note": note},
+        cid=cid if cid is not None else get_cid(),
+    )
+
+
+def record_many(entries: list[LogEntry]) -> None:
+    """Write audit entries made by `entry` in one INSERT per batch: an import of 25,000 arrangements
+    records 25,000 events without 25,000 round trips."""
+    LogEntry.objects.bulk_create(entries, batch_size=2000)
+
+
 def history_for(instance: models.Model):
     """Every audit entry for one object, oldest first."""
     return (

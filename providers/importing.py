@@ -7,16 +7,16 @@ the providers it names (matched by provider_ref) and never duplicates them; an o
 leaves that detail as it was.
 """
 
-import csv
-import io
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection
 
 from organisations import audit
+from organisations import imports as pipeline
 from organisations.models import Council, Provider
 from organisations.services import create_provider
 from organisations.validators import is_gss_code, is_reference
@@ -49,20 +49,46 @@ class ImportResult:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
-class ImportFailed(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+ImportFailed = pipeline.ImportFailed
+EMPTY = "the file is empty; the first line must be provider_ref,name"
 
 
-def parse(text: str) -> list[ProviderRow]:
-    """Check the whole file; raise ImportFailed with every error found, or return the rows."""
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise ImportFailed(["line 1: header: the file is empty; the first line must be provider_ref,name"])
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader)]
-    errors: list[str] = []
+class ProviderImport(pipeline.CsvImport):
+    """Providers as steps of the shared pipeline (organisations/imports.py)."""
+
+    def __init__(self, *, actor, progress=None):
+        super().__init__(progress=progress)
+        self.actor = actor
+
+    def check_file(self, reader, errors):
+        return _check_file(reader, errors)
+
+    def lock(self, rows):
+        # One providers import at a time: two files naming a new provider_ref would otherwise both
+        # decide to create it. Released when the transaction ends.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('import_providers'))")
+
+    def write(self, rows):
+        # The actor may be given as a function (the command's system actor), so that a file refused for
+        # its header is refused without touching the database.
+        actor = self.actor() if callable(self.actor) else self.actor
+        result = apply(rows, actor=actor)
+        self.written(len(rows))
+        return result
+
+
+def _check_file(reader: pipeline.CsvReader, errors: pipeline.LineErrors) -> list[ProviderRow]:
+    header = reader.header()
+    records = iter(reader)
+    first = None
+    if header is None or not any(h.strip() for h in header):
+        first = next(records, None)
+        if first is None:
+            if not errors:
+                errors.add(1, "header", EMPTY)
+            return []
+    header = [h.strip().lower() for h in header or []]
     for column in REQUIRED:
         if column not in header:
             errors.append(f"line 1: {column}: missing column")
@@ -75,13 +101,11 @@ def parse(text: str) -> list[ProviderRow]:
             errors.append(f"line 1: {column}: column appears twice")
         seen_columns.add(column)
     if errors:
-        raise ImportFailed(errors)
+        return []
     councils = {c.gss_code: c for c in Council.objects.all()}
     rows: list[ProviderRow] = []
     first_line_of: dict[str, int] = {}
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue  # a blank line
+    for line, cells in itertools.chain([first] if first else [], records):
         if len(cells) != len(header):
             errors.append(f"line {line}: row: has {len(cells)} cells, the header has {len(header)}")
             continue
@@ -169,14 +193,22 @@ def parse(text: str) -> list[ProviderRow]:
             row.councils = found
         errors.extend(row_errors)
         rows.append(row)
-    if errors:
-        raise ImportFailed(errors)
     return rows
 
 
-@transaction.atomic
+def parse(text: str) -> list[ProviderRow]:
+    """Check the whole file (without writing); raise ImportFailed with every error, or return the rows."""
+    errors = pipeline.LineErrors()
+    rows = _check_file(pipeline.CsvReader(text, errors=errors, not_utf8=""), errors)
+    if errors:
+        raise ImportFailed(list(errors))
+    return rows
+
+
 def apply(rows: list[ProviderRow], *, actor) -> ImportResult:
-    """Write the checked rows in one transaction."""
+    """Write the checked rows (in the pipeline's transaction). Each provider goes through the same
+    services as the settings pages (create_provider, update_profile), which audit each change: an
+    import names tens of providers, not thousands."""
     result = ImportResult()
     for row in rows:
         provider = Provider.objects.select_for_update().filter(provider_ref=row.provider_ref).first()
@@ -232,5 +264,6 @@ def _state(provider: Provider) -> tuple:
     )
 
 
-def import_text(text: str, *, actor) -> ImportResult:
-    return apply(parse(text), actor=actor)
+def import_text(text: str | bytes, *, actor, progress=None) -> ImportResult:
+    """Check, lock and write; raise ImportFailed with every error (nothing written)."""
+    return ProviderImport(actor=actor, progress=progress).run(text)

@@ -17,21 +17,19 @@ Each respondent's rows become one sent response. Importing the same respondent a
 response, and reports count only each respondent's latest, so a repeated import does not double count.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 
 from budgets.models import Person
 from organisations import audit
+from organisations import imports as pipeline
 from organisations.models import Provider
 from organisations.validators import is_reference
 
 from .definitions import PROVIDER_SELF_ASSESSMENT
 from .models import Answer, Channel, QuestionKind, Response, ResponseStatus, Survey
-from .selectors import management_types_on
+from .selectors import management_types_of
 from .services import SurveyError, current_version_of, update_directory_from
 
 HEADER = ["respondent_ref", "question", "answer"]
@@ -41,6 +39,25 @@ class ImportFailed(SurveyError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("\n".join(errors))
+
+
+class ResponseImport(pipeline.CsvImport):
+    """Survey responses as steps of the shared pipeline (organisations/imports.py)."""
+
+    def __init__(self, *, survey: Survey, actor, progress=None):
+        super().__init__(progress=progress)
+        self.survey = survey
+        self.actor = actor
+        self.count = 0
+
+    def check_file(self, reader, errors):
+        respondents, self.count = _check_file(self.survey, reader, errors)
+        return respondents
+
+    def write(self, rows):
+        result = _write(self.survey, rows, self.count, self.actor)
+        self.written(self.count)
+        return result
 
 
 @dataclass
@@ -68,17 +85,28 @@ class ImportResult:
         )
 
 
-def _resolve(survey: Survey, ref: str, line: int, errors: list[str]) -> _Respondent:
+def _resolve_all(survey: Survey, refs: list[str]) -> tuple[dict[str, Provider], dict[tuple, Person]]:
+    """Every respondent reference of the file in two queries (providers, people), not one a respondent."""
+    if survey.slug == PROVIDER_SELF_ASSESSMENT:
+        return {p.provider_ref: p for p in Provider.objects.filter(provider_ref__any=refs)}, {}
+    pairs = {tuple(ref.split("/", 1)) for ref in refs if "/" in ref}
+    people = {}
+    if pairs:
+        query = Person.objects.select_related("council").filter(
+            council__gss_code__any=sorted({c for c, _ in pairs}),
+            person_ref__any=sorted({p for _, p in pairs}),
+        )
+        people = {(p.council.gss_code, p.person_ref): p for p in query}
+    return {}, people
+
+
+def _resolve(survey, ref, line, errors, providers, people) -> _Respondent:
     respondent = _Respondent(ref=ref, first_line=line)
     if survey.slug == PROVIDER_SELF_ASSESSMENT:
-        respondent.provider = Provider.objects.filter(provider_ref=ref).first()
+        respondent.provider = providers.get(ref)
     elif "/" in ref:
         code, _, person_ref = ref.partition("/")
-        respondent.person = (
-            Person.objects.select_related("council")
-            .filter(council__gss_code=code, person_ref=person_ref)
-            .first()
-        )
+        respondent.person = people.get((code, person_ref))
         if respondent.person is None:
             errors.append(f"line {line}: respondent_ref: no person “{person_ref}” in council “{code}”")
     return respondent
@@ -86,22 +114,27 @@ def _resolve(survey: Survey, ref: str, line: int, errors: list[str]) -> _Respond
 
 def parse(*, survey: Survey, text: str) -> tuple[list[_Respondent], int]:
     """Check the whole file; return the respondents and the number of answers, or raise ImportFailed."""
+    errors = pipeline.LineErrors()
+    found = _check_file(survey, pipeline.CsvReader(text, errors=errors, not_utf8=""), errors)
+    if errors:
+        raise ImportFailed(list(errors))
+    return found
+
+
+def _check_file(survey: Survey, reader: pipeline.CsvReader, errors) -> tuple[list[_Respondent], int]:
     version = current_version_of(survey)
     questions = {q.code: q for q in version.questions.prefetch_related("options")}
     options = {code: {o.code for o in q.options.all()} for code, q in questions.items()}
-    errors: list[str] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
+    header = reader.header()
     if header is None or [h.strip() for h in header] != HEADER:
-        raise ImportFailed(
-            [f"line 1: header: expected “{','.join(HEADER)}”, found “{','.join(header or [])}”"]
-        )
+        errors.append(f"line 1: header: expected “{','.join(HEADER)}”, found “{','.join(header or [])}”")
+        return [], 0
+    records = list(reader)
+    refs = sorted({r[0].strip() for _, r in records if len(r) == 3 and is_reference(r[0].strip())})
+    providers, people = _resolve_all(survey, refs)
     respondents: dict[str, _Respondent] = {}
     count = 0
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for line, row in records:
         if len(row) != 3:
             errors.append(f"line {line}: row: expected 3 columns, found {len(row)}")
             continue
@@ -116,7 +149,7 @@ def parse(*, survey: Survey, text: str) -> tuple[list[_Respondent], int]:
             continue
         respondent = respondents.get(ref)
         if respondent is None:
-            respondent = respondents[ref] = _resolve(survey, ref, line, errors)
+            respondent = respondents[ref] = _resolve(survey, ref, line, errors, providers, people)
         question = questions.get(code)
         if question is None:
             errors.append(f"line {line}: question: unknown question “{code}” in {survey.slug}")
@@ -144,22 +177,26 @@ def parse(*, survey: Survey, text: str) -> tuple[list[_Respondent], int]:
         count += 1
     if not errors and not respondents:
         errors.append("line 2: respondent_ref: the file has no answers")
-    if errors:
-        raise ImportFailed(errors)
     return list(respondents.values()), count
 
 
-@transaction.atomic
-def import_responses(*, survey: Survey, text: str, actor) -> ImportResult:
-    respondents, count = parse(survey=survey, text=text)
+def import_responses(*, survey: Survey, text: str | bytes, actor, progress=None) -> ImportResult:
+    """Check, then write all or nothing; raise ImportFailed with every error."""
+    try:
+        return ResponseImport(survey=survey, actor=actor, progress=progress).run(text)
+    except pipeline.ImportFailed as failed:
+        raise ImportFailed(failed.errors) from failed
+
+
+def _write(survey: Survey, respondents: list[_Respondent], count: int, actor) -> ImportResult:
+    """One INSERT for the responses and one for their answers."""
     version = current_version_of(survey)
     questions = {q.code: q for q in version.questions.prefetch_related("options")}
     now = timezone.now()
     today = timezone.localdate(now)
-    linked = 0
-    providers_to_update = []
-    for r in respondents:
-        response = Response.objects.create(
+    types = management_types_of(people=[r.person for r in respondents if r.person], day=today)
+    responses = [
+        Response(
             survey=survey,
             version=version,
             person=r.person,
@@ -168,22 +205,26 @@ def import_responses(*, survey: Survey, text: str, actor) -> ImportResult:
             respondent_ref=r.ref,
             status=ResponseStatus.SUBMITTED,
             channel=Channel.IMPORT,
-            management_types=management_types_on(person=r.person, day=today) if r.person else [],
+            management_types=types[r.person.pk] if r.person else [],
             started_by=actor,
             submitted_by=actor,
             submitted_at=now,
         )
-        option_objects = []
-        for code, given in r.answers.items():
-            by_code = {o.code: o for o in questions[code].options.all()}
-            option_objects += [
-                Answer(response=response, question=questions[code], option=by_code[c]) for c in given
-            ]
-        Answer.objects.bulk_create(option_objects)
-        if r.person or r.provider:
-            linked += 1
-        if r.provider:
-            providers_to_update.append(response)
+        for r in respondents
+    ]
+    Response.objects.bulk_create(responses, batch_size=2000)
+    by_code = {code: {o.code: o for o in q.options.all()} for code, q in questions.items()}
+    Answer.objects.bulk_create(
+        [
+            Answer(response=response, question=questions[code], option=by_code[code][c])
+            for r, response in zip(respondents, responses, strict=True)
+            for code, given in r.answers.items()
+            for c in given
+        ],
+        batch_size=2000,
+    )
+    linked = sum(1 for r in respondents if r.person or r.provider)
+    providers_to_update = [resp for r, resp in zip(respondents, responses, strict=True) if r.provider]
     audit.record(
         actor=actor,
         instance=survey,

@@ -19,14 +19,14 @@ Decisions where the issue is silent (each one tested):
   rows is reported on the row that would go below the limit. Any error: nothing is recorded.
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import IO
 
 from django.utils import timezone
 
+from organisations.imports import CsvImport, ImportFailed
 from organisations.models import Provider
 from organisations.validators import ISO_DATE_PATTERN, PLAIN_AMOUNT_PATTERN
 
@@ -60,71 +60,99 @@ class ImportResult:
         )
 
 
-def _find_fund(provider: Provider, budget_ref: str) -> IndividualServiceFund | list | None:
-    funds = list(
-        IndividualServiceFund.objects.filter(provider=provider, budget_ref=budget_ref).select_related(
-            "agreement", "person"
-        )
-    )
-    if len(funds) > 1:
-        # A person who left and came back: the most recent fund is the one money is spent from.
-        people = {f.person_id for f in funds}
-        if len(people) > 1:
-            return funds
-        return max(funds, key=lambda f: (f.opened_on, f.pk))
-    return funds[0] if funds else None
-
-
-def import_isf_entries(
-    *, data: bytes, provider: Provider, actor, today: dt.date | None = None
-) -> ImportResult:
-    today = today or timezone.localdate()
-    result = ImportResult(provider=provider)
-    errors = result.errors
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return ImportResult(provider=provider, errors=[f"line {line}: file: the file must be UTF-8 text"])
-    lines = list(csv.reader(io.StringIO(text)))
-    expected = ",".join(HEADER)
-    if not lines or not any(v.strip() for v in lines[0]):
-        errors.append(f"line 1: header: the file is empty; the first line must be {expected}")
-        return result
-    header = [v.strip() for v in lines[0]]
-    if header != HEADER:
-        errors.append(f"line 1: header: must be exactly {expected}")
-        return result
-    rows, seen = [], {}
-    for number, values in enumerate(lines[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(HEADER):
-            errors.append(f"line {number}: row: expected {len(HEADER)} values, found {len(values)}")
-            continue
-        row = dict(zip(HEADER, (v.strip() for v in values), strict=True))
-        before = len(errors)
-
-        def bad(column: str, message: str, number=number) -> None:
-            errors.append(f"line {number}: {column}: {message}")
-
-        fund = None
-        if not row["budget_ref"]:
-            bad("budget_ref", "enter the council's reference for the person's Individual Service Fund")
+def _funds_by_ref(provider: Provider, refs: list[str]) -> dict[str, IndividualServiceFund | list]:
+    """One query for every reference in the file. A reference matching funds of more than one person maps
+    to the list of them; a person who left and came back maps to their most recent fund (the one money is
+    spent from)."""
+    found: dict[str, list[IndividualServiceFund]] = {}
+    for fund in IndividualServiceFund.objects.filter(provider=provider, budget_ref__any=refs).select_related(
+        "agreement", "person"
+    ):
+        found.setdefault(fund.budget_ref, []).append(fund)
+    result: dict[str, IndividualServiceFund | list] = {}
+    for ref, funds in found.items():
+        if len({f.person_id for f in funds}) > 1:
+            result[ref] = funds
         else:
-            found = _find_fund(provider, row["budget_ref"])
-            if found is None:
-                bad(
-                    "budget_ref",
-                    f"'{row['budget_ref']}' is not an Individual Service Fund held by {provider.name}",
+            result[ref] = max(funds, key=lambda f: (f.opened_on, f.pk))
+    return result
+
+
+class IsfImport(CsvImport):
+    """The ISF entries import as steps of the shared pipeline (organisations/imports.py). The funds are
+    locked, and checked against their balances, by `record_spending_many` in the same transaction."""
+
+    def __init__(self, *, provider: Provider, actor, today: dt.date, progress=None):
+        super().__init__(progress=progress)
+        self.provider = provider
+        self.actor = actor
+        self.today = today
+
+    def check_file(self, reader, errors):
+        expected = ",".join(HEADER)
+        header = reader.header()
+        if header is None or not any(v.strip() for v in header):
+            if not errors:
+                errors.add(1, "header", f"the file is empty; the first line must be {expected}")
+            return []
+        if [v.strip() for v in header] != HEADER:
+            errors.add(1, "header", f"must be exactly {expected}")
+            return []
+        # Each line's own problems, in file order; the fund look-up (one query) is added after the loop.
+        checked: list[tuple[int, dict | None, list[str]]] = []
+        seen: dict[tuple, int] = {}
+        for number, values in reader:
+            self.checked(reader.rows_read)
+            if len(values) != len(HEADER):
+                checked.append(
+                    (
+                        number,
+                        None,
+                        [f"line {number}: row: expected {len(HEADER)} values, found {len(values)}"],
+                    )
                 )
-            elif isinstance(found, list):
-                bad(
-                    "budget_ref",
-                    f"'{row['budget_ref']}' matches funds of more than one person; ask the council",
-                )
+                continue
+            row = dict(zip(HEADER, (v.strip() for v in values), strict=True))
+            checked.append((number, row, self._check_line(number, row, seen)))
+        funds = _funds_by_ref(
+            self.provider, sorted({r["budget_ref"] for _, r, _ in checked if r and r["budget_ref"]})
+        )
+        rows = []
+        for number, row, line_errors in checked:
+            if row is None:
+                errors.extend(line_errors)
+                continue
+            fund = None
+            ref_error = None
+            if not row["budget_ref"]:
+                ref_error = "enter the council's reference for the person's Individual Service Fund"
             else:
-                fund = found
+                found = funds.get(row["budget_ref"])
+                if found is None:
+                    name = self.provider.name
+                    ref_error = f"'{row['budget_ref']}' is not an Individual Service Fund held by {name}"
+                elif isinstance(found, list):
+                    ref_error = (
+                        f"'{row['budget_ref']}' matches funds of more than one person; ask the council"
+                    )
+                else:
+                    fund = found
+            if ref_error:
+                errors.add(number, "budget_ref", ref_error)
+            errors.extend(line_errors)
+            if not ref_error and not line_errors:
+                rows.append((number, {**row["_entry"], "fund": fund}))
+        if not checked and not errors:
+            errors.add(2, "row", f"the file has no entries after the header {expected}")
+        return rows
+
+    def _check_line(self, number: int, row: dict, seen: dict) -> list[str]:
+        """The checks that need nothing from the database."""
+        problems: list[str] = []
+
+        def bad(column: str, message: str) -> None:
+            problems.append(f"line {number}: {column}: {message}")
+
         entry_date = None
         if not ISO_DATE.match(row["entry_date"]):
             bad("entry_date", f"'{row['entry_date']}' is not a date in the form YYYY-MM-DD, like 2026-05-04")
@@ -134,7 +162,7 @@ def import_isf_entries(
             except ValueError:
                 bad("entry_date", f"'{row['entry_date']}' is not a real date")
             else:
-                if entry_date > today:
+                if entry_date > self.today:
                     bad("entry_date", "cannot be in the future")
         if row["category"] not in SPENDING_CATEGORIES:
             bad(
@@ -167,32 +195,40 @@ def import_isf_entries(
                 )
             else:
                 seen[key] = number
-        if len(errors) == before:
-            rows.append(
-                (
-                    number,
-                    {
-                        "fund": fund,
-                        "entry_date": entry_date,
-                        "category": row["category"],
-                        "amount": row["amount"],
-                        "description": row["description"],
-                        "idempotency_key": row["entry_ref"],
-                    },
-                )
-            )
-    if len(lines) < 2 or not rows and not errors:
-        errors.append(f"line 2: row: the file has no entries after the header {expected}")
-    if errors:
+        row["_entry"] = {
+            "entry_date": entry_date,
+            "category": row["category"],
+            "amount": row["amount"],
+            "description": row["description"],
+            "idempotency_key": row["entry_ref"],
+        }
+        return problems
+
+    def write(self, rows):
+        try:
+            outcomes = record_spending_many(rows=[r for _, r in rows], actor=self.actor, today=self.today)
+        except ImportRefused as refused:
+            raise ImportFailed(
+                [
+                    f"line {rows[index][0]}: {FIELD_TO_COLUMN.get(field_name, field_name)}: {message}"
+                    for index, field_name, message in refused.errors
+                ]
+            ) from refused
+        self.written(len(rows))
+        result = ImportResult(provider=self.provider)
+        result.created = sum(1 for _, created in outcomes if created)
+        result.already = len(outcomes) - result.created
+        result.funds = len({entry.fund_id for entry, _ in outcomes})
         return result
+
+
+def import_isf_entries(
+    *, data: bytes | IO, provider: Provider, actor, today: dt.date | None = None, progress=None
+) -> ImportResult:
+    importer = IsfImport(
+        provider=provider, actor=actor, today=today or timezone.localdate(), progress=progress
+    )
     try:
-        outcomes = record_spending_many(rows=[r for _, r in rows], actor=actor, today=today)
-    except ImportRefused as refused:
-        for index, field_name, message in refused.errors:
-            column = FIELD_TO_COLUMN.get(field_name, field_name)
-            errors.append(f"line {rows[index][0]}: {column}: {message}")
-        return result
-    result.created = sum(1 for _, created in outcomes if created)
-    result.already = len(outcomes) - result.created
-    result.funds = len({entry.fund_id for entry, _ in outcomes})
-    return result
+        return importer.run(data)
+    except ImportFailed as failed:
+        return ImportResult(provider=provider, errors=failed.errors)

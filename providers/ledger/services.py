@@ -36,9 +36,11 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from auditlog.cid import get_cid
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,6 +279,10 @@ def _same_content(entry: LedgerEntry, *, entry_date, category, amount, descripti
 def _existing(fund, key: str, *, source: str = KeySource.GIVEN, **content) -> LedgerEntry | None:
     """The entry already written under this key, if its content is the same; a conflict if not."""
     entry = LedgerEntry.objects.filter(fund=fund, key_source=source, idempotency_key=key).first()
+    return _same_or_conflict(entry, key, **content)
+
+
+def _same_or_conflict(entry: LedgerEntry | None, key: str, **content) -> LedgerEntry | None:
     if entry is None:
         return None
     if not _same_content(entry, **content):
@@ -472,6 +478,53 @@ def _check_date(fund: IndividualServiceFund, entry_date: dt.date, today: dt.date
         )
 
 
+def _check_spending(
+    *,
+    fund: IndividualServiceFund,
+    entry_date: dt.date,
+    category: str,
+    amount,
+    description: str,
+    idempotency_key: str,
+    actor,
+    today: dt.date,
+    find_existing,
+    balance,
+) -> tuple[LedgerEntry, bool]:
+    """Every rule for one spending entry, on a fund locked by `_lock` (or `_lock_many`). Returns (the
+    entry already recorded under this key, False) or (a new unsaved entry, True). `find_existing(key)`
+    and `balance()` read the fund: a query each for one entry, a look-up in what an import read in bulk."""
+    if category not in SPENDING_CATEGORIES:
+        raise LedgerError(
+            "Choose what the money was spent on: support, activities or equipment.", field="category"
+        )
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 120:
+        raise LedgerError("Give each entry a reference of 1 to 120 characters.", field="idempotency_key")
+    signed = -_clean_amount(amount)
+    text = _clean_description(description)
+    existing = _same_or_conflict(
+        find_existing(key), key, entry_date=entry_date, category=category, amount=signed, description=text
+    )
+    if existing is not None:
+        return existing, False
+    if fund.closed_now:
+        raise FundClosed(fund)
+    _check_date(fund, entry_date, today)
+    _check_money_out(fund, signed, balance=balance())
+    entry = LedgerEntry(
+        fund=fund,
+        entry_date=entry_date,
+        category=category,
+        amount=signed,
+        description=text,
+        idempotency_key=key,
+        key_source=KeySource.GIVEN,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return entry, True
+
+
 def _record_spending_locked(
     *,
     fund: IndividualServiceFund,
@@ -483,29 +536,29 @@ def _record_spending_locked(
     actor,
     today: dt.date,
 ) -> tuple[LedgerEntry, bool]:
-    if category not in SPENDING_CATEGORIES:
-        raise LedgerError(
-            "Choose what the money was spent on: support, activities or equipment.", field="category"
-        )
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > 120:
-        raise LedgerError("Give each entry a reference of 1 to 120 characters.", field="idempotency_key")
-    signed = -_clean_amount(amount)
-    text = _clean_description(description)
-    existing = _existing(fund, key, entry_date=entry_date, category=category, amount=signed, description=text)
-    if existing is not None:
-        return existing, False
-    if fund.closed_now:
-        raise FundClosed(fund)
-    _check_date(fund, entry_date, today)
-    _check_money_out(fund, signed)
-    entry = _write(
+    entry, created = _check_spending(
         fund=fund,
-        key=key,
         entry_date=entry_date,
         category=category,
-        amount=signed,
-        description=text,
+        amount=amount,
+        description=description,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        today=today,
+        find_existing=lambda key: LedgerEntry.objects.filter(
+            fund=fund, key_source=KeySource.GIVEN, idempotency_key=key
+        ).first(),
+        balance=lambda: balance_of(fund),
+    )
+    if not created:
+        return entry, False
+    entry = _write(
+        fund=fund,
+        key=entry.idempotency_key,
+        entry_date=entry.entry_date,
+        category=entry.category,
+        amount=entry.amount,
+        description=entry.description,
         actor=actor,
         source=KeySource.GIVEN,
         event="spending recorded",
@@ -539,37 +592,101 @@ def record_spending(
     )
 
 
+def _lock_many(ids: list[int]) -> dict[int, IndividualServiceFund]:
+    """`_lock` for many funds in one query, in id order (two imports touching the same funds cannot
+    deadlock), with whether each is closed read under the lock in one more query."""
+    funds = {
+        f.pk: f
+        for f in IndividualServiceFund.objects.select_for_update(of=("self",))
+        .select_related("agreement", "person", "provider", "council")
+        .filter(pk__any=ids)
+        .order_by("pk")
+    }
+    closed = set(
+        LedgerEntry.objects.filter(fund_id__any=ids, category=Category.TRANSFER, amount__lt=0).values_list(
+            "fund_id", flat=True
+        )
+    )
+    for fund in funds.values():
+        fund.closed_now = fund.pk in closed
+    return funds
+
+
 @transaction.atomic
 def record_spending_many(
     *, rows: list[dict], actor, today: dt.date | None = None
 ) -> list[tuple[LedgerEntry, bool]]:
-    """Several spending entries, all or nothing (the import). Funds are locked in id order, so two
-    imports touching the same funds cannot deadlock. Every row is checked in order against the balance
-    left by the rows before it (a refused row writes nothing), then, if any row was refused,
-    `ImportRefused` lists them all and the transaction rolls back."""
+    """Several spending entries, all or nothing (the import). Only the funds in the file are locked:
+    spending on any other fund does not wait. Every row is checked in order against the balance left
+    by the rows before it (a refused row writes nothing), then, if any row was refused,
+    `ImportRefused` lists them all and the transaction rolls back. A few queries whatever the number of
+    rows: keys and balances are read in bulk, entries and their audit events inserted in bulk."""
     today = today or timezone.localdate()
-    funds = {}
-    for fund in sorted({row["fund"].pk: row["fund"] for row in rows}.values(), key=lambda f: f.pk):
-        funds[fund.pk] = _lock(fund)
-    results, errors = [], []
+    ids = sorted({row["fund"].pk for row in rows})
+    funds = _lock_many(ids)
+    keys = sorted({(row["idempotency_key"] or "").strip() for row in rows})
+    existing = {
+        (e.fund_id, e.idempotency_key): e
+        for e in LedgerEntry.objects.filter(
+            fund_id__any=ids, key_source=KeySource.GIVEN, idempotency_key__any=keys
+        )
+    }
+    balances = dict.fromkeys(ids, ZERO)
+    balances.update(
+        LedgerEntry.objects.filter(fund_id__any=ids)
+        .order_by()
+        .values_list("fund_id")
+        .annotate(total=Sum("amount"))
+    )
+    results, errors, new = [], [], []
     for index, row in enumerate(rows):
+        fund = funds[row["fund"].pk]
         try:
-            results.append(
-                _record_spending_locked(
-                    fund=funds[row["fund"].pk],
-                    entry_date=row["entry_date"],
-                    category=row["category"],
-                    amount=row["amount"],
-                    description=row["description"],
-                    idempotency_key=row["idempotency_key"],
-                    actor=actor,
-                    today=today,
-                )
+            entry, created = _check_spending(
+                fund=fund,
+                entry_date=row["entry_date"],
+                category=row["category"],
+                amount=row["amount"],
+                description=row["description"],
+                idempotency_key=row["idempotency_key"],
+                actor=actor,
+                today=today,
+                find_existing=lambda key, fund=fund: existing.get((fund.pk, key)),
+                balance=lambda fund=fund: balances[fund.pk],
             )
         except LedgerError as exc:
             errors.append((index, exc.field, str(exc)))
+            continue
+        if created:
+            balances[fund.pk] += entry.amount
+            existing[(fund.pk, entry.idempotency_key)] = entry
+            new.append(entry)
+        results.append((entry, created))
     if errors:
         raise ImportRefused(errors)
+    LedgerEntry.objects.bulk_create(new, batch_size=2000)
+    cid = get_cid()
+    audit.record_many(
+        [
+            audit.entry(
+                actor=actor,
+                instance=entry,
+                event="spending recorded",
+                action=audit.CREATE,
+                changes={
+                    "fund": (None, entry.fund_id),
+                    "entry_date": (None, entry.entry_date),
+                    "category": (None, entry.category),
+                    "amount": (None, entry.amount),
+                    "description": (None, entry.description),
+                    "idempotency_key": (None, entry.idempotency_key),
+                    "key_source": (None, entry.key_source),
+                },
+                cid=cid,
+            )
+            for entry in new
+        ]
+    )
     return results
 
 

@@ -28,11 +28,10 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{file}: is not UTF-8 text") from exc
         try:
-            rows = importing.parse(text)
+            result = importing.import_text(text, actor=system_actor)
         except importing.ImportFailed as exc:
             # Only the `line N: column: what is wrong` lines, then exit status 1: nothing was imported.
             for error in exc.errors:
                 self.stderr.write(error)
             sys.exit(1)
-        result = importing.apply(rows, actor=system_actor())
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {result.summary()}."))
