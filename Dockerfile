@@ -17,7 +17,7 @@ WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir .
 COPY --from=assets /src/static/vendor ./static/vendor
-RUN SECRET_KEY=build-only-collectstatic-key-not-secret-0123456789abcdef ALLOWED_HOSTS=localhost \
+RUN SECRET_KEY=build-only-collectstatic-key-not-secret-0123456789abcdef ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
     python manage.py collectstatic --noinput
 RUN useradd --create-home app && chown -R app /app
 USER app

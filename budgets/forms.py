@@ -1,13 +1,13 @@
 """Forms for the budgets pages. They parse; the rules live in services."""
 
-from decimal import Decimal
-
 from django import forms
 
+from organisations.fields import DateField, MoneyField
 from organisations.input_guard import UploadField
 from organisations.models import Provider
 
 from .models import (
+    TYPES_HELD_BY_A_PROVIDER,
     AllocationQuestionnaire,
     BudgetStatus,
     ManagementType,
@@ -17,34 +17,15 @@ from .models import (
 )
 from .wording import FAMILY_WORDING
 
-DATE_HINT = "For example, 2026-04-01"
+DATE_HINT = "For example, 1 4 2026"
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
-        error_messages={"invalid": f"Enter {label.lower()} as a real date, like 2026-04-01."},
-    )
+def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> DateField:
+    return DateField(label=label, required=required, help_text=help_text)
 
 
-def _money_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
-        error_messages={
-            "invalid": "Enter an amount in pounds and pence, like 1234.50.",
-            "min_value": "Enter an amount of £0.00 or more.",
-            "max_decimal_places": "Enter an amount with no more than two decimal places (pence).",
-        },
-    )
+def _money_field(label: str, *, required: bool = True, help_text: str = "") -> MoneyField:
+    return MoneyField(label=label, required=required, help_text=help_text)
 
 
 class CaseloadFilterForm(forms.Form):
@@ -65,7 +46,7 @@ class CaseloadFilterForm(forms.Form):
 
 
 class PersonForm(forms.ModelForm):
-    date_of_birth = _date_field("Date of birth", help_text="For example, 1980-05-27")
+    date_of_birth = _date_field("Date of birth", help_text="For example, 27 5 1980")
 
     class Meta:
         model = Person
@@ -175,13 +156,21 @@ class BudgetProposalForm(forms.Form):
     review_due = _date_field(
         "Review due (optional)", required=False, help_text="Leave blank for a year after the start date"
     )
+    difference_reason = forms.CharField(
+        label="Why the amount is different from the assessment (if it is)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the parts add up to a different amount. The approver and the family see it.",
+    )
 
 
 class ArrangementForm(forms.Form):
+    """One part of a budget. `number` is its place on the page, so every message names its part."""
+
     management_type = forms.ChoiceField(
         label="How this part is held", required=False, choices=[("", "Choose a way"), *ManagementType.choices]
     )
-    annual_amount = _money_field("Annual amount", required=False)
+    annual_amount = _money_field("Amount a year", required=False, help_text="For example, £8,000")
     provider = forms.ModelChoiceField(
         label="Organisation holding it",
         queryset=Provider.objects.order_by("name"),
@@ -189,14 +178,33 @@ class ArrangementForm(forms.Form):
         empty_label="None",
         help_text="Needed for an Individual Service Fund or a managed direct payment",
     )
+    budget_ref = forms.CharField(
+        label="Budget reference (optional)",
+        required=False,
+        max_length=64,
+        help_text="The reference in your case-management system. Leave blank and one is made for you.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
     end_date = _date_field("End date (optional)", required=False, help_text="Leave blank if it carries on")
+
+    def __init__(self, *args, number: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["annual_amount"].label = f"Amount a year for part {number}"
+        self.fields["end_date"].label = f"End date for part {number} (optional)"
 
     def clean(self):
         data = super().clean()
-        if data.get("management_type") and data.get("annual_amount") is None:
-            self.add_error("annual_amount", "Enter the annual amount for this part.")
+        if (
+            data.get("management_type")
+            and data.get("annual_amount") is None
+            and "annual_amount" not in self.errors
+        ):
+            self.add_error("annual_amount", f"Enter the amount a year for part {self.number}")
         if data.get("annual_amount") is not None and not data.get("management_type"):
-            self.add_error("management_type", "Choose how this part is held.")
+            self.add_error("management_type", f"Choose how the money in part {self.number} is held")
+        if data.get("management_type") in TYPES_HELD_BY_A_PROVIDER and not data.get("provider"):
+            self.add_error("provider", f"Choose the organisation that holds the money for part {self.number}")
         return data
 
     @property
@@ -204,7 +212,17 @@ class ArrangementForm(forms.Form):
         return not self.cleaned_data.get("management_type") and self.cleaned_data.get("annual_amount") is None
 
 
-ArrangementFormSet = forms.formset_factory(ArrangementForm, extra=3, max_num=6)
+class BaseArrangementFormSet(forms.BaseFormSet):
+    """The parts of a budget: as many as needed ("Add another part" posts the page back with one more
+    empty part, so it works without JavaScript)."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": index + 1}
+
+
+ArrangementFormSet = forms.formset_factory(
+    ArrangementForm, formset=BaseArrangementFormSet, extra=0, max_num=200, absolute_max=200
+)
 
 
 class RejectBatchForm(forms.Form):

@@ -125,6 +125,8 @@ class PersonalBudget(models.Model):
         "SupportPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="budgets"
     )
     imported = models.BooleanField(default=False)
+    # Why the proposed amount differs from the assessment's amount; the approver and the family see it.
+    difference_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

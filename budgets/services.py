@@ -6,6 +6,7 @@ message a person can read.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +41,12 @@ from .models import (
 
 
 class BudgetError(DomainConflict):
-    """A rule about budgets was broken; the message is for a person to read (409 in the API)."""
+    """A rule about budgets was broken; the message is for a person to read (409 in the API). With
+    several problems, each is in `messages` and str() joins them."""
+
+    def __init__(self, *messages: str):
+        self.messages = list(messages)
+        super().__init__(" ".join(messages))
 
 
 class NotAllowed(Exception):
@@ -439,26 +445,78 @@ def latest_approved_version(person: Person) -> PersonalBudget | None:
 
 
 def _check_arrangements(arrangements: list[ArrangementInput], start_date: dt.date) -> None:
+    """Every part is checked and every problem told at once, each naming its part ("Part 2")."""
     if not arrangements:
-        raise BudgetError("Add at least one way the budget is held.")
+        raise BudgetError("Add at least one part: how the money is held and how much a year.")
+    problems = []
     for i, a in enumerate(arrangements, start=1):
-        where = f"Arrangement {i}" if len(arrangements) > 1 else "The arrangement"
+        where = f"part {i}" if len(arrangements) > 1 else "the budget"
         if a.management_type not in ManagementType.values:
-            raise BudgetError(f"{where}: choose how the money is held.")
+            problems.append(f"Choose how the money in {where} is held.")
         if a.annual_amount is None or to_money(a.annual_amount) != a.annual_amount or a.annual_amount < 0:
-            raise BudgetError(f"{where}: enter an amount of £0.00 or more, in pounds and pence.")
+            problems.append(f"Enter the amount a year for {where}, £0.00 or more, in pounds and pence.")
         if a.management_type in TYPES_HELD_BY_A_PROVIDER and a.provider is None:
-            raise BudgetError(
-                f"{where}: choose the organisation that holds the money for a "
-                f"{ManagementType(a.management_type).label.lower()}."
-            )
+            kind = ManagementType(a.management_type).label
+            problems.append(f"Choose the organisation that holds the money for {where} ({kind}).")
         if a.budget_ref and not is_reference(a.budget_ref):
-            raise BudgetError(f"{where}: the budget reference is not valid.")
+            problems.append(
+                f"Enter a reference for {where} of 1 to 64 letters, digits, full stops, underscores, "
+                "slashes or hyphens."
+            )
         start = a.start_date or start_date
         if start < start_date:
-            raise BudgetError(f"{where} cannot start before the budget does.")
+            problems.append(f"The start of {where} cannot be before the budget starts.")
         if a.end_date and a.end_date < start:
-            raise BudgetError(f"{where}: the end date cannot be before the start date.")
+            problems.append(f"The end date of {where} cannot be before its start date.")
+    if problems:
+        raise BudgetError(*problems)
+
+
+_NUMBERED_REF = re.compile(r"^(.*?)(\d+)$")
+
+
+def new_budget_refs(*, council_id: int, count: int = 1, avoid: Iterable[str] = ()) -> list[str]:
+    """`count` new references in the council's own pattern: the prefix and width of the council's latest
+    numbered reference, with the next number free (DOR-PB-00041 → DOR-PB-00042). A council with none
+    yet gets one in the pattern of its people's references (DOR-1001 → DOR-PB-00001). Callers hold a
+    lock on the council's row, so two proposals cannot take the same number; `avoid` holds references
+    typed in the same proposal."""
+    latest = (
+        Arrangement.objects.filter(council_id=council_id, budget_ref__regex=r"\d$")
+        .order_by("-created_at", "-pk")
+        .values_list("budget_ref", flat=True)
+        .first()
+    )
+    if latest:
+        prefix, digits = _NUMBERED_REF.match(latest).groups()
+        width = len(digits)
+    else:
+        person_ref = (
+            Person.objects.filter(council_id=council_id)
+            .order_by("pk")
+            .values_list("person_ref", flat=True)
+            .first()
+        )
+        stem = re.split(r"[-_./]", person_ref or "")[0] if person_ref else ""
+        if not stem or stem.isdigit():
+            stem = Council.objects.get(pk=council_id).gss_code
+        prefix, width = f"{stem}-PB-", 5
+    taken = Arrangement.objects.filter(
+        council_id=council_id, budget_ref__regex=r"^" + re.escape(prefix) + r"\d+$"
+    ).values_list("budget_ref", flat=True)
+    number = max((int(ref[len(prefix) :]) for ref in taken), default=0)
+    refs, avoid = [], set(avoid)
+    while len(refs) < count:
+        number += 1
+        ref = f"{prefix}{number:0{width}d}"
+        if ref not in avoid:
+            refs.append(ref)
+    return refs
+
+
+def _lock_council_refs(council_id: int) -> None:
+    # Serialises reference numbering within one council (see new_budget_refs).
+    Council.objects.select_for_update().get(pk=council_id)
 
 
 @transaction.atomic
@@ -471,9 +529,13 @@ def budget_propose(
     assessment: Assessment | None = None,
     support_plan: SupportPlan | None = None,
     review_due: dt.date | None = None,
+    difference_reason: str = "",
 ) -> PersonalBudget:
     """Propose a budget (or a new version of an approved one, effective from `start_date`) for
-    someone else with the approver role to approve. Only one proposal may wait at a time."""
+    someone else with the approver role to approve. Only one proposal may wait at a time.
+
+    Every part gets a reference: the one typed, or the next in the council's pattern. A total that
+    differs from the assessment's amount needs a written reason, as the assessment itself does."""
     _require_commissioner(actor=actor, council_id=person.council_id)
     # Lock the person so two proposals cannot slip in side by side.
     Person.objects.select_for_update().get(pk=person.pk)
@@ -490,6 +552,15 @@ def budget_propose(
         or Arrangement.objects.filter(council_id=person.council_id, budget_ref__in=refs).exists()
     ):
         raise BudgetError("Each budget reference must be new and used once in this council.")
+    difference_reason = (difference_reason or "").strip()
+    if assessment is not None and not difference_reason:
+        proposed = _highest_total(arrangements, start_date)
+        if proposed != assessment.agreed_amount:
+            raise BudgetError(
+                f"The budget comes to {format_money(proposed)} a year but the assessment gives "
+                f"{format_money(assessment.agreed_amount)}. Write why the amount is different: the "
+                "approver and the family will see it."
+            )
     replaces = latest_approved_version(person)
     if replaces is not None:
         _check_can_replace(replaces=replaces, start_date=start_date)
@@ -513,7 +584,12 @@ def budget_propose(
         review_due=review_due,
         assessment=assessment,
         support_plan=support_plan,
+        difference_reason=difference_reason,
     )
+    blanks = sum(1 for a in arrangements if not a.budget_ref)
+    if blanks:
+        _lock_council_refs(person.council_id)
+    generated = iter(new_budget_refs(council_id=person.council_id, count=blanks, avoid=refs))
     for a in arrangements:
         Arrangement.objects.create(
             budget=budget,
@@ -523,7 +599,7 @@ def budget_propose(
             start_date=a.start_date or start_date,
             end_date=a.end_date,
             provider=a.provider,
-            budget_ref=a.budget_ref,
+            budget_ref=a.budget_ref or next(generated),
         )
     audit.record(
         actor=actor,
@@ -536,8 +612,21 @@ def budget_propose(
             "annual_total": (None, format_money(budget.total)),
             "arrangements": (None, _describe(budget)),
         },
+        note=difference_reason,
     )
     return budget
+
+
+def _highest_total(arrangements: list[ArrangementInput], start_date: dt.date) -> Decimal:
+    """As PersonalBudget.highest_total, for parts not saved yet."""
+    spans = [(a.start_date or start_date, a.end_date, to_money(a.annual_amount)) for a in arrangements]
+    return max(
+        sum(
+            (amount for start, end, amount in spans if start <= day and (end is None or end >= day)),
+            Decimal("0.00"),
+        )
+        for day in {start for start, _, _ in spans}
+    )
 
 
 def _describe(budget: PersonalBudget) -> str:
@@ -647,6 +736,7 @@ def arrangement_move_to_provider(
     approved budget (the old one is ended separately, on the old agreement's last day)."""
     if arrangement.management_type != ManagementType.ISF:
         raise BudgetError("Only an Individual Service Fund moves to another provider.")
+    _lock_council_refs(arrangement.council_id)
     moved = Arrangement.objects.create(
         budget=arrangement.budget,
         management_type=ManagementType.ISF,
@@ -654,6 +744,8 @@ def arrangement_move_to_provider(
         start_date=start_date,
         provider=provider,
         council=arrangement.council,
+        # Its own reference, so the new provider can send spending against it.
+        budget_ref=new_budget_refs(council_id=arrangement.council_id)[0],
     )
     audit.record(
         actor=actor,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -319,41 +320,82 @@ def support_plan_agree(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- budgets: propose, view, approve, send back, withdraw, review, history -----------------------
 
 
+def _parts_from(budget: PersonalBudget | None) -> list[dict]:
+    """A new version starts from the current version's parts still running (without their references
+    and end dates: each new part gets its own reference)."""
+    if budget is None:
+        return []
+    day = budget.day_shown()
+    return [
+        {"management_type": a.management_type, "annual_amount": a.annual_amount, "provider": a.provider_id}
+        for a in budget.arrangements.all()
+        if a.is_active_on(day) or a.start_date > day
+    ]
+
+
+def _not_checked_yet(form, formset) -> None:
+    """Show bound forms with what was typed but no errors (Django checks bound forms when asked)."""
+    form._errors = ErrorDict()
+    formset._errors, formset._non_form_errors = [], formset.error_class()
+    for f in formset:
+        f._errors = ErrorDict()
+
+
+def _with_another_part(data) -> dict:
+    data = data.copy()
+    total = int(data.get("arr-TOTAL_FORMS") or 0)
+    data["arr-TOTAL_FORMS"] = str(min(total + 1, ArrangementFormSet.absolute_max))
+    return data
+
+
 @login_required
 def budget_propose(request: HttpRequest, pk: int) -> HttpResponse:
     person = _commissioned_person(request, pk)
     assessment = person.assessments.first()
     current = current_budget_for(person=person) or upcoming_budget_for(person=person)
-    form = BudgetProposalForm(request.POST or None)
-    formset = ArrangementFormSet(request.POST or None, prefix="arr")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        parts = [
-            services.ArrangementInput(
-                management_type=f.cleaned_data["management_type"],
-                annual_amount=f.cleaned_data["annual_amount"],
-                provider=f.cleaned_data.get("provider"),
-                end_date=f.cleaned_data.get("end_date"),
-            )
-            for f in formset
-            if f.cleaned_data and not f.is_blank
-        ]
-        try:
-            budget = services.budget_propose(
-                person=person,
-                start_date=form.cleaned_data["start_date"],
-                review_due=form.cleaned_data["review_due"],
-                arrangements=parts,
-                assessment=assessment,
-                support_plan=latest_agreed_plan(person),
-                actor=request.user,
-            )
-        except BudgetError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Budget proposed. An approver will look at it next.")
-            return redirect("budgets:budget", pk=budget.pk)
-    elif request.method == "POST" and form.is_valid():
-        form.add_error(None, "Check the ways the budget is held: some details are missing or wrong.")
+    adding = request.method == "POST" and "add_part" in request.POST
+    data = (
+        _with_another_part(request.POST) if adding else (request.POST if request.method == "POST" else None)
+    )
+    form = BudgetProposalForm(data)
+    initial = _parts_from(current) or [{}]
+    formset = ArrangementFormSet(data, prefix="arr", initial=None if data else initial)
+    if not data:
+        formset.extra = 0
+    if adding:
+        # Only another empty part: nothing is checked or saved yet, and nothing typed is lost.
+        _not_checked_yet(form, formset)
+    elif request.method == "POST":
+        form_ok, parts_ok = form.is_valid(), formset.is_valid()
+        if form_ok and parts_ok:
+            parts = [
+                services.ArrangementInput(
+                    management_type=f.cleaned_data["management_type"],
+                    annual_amount=f.cleaned_data["annual_amount"],
+                    provider=f.cleaned_data.get("provider"),
+                    end_date=f.cleaned_data.get("end_date"),
+                    budget_ref=f.cleaned_data.get("budget_ref", "").strip(),
+                )
+                for f in formset
+                if f.cleaned_data and not f.is_blank
+            ]
+            try:
+                budget = services.budget_propose(
+                    person=person,
+                    start_date=form.cleaned_data["start_date"],
+                    review_due=form.cleaned_data["review_due"],
+                    difference_reason=form.cleaned_data["difference_reason"],
+                    arrangements=parts,
+                    assessment=assessment,
+                    support_plan=latest_agreed_plan(person),
+                    actor=request.user,
+                )
+            except BudgetError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "Budget proposed. An approver will look at it next.")
+                return redirect("budgets:budget", pk=budget.pk)
     return render(
         request,
         "budgets/budget_form.html",
@@ -364,6 +406,7 @@ def budget_propose(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "current": current,
             "preference": person.holding_preferences.first(),
+            "adding": adding,
         },
     )
 

@@ -303,6 +303,13 @@ LOGGING = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@personalised-support.example.org")
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a link works for one day
+# Where people reach the site: every link in an email is this plus a path (an email has no request to
+# take a host from). Production sets it; development and tests use the local address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if (DEBUG or RUNNING_TESTS) else "").rstrip(
+    "/"
+)
+if not SITE_URL:
+    raise ImproperlyConfigured("Set SITE_URL in the environment, like https://support.example.org.")
 
 OTP_TOTP_ISSUER = "Personalised support"
 SERVICE_NAME = "Personalised support"

@@ -127,3 +127,10 @@ __all__ = [
     "grant_role",
     "system_actor",
 ]
+
+
+def absolute_url(path: str) -> str:
+    """`path` as a full link for an email: SITE_URL plus the path (emails have no request to ask)."""
+    from django.conf import settings
+
+    return f"{settings.SITE_URL}{path}"

@@ -5,10 +5,11 @@ from datetime import date
 
 from django import forms
 
-from organisations.models import Council
+from organisations.fields import DateField
+from organisations.models import Council, Provider
 
 from .elements import ELEMENTS, Answer, ClientGroup
-from .models import OrganisationKind, RegulatorRating
+from .models import ChoiceMade, OrganisationKind, RegulatorRating
 from .selectors import DirectoryFilters
 
 
@@ -442,3 +443,36 @@ class NoticeForm(forms.Form):
         else:
             self.fields["reason"].label = "Why are you ending it? (optional)"
             self.fields["reason"].help_text = "You do not have to give a reason."
+
+
+class RecordChoiceForm(forms.Form):
+    """A choice the person made by phone, on paper or at a meeting, recorded by the commissioner."""
+
+    provider = forms.ModelChoiceField(
+        label="The organisation they chose",
+        queryset=Provider.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation they chose"},
+    )
+    chosen_by = forms.CharField(
+        label="Who made the choice",
+        max_length=200,
+        help_text="For example: Ava, with her mother Pat",
+        error_messages={"required": "Say who made the choice"},
+    )
+    made = forms.ChoiceField(
+        label="How they told you",
+        choices=[(c.value, c.label) for c in ChoiceMade if c != ChoiceMade.ONLINE],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how they told you"},
+    )
+    chosen_on = DateField(label="When they chose", help_text="For example, 27 11 2026")
+    message = forms.CharField(
+        label="Anything the organisation should know (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers

@@ -136,6 +136,15 @@ OPEN_CHOICE_STATUSES = (ChoiceStatus.SHORTLISTED, ChoiceStatus.REQUESTED, Choice
 CHOICE_STATUSES_SEEN_BY_PROVIDER = (ChoiceStatus.REQUESTED, ChoiceStatus.ACCEPTED, ChoiceStatus.DECLINED)
 
 
+class ChoiceMade(models.TextChoices):
+    """How the person made the choice: online themselves, or told the commissioner, who recorded it."""
+
+    ONLINE = "online", "Online"
+    PHONE = "phone", "By phone"
+    PAPER = "paper", "On paper"
+    MEETING = "meeting", "At a meeting"
+
+
 class ProviderChoice(models.Model):
     """A person's shortlisting of, request to, and (on acceptance) choice of a provider."""
 
@@ -144,6 +153,10 @@ class ProviderChoice(models.Model):
     status = models.CharField(max_length=16, choices=ChoiceStatus.choices, default=ChoiceStatus.SHORTLISTED)
     message = models.TextField(blank=True, help_text="What the person told the provider when asking.")
     decline_reason = models.TextField(blank=True)
+    # A choice made by phone, on paper or at a meeting is recorded by the commissioner: who chose, how, when.
+    made = models.CharField(max_length=16, choices=ChoiceMade.choices, default=ChoiceMade.ONLINE)
+    chosen_by = models.CharField("who chose", max_length=200, blank=True)
+    chosen_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -28,12 +28,14 @@ from .models import (
     TERM_FIELDS,
     AgreementStatus,
     AgreementVersion,
+    ChoiceMade,
     ChoiceStatus,
     FlexibleAgreement,
     NoticeFrom,
     ProviderChoice,
     ProviderProfile,
 )
+from .selectors import is_commissioner_for
 
 
 class ProviderError(DomainConflict):
@@ -236,6 +238,57 @@ def ask_provider(*, person: Person, provider: Provider, message: str, actor) -> 
         event="provider asked",
         action=audit.UPDATE if old else audit.CREATE,
         changes={"status": (old, choice.status)},
+        note=choice.message,
+    )
+    return choice
+
+
+@transaction.atomic
+def record_choice(
+    *,
+    person: Person,
+    provider: Provider,
+    made: str,
+    chosen_by: str,
+    chosen_on: date,
+    actor,
+    message: str = "",
+    today: date | None = None,
+) -> ProviderChoice:
+    """The commissioner records a choice the person made by phone, on paper or at a meeting (who chose,
+    how, when). The provider sees it as a request to accept, like one made online; the commissioner may
+    set up the agreement from it straight away, and the provider accepting the agreement accepts it."""
+    if not is_commissioner_for(user=actor, agreement_or_person=person):
+        raise ProviderError("Only a commissioner of the person's council can record their choice.")
+    if made not in (ChoiceMade.PHONE, ChoiceMade.PAPER, ChoiceMade.MEETING):
+        raise ProviderError("Say how the choice was made: by phone, on paper or at a meeting.")
+    chosen_by = (chosen_by or "").strip()
+    if not chosen_by:
+        raise ProviderError("Say who made the choice, for example the person or their mother.")
+    if chosen_on > (today or timezone.localdate()):
+        raise ProviderError("The date the choice was made cannot be in the future.")
+    Person.objects.select_for_update().get(pk=person.pk)
+    choice = _open_choice(person, provider)
+    if choice and choice.status != ChoiceStatus.SHORTLISTED:
+        raise ProviderError(f"{person} has already asked {provider.name}.")
+    if choice is None:
+        choice = ProviderChoice(person=person, provider=provider, created_by=actor)
+    old = choice.status if choice.pk else None
+    choice.status = ChoiceStatus.REQUESTED
+    choice.made, choice.chosen_by, choice.chosen_on = made, chosen_by, chosen_on
+    choice.message = (message or "").strip()
+    choice.requested_at = timezone.now()
+    choice.save()
+    audit.record(
+        actor=actor,
+        instance=choice,
+        event=f"choice recorded by the commissioner ({ChoiceMade(made).label.lower()})",
+        action=audit.UPDATE if old else audit.CREATE,
+        changes={
+            "status": (old, choice.status),
+            "chosen_by": (None, chosen_by),
+            "chosen_on": (None, chosen_on),
+        },
         note=choice.message,
     )
     return choice
@@ -455,7 +508,8 @@ def set_up_agreement(
     person, 56 from the provider; no overdraft; review a year after the start.
     """
     choice = _lock_choice(choice)
-    if choice.status != ChoiceStatus.ACCEPTED:
+    recorded = choice.status == ChoiceStatus.REQUESTED and choice.made != ChoiceMade.ONLINE
+    if choice.status != ChoiceStatus.ACCEPTED and not recorded:
         raise ProviderError("The provider must accept the person's request before an agreement is set up.")
     person, provider = choice.person, choice.provider
     Person.objects.select_for_update().get(pk=person.pk)  # one set-up per person at a time
@@ -587,6 +641,9 @@ def accept_agreement(*, agreement: FlexibleAgreement, actor) -> FlexibleAgreemen
         event=f"agreement accepted by provider (version {agreement.version})",
         changes={"status": (old_status, agreement.status)} if old_status != agreement.status else {},
     )
+    if agreement.choice_id and agreement.choice.status == ChoiceStatus.REQUESTED:
+        # A choice the commissioner recorded: accepting the agreement accepts the request too.
+        accept_choice(choice=agreement.choice, actor=actor)
     if agreement.replaces_id and agreement.start_date <= timezone.localdate():
         _complete_move(agreement=agreement, on_date=agreement.start_date, actor=actor)
     return agreement
@@ -612,6 +669,8 @@ def decline_agreement(*, agreement: FlexibleAgreement, reason: str, actor) -> Fl
         changes={"status": (AgreementStatus.OFFERED, AgreementStatus.DECLINED)},
         note=reason,
     )
+    if agreement.choice_id and agreement.choice.status == ChoiceStatus.REQUESTED:
+        decline_choice(choice=agreement.choice, reason=reason, actor=actor)
     return agreement
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     # The commissioner.
     path("choices/", views.commissioner_choices, name="commissioner-choices"),
     path("choices/<int:pk>/agreement/", views.agreement_new, name="agreement-new"),
+    path("people/<int:pk>/record-choice/", views.choice_record, name="choice-record"),
     # Flexible agreements.
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),

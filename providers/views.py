@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from budgets.selectors import people_represented_by
+from budgets.selectors import people_for_casework, people_represented_by
 from organisations.audit import history_for
 from organisations.models import Provider, Role
 from organisations.selectors import roles_of
@@ -28,9 +28,10 @@ from .forms import (
     NoticeForm,
     ProfileForm,
     ReasonForm,
+    RecordChoiceForm,
     ShortlistForm,
 )
-from .models import AgreementStatus, ChoiceStatus, FlexibleAgreement, NoticeFrom, ProviderChoice
+from .models import AgreementStatus, ChoiceMade, ChoiceStatus, FlexibleAgreement, NoticeFrom, ProviderChoice
 from .plain import agreement_in_plain_english
 from .selectors import (
     COMPARE_AT_MOST,
@@ -352,7 +353,8 @@ def commissioner_choices(request: HttpRequest) -> HttpResponse:
         agreement = choice.agreements.exclude(
             status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN]
         ).first()
-        ready = choice.status == ChoiceStatus.ACCEPTED and (
+        recorded = choice.status == ChoiceStatus.REQUESTED and choice.made != ChoiceMade.ONLINE
+        ready = (choice.status == ChoiceStatus.ACCEPTED or recorded) and (
             services.isf_arrangements_for(person=choice.person, provider=choice.provider).exists()
             or services.agreement_being_left(person=choice.person, provider=choice.provider) is not None
         )
@@ -361,6 +363,32 @@ def commissioner_choices(request: HttpRequest) -> HttpResponse:
         council_id__in=councils, status=AgreementStatus.ENDING
     )
     return render(request, "providers/commissioner_choices.html", {"rows": rows, "ending": ending})
+
+
+@login_required
+def choice_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commissioner records a choice made by phone, on paper or at a meeting."""
+    person = get_object_or_404(people_for_casework(user=request.user), pk=pk)
+    if not is_commissioner_for(user=request.user, agreement_or_person=person):
+        raise PermissionDenied
+    serving = Provider.objects.filter(profile__council_areas=person.council_id).order_by("name")
+    form = RecordChoiceForm(
+        request.POST if request.method == "POST" else None,
+        providers=serving if serving.exists() else Provider.objects.order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            choice = services.record_choice(person=person, actor=request.user, **form.cleaned_data)
+        except ProviderError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{choice.provider.name} has been asked to accept {person}. You can set up the agreement now "
+                "if the budget with an Individual Service Fund is approved.",
+            )
+            return redirect("providers:commissioner-choices")
+    return render(request, "providers/record_choice.html", {"form": form, "person": person})
 
 
 @login_required

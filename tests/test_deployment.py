@@ -43,6 +43,7 @@ def test_the_app_services_run_gunicorn_and_celery_from_one_image():
 def test_secrets_come_from_the_environment_not_the_file():
     text = (ROOT / "docker-compose.yml").read_text()
     assert "${SECRET_KEY:?" in text
+    assert "${SITE_URL:?" in text
 
 
 def test_docker_compose_accepts_the_file_where_it_is_installed():
@@ -51,7 +52,12 @@ def test_docker_compose_accepts_the_file_where_it_is_installed():
         return
     result = subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
-        env={**os.environ, "SECRET_KEY": "x", "ALLOWED_HOSTS": "example.org"},
+        env={
+            **os.environ,
+            "SECRET_KEY": "x",
+            "ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org",
+        },
         capture_output=True,
         text=True,
         timeout=60,

@@ -44,3 +44,9 @@ def money(value) -> str:
 @register.filter
 def widget_kind(field: BoundField) -> str:
     return field.widget_type
+
+
+@register.filter
+def govuk_date_widget(field: BoundField) -> str:
+    """The day, month and year boxes; each box shows the error state when the date is wrong."""
+    return field.as_widget(attrs={"data_error": "1"} if field.errors else None)

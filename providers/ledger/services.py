@@ -47,7 +47,7 @@ from django.utils import timezone
 from config.api import DomainConflict
 from organisations import audit
 from organisations.money import PENNY, format_money, to_money
-from organisations.services import system_actor
+from organisations.services import absolute_url, system_actor
 from providers.models import FlexibleAgreement
 from providers.selectors import agreements_in_force
 
@@ -957,9 +957,11 @@ def produce_statement(
         )
     emails = [u.email for u in users if u.email]
     if emails:
-        path = reverse("ledger:statement", args=[fund.pk]) + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        link = absolute_url(
+            reverse("ledger:statement", args=[fund.pk]) + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        )
         body = (
-            f"{message}\n\nSee it, or download it as a PDF, when you sign in: {path}\n\n"
+            f"{message}\n\nSee it, or download it as a PDF, when you sign in: {link}\n\n"
             f"Questions about the money? Contact {fund.provider.name}, who hold it for you."
         )
         transaction.on_commit(

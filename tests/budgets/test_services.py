@@ -155,10 +155,10 @@ def test_sending_back_needs_a_reason(person, commissioner, approver):
 def test_a_held_by_provider_arrangement_needs_a_provider(person, commissioner):
     with pytest.raises(BudgetError) as exc:
         _propose(person, commissioner, ArrangementInput("direct_payment_managed", D("10.00")))
-    assert str(exc.value) == (
-        "The arrangement: choose the organisation that holds the money for a direct payment, managed by a "
-        "third party."
-    )
+    assert exc.value.messages == [
+        "Choose the organisation that holds the money for the budget (Direct payment, managed by a third "
+        "party)."
+    ]
 
 
 def test_approval_sets_the_review_a_year_after_the_start(person, commissioner, approver):

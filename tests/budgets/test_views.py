@@ -104,8 +104,8 @@ def test_the_proposal_form_shows_field_errors_and_keeps_input(commissioner, pers
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Enter start date as a real date, like 2026-04-01." in page
-    assert "Enter an amount with no more than two decimal places (pence)." in page
+    assert "Start date must be a real date" in page
+    assert "Amount a year for part 1 must have no more than 2 digits for pence, like £12.35" in page
     assert 'value="12.345"' in page
     assert not PersonalBudget.objects.exists()
 
@@ -121,10 +121,9 @@ def test_a_proposal_without_a_provider_for_an_isf_is_refused_with_a_message(comm
             "arr-0-annual_amount": "100",
         },
     )
-    assert (
-        "The arrangement: choose the organisation that holds the money for a individual service fund."
-        in response.content.decode()
-    )
+    page = response.content.decode()
+    assert "Choose the organisation that holds the money for part 1" in page
+    assert '<a href="#id_arr-0-provider">Choose the organisation that holds the money for part 1</a>' in page
 
 
 def test_an_approver_cannot_approve_above_their_limit(commissioner, second_approver, person):

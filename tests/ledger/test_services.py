@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -329,6 +330,10 @@ def test_the_statement_job_makes_each_statement_once_and_tells_the_family(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["family@test.example.org"]
     assert "Your statement for 6 April to 3 May 2026 is ready." in mail.outbox[0].body
+    # Every link in an email is absolute: SITE_URL plus the path.
+    link = f"http://127.0.0.1:8000/isf/{statement.fund_id}/statement/?start=2026-04-06&end=2026-05-03"
+    assert f"when you sign in: {link}\n" in mail.outbox[0].body
+    assert re.findall(r"(?:https?://\S+|\s/\S+)", mail.outbox[0].body) == [link]
 
 
 def test_every_entry_is_audited_and_a_refused_change_writes_nothing(fund, robot):

@@ -78,7 +78,7 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -100,6 +100,7 @@ def test_the_production_configuration_passes_the_deploy_check():
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "support.example.org",
+            "SITE_URL": "https://support.example.org",
             "DATABASE_URL": test_database_url(),
         },
     )
@@ -111,3 +112,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env={"DEBUG": "0", "ALLOWED_HOSTS": "support.example.org"})
     assert result.returncode != 0
     assert "Set SECRET_KEY in the environment" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_site_url_for_email_links():
+    result = _manage(
+        "check",
+        env={"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "support.example.org"},
+    )
+    assert result.returncode != 0
+    assert "Set SITE_URL in the environment" in result.stderr

@@ -160,6 +160,12 @@ ROWS = [
     ),
     # ---- the commissioner ----
     Row(
+        "providers:choice-record",
+        "302 200 403 404 404 404 403 403",
+        lambda w, t: f"/providers/people/{w.objects['person'][t].pk}/record-choice/",
+        other=OTHER_TENANT_PAGE,
+    ),
+    Row(
         "providers:commissioner-choices",
         "302 200 403 403 403 403 403 403",
         lambda w, t: "/providers/choices/",
