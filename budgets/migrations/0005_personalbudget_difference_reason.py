@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0003_allocation_assessments_plans_reviews"),
+        ("budgets", "0004_import_batches"),
     ]
 
     operations = [
