@@ -736,7 +736,8 @@ def arrangement_move_to_provider(
     approved budget (the old one is ended separately, on the old agreement's last day)."""
     if arrangement.management_type != ManagementType.ISF:
         raise BudgetError("Only an Individual Service Fund moves to another provider.")
-    _lock_council_refs(arrangement.council_id)
+    # No reference of its own: the person's ISF keeps its reference across a move (the ledger's fund
+    # carries it), and a reference is unique per council.
     moved = Arrangement.objects.create(
         budget=arrangement.budget,
         management_type=ManagementType.ISF,
@@ -744,8 +745,6 @@ def arrangement_move_to_provider(
         start_date=start_date,
         provider=provider,
         council=arrangement.council,
-        # Its own reference, so the new provider can send spending against it.
-        budget_ref=new_budget_refs(council_id=arrangement.council_id)[0],
     )
     audit.record(
         actor=actor,
