@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("providers", "0001_initial"),
+        ("providers", "0002_profile_kind_direct_payments_coordinates"),
     ]
 
     operations = [
