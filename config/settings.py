@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",  # only the one-time code that proves the address before set-up
     "axes",
     "auditlog",
     "csp",
@@ -312,5 +313,10 @@ if not SITE_URL:
     raise ImproperlyConfigured("Set SITE_URL in the environment, like https://support.example.org.")
 
 OTP_TOTP_ISSUER = "Personalised support"
+# The code emailed before someone sets up an authenticator app (organisations/two_factor.py).
+OTP_EMAIL_SUBJECT = "Your code to set up two-factor sign-in"
+OTP_EMAIL_BODY_TEMPLATE_PATH = "organisations/two_factor_code_email.txt"
+OTP_EMAIL_TOKEN_VALIDITY = 15 * 60  # seconds
+OTP_EMAIL_COOLDOWN_DURATION = 60  # seconds between two emails
 SERVICE_NAME = "Personalised support"
 CSRF_FAILURE_VIEW = "organisations.views.csrf_failure"

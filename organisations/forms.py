@@ -47,6 +47,30 @@ class SecurityCodeForm(forms.Form):
         return code
 
 
+class EmailCodeForm(SecurityCodeForm):
+    """The one-time code emailed before an authenticator app can be set up."""
+
+    code = forms.CharField(
+        label="Code from the email",
+        help_text="The 6-digit code in the email we sent you.",
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6-digit code from the email we sent you.")
+        return code
+
+
 class PasswordResetRequestForm(PasswordResetForm):
     email = forms.EmailField(
         label="Email address",

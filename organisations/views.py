@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import two_factor
-from .forms import NewPasswordForm, PasswordResetRequestForm, SecurityCodeForm, SignInForm
+from .forms import EmailCodeForm, NewPasswordForm, PasswordResetRequestForm, SecurityCodeForm, SignInForm
 from .selectors import roles_of
 
 
@@ -63,10 +64,13 @@ def _safe_next(request: HttpRequest) -> str:
 @never_cache
 @login_required
 def two_factor_view(request: HttpRequest) -> HttpResponse:
-    """Ask staff for a code from their authenticator app; set one up on first sign-in."""
+    """Ask staff for a code from their authenticator app. On first sign-in, set one up: first the code
+    emailed to the address on record, then the app."""
     user = request.user
     if user.is_verified() or not two_factor.required_for(user):
         return redirect(_safe_next(request))
+    if two_factor.confirmed_device(user) is None and not two_factor.email_proved(request):
+        return _two_factor_email_step(request)
     device = two_factor.confirmed_device(user)
     setting_up = device is None
     form = SecurityCodeForm(request.POST or None)
@@ -84,6 +88,31 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         context["qr_svg"] = two_factor.qr_code_svg(pending)
         context["secret"] = two_factor.secret_for_display(pending)
     return render(request, "organisations/two_factor.html", context)
+
+
+def _two_factor_email_step(request: HttpRequest) -> HttpResponse:
+    """Prove the email address on record before an authenticator can be added."""
+    user = request.user
+    form = EmailCodeForm(request.POST or None)
+    sent_again = None
+    if request.method == "POST" and "send_again" in request.POST:
+        form = EmailCodeForm()
+        sent_again = two_factor.send_set_up_code(user, again=True)
+    elif request.method == "POST":
+        if form.is_valid():
+            if two_factor.prove_email(request, code=form.cleaned_data["code"]):
+                return redirect(f"{reverse('two_factor')}?next={_safe_next(request)}")
+            form.add_error("code", "That code is not right or has run out. Check the latest email we sent.")
+    else:
+        two_factor.send_set_up_code(user)
+    context = {
+        "form": form,
+        "next": _safe_next(request),
+        "email": user.email,
+        "minutes": two_factor.code_minutes(),
+        "sent_again": sent_again,
+    }
+    return render(request, "organisations/two_factor_email.html", context)
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import current_code
+from tests.conftest import current_code, totp_device_for
 
 _axe = Axe()
 
@@ -17,7 +17,10 @@ def assert_accessible(page) -> None:
 
 
 def browser_sign_in(page, live_server, user, password, *, expect_two_factor: bool = True) -> None:
-    """Sign in with email and password, then the security code for staff."""
+    """Sign in with email and password, then the security code for staff (whose authenticator app is
+    already set up: the set-up itself is tested in test_foundation)."""
+    if expect_two_factor:
+        totp_device_for(user)
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)

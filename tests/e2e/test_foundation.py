@@ -1,8 +1,10 @@
 """The foundation in a real browser: the home page, signing in, each demo user's navigation, axe."""
 
+import re
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 from organisations.demo import DEMO_PASSWORD
@@ -44,6 +46,13 @@ def test_first_time_staff_see_an_accessible_set_up_page(page, live_server, appro
     page.get_by_label("Email address").fill(approver.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    # First the code emailed to the address on record (the password alone sets nothing up).
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert_accessible(page)
+    message = [m for m in mail.outbox if m.subject == "Your code to set up two-factor sign-in"][-1]
+    assert message.to == [approver.email]
+    page.get_by_label("Code from the email").fill(re.search(r"^(\d{6})$", message.body, re.M).group(1))
+    page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in"
     assert_accessible(page)
 

@@ -2,8 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from budgets.models import Person, Representative
 from tests.conftest import current_code, sign_in
@@ -64,21 +62,6 @@ def test_the_api_refuses_a_half_signed_in_staff_session(commissioner, client):
     response = client.get("/api/me/")
     assert response.status_code == 401
     assert response.json() == {"detail": "Finish signing in with your security code first."}
-
-
-def test_staff_set_up_an_authenticator_on_first_sign_in(commissioner, client):
-    _post_login(client, commissioner.email, PASSWORD)
-    page = client.get("/login/two-factor/")
-    assert "Set up two-factor sign-in" in page.content.decode()
-    assert "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=commissioner, confirmed=False)
-
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    response = client.post("/login/two-factor/", {"code": code, "next": "/"})
-    assert response.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get("/").status_code == 200
 
 
 def test_staff_with_a_device_enter_the_current_code(commissioner, client):
