@@ -47,6 +47,8 @@ PROFILES = {
         "address": "1 Quay Street",
         "town": "Weymouth",
         "postcode": "DT4 8AA",
+        "latitude": Decimal("50.608100"),
+        "longitude": Decimal("-2.454800"),
         "element_answers": {
             "individual_design": ALL_YES,
             "creative_planning": ALL_YES,
@@ -78,6 +80,8 @@ PROFILES = {
         "phone": "01929 222 222",
         "town": "Wareham",
         "postcode": "BH20 4AA",
+        "latitude": Decimal("50.686900"),
+        "longitude": Decimal("-2.110100"),
         "element_answers": {
             "individual_design": ALL_YES,
             "creative_planning": ALL_YES,
@@ -94,6 +98,8 @@ PROFILES = {
         "postcode_districts": ["DT1", "BS1"],
         "client_groups": ["older_people", "dementia", "end_of_life", "adults_physical_disability"],
         "offers_isf": False,
+        # It manages a managed direct payment in the budgets demo (DOR-1003).
+        "manages_direct_payments": True,
         "languages": ["English", "Polish"],
         "staff_matching": True,
         "taking_new_people": False,

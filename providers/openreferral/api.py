@@ -14,11 +14,12 @@ from datetime import UTC, datetime, time
 
 from django.http import Http404, HttpResponse
 from django.urls import path
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -39,6 +40,7 @@ HSDS_PROFILE = "https://docs.openreferral.org/en/v3.0/"
 # Part of every ETag: change it when the feed's format changes, so consumers fetch everything again.
 FEED_FORMAT = "hsds-3.0/2026-11-27"
 MAX_PER_PAGE = 100
+ALL = 1_000_000  # "every item" for format=ndjson; the directory holds hundreds
 DEFAULT_PER_PAGE = 50
 
 
@@ -55,7 +57,7 @@ class FlexibleDateTimeField(serializers.DateTimeField):
 class FeedParams(serializers.Serializer):
     """The query parameters of every feed list (HSDS names first, then the directory's own filters)."""
 
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=1)
     per_page = serializers.IntegerField(required=False, min_value=1, default=DEFAULT_PER_PAGE)
     text = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     search = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -152,11 +154,30 @@ TERM_PARAMS = PAGE_PARAMS + [
 ]
 
 
+class NDJSONRenderer(BaseRenderer):
+    """HSDS `format=ndjson`: a list's items one JSON object a line, all of them, without pages; anything
+    else (one object, an error) as a single line."""
+
+    media_type = "application/x-ndjson"
+    format = "ndjson"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        items = data["contents"] if isinstance(data, dict) and "contents" in data else [data]
+        render = JSONRenderer().render
+        return b"".join(render(item) + b"\n" for item in items)
+
+
+def _everything(request) -> bool:
+    return getattr(request.accepted_renderer, "format", "") == "ndjson"
+
+
 class FeedView(APIView):
     """Public, read-only, no authentication (a stale or wrong token is ignored, not refused)."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    renderer_classes = [JSONRenderer, NDJSONRenderer]
 
     def params(self, request) -> FeedParams:
         params = FeedParams(data=request.query_params)
@@ -167,8 +188,10 @@ class FeedView(APIView):
         self, request, *, fingerprint: str, last_modified: datetime | None, build
     ) -> HttpResponse:
         """Answer 304 if the consumer's copy is current; otherwise build the answer and label it."""
+        representation = getattr(request.accepted_renderer, "format", "json")
         digest = hashlib.sha256(
-            f"{FEED_FORMAT}|{request.path}|{request.META.get('QUERY_STRING', '')}|{fingerprint}".encode()
+            f"{FEED_FORMAT}|{representation}|{request.path}|{request.META.get('QUERY_STRING', '')}|"
+            f"{fingerprint}".encode()
         ).hexdigest()
         etag = f'"{digest[:40]}"'
         stamp = int(last_modified.timestamp()) if last_modified else None
@@ -178,6 +201,7 @@ class FeedView(APIView):
         response = get_conditional_response(request, etag=etag, last_modified=stamp) or Response(build())
         for name, value in headers.items():
             response[name] = value
+        patch_vary_headers(response, ["Accept"])
         # Only what providers published: no reason to forbid caches to keep it (see NoStore middleware).
         response.public_data = True
         return response
@@ -186,6 +210,8 @@ class FeedView(APIView):
         params = self.params(request)
         query = params.query()
         page, per_page = params.validated_data["page"], params.validated_data["per_page"]
+        if _everything(request):
+            page, per_page = 1, ALL
         fingerprint, newest = feed_fingerprint(feed_profiles(query=query))
 
         def build():
@@ -311,7 +337,7 @@ class TaxonomyList(FeedView):
         text = (params["text"] or params["search"]).strip()
         found = [objects.taxonomy_object()]
         found = [t for t in found if _text_matches(text, t["name"], t["description"])]
-        return self.static(request, lambda: _paged(found, params))
+        return self.static(request, lambda: _paged(found, params, everything=_everything(request)))
 
 
 class TaxonomyDetail(FeedView):
@@ -336,7 +362,8 @@ class TaxonomyTermList(FeedView):
             parent = taxonomy.BY_ID.get(params["parent_id"])
             terms = [t for t in terms if parent is not None and t.parent == parent.code]
         terms = [t for t in terms if _text_matches(text, t.code, t.name, t.description)]
-        return self.static(request, lambda: _paged([objects.term_object(t) for t in terms], params))
+        items = [objects.term_object(t) for t in terms]
+        return self.static(request, lambda: _paged(items, params, everything=_everything(request)))
 
 
 class TaxonomyTermDetail(FeedView):
@@ -348,8 +375,8 @@ class TaxonomyTermDetail(FeedView):
         return self.static(request, lambda: objects.term_object(term, detail=True))
 
 
-def _paged(items: list, params: dict) -> dict:
-    page, per_page = params["page"], params["per_page"]
+def _paged(items: list, params: dict, *, everything: bool = False) -> dict:
+    page, per_page = (1, ALL) if everything else (params["page"], params["per_page"])
     chunk = items[(page - 1) * per_page : page * per_page]
     return objects.page(chunk, page_number=page, size=per_page, total=len(items))
 

@@ -1,9 +1,12 @@
 """The HSDS 3.0 query parameters of the feed, each on its own, and the directory's own filters."""
 
+import json
+
 import pytest
 
 from providers.openreferral import taxonomy
 from providers.openreferral.objects import service_id
+from tests.api.hsds_schemas import errors
 
 from .conftest import FEED
 
@@ -56,6 +59,7 @@ def test_per_page_is_capped_at_a_hundred(feed, three_profiles):
     [
         ("page=abc", "page", "A valid integer is required."),
         ("page=0", "page", "Ensure this value is greater than or equal to 1."),
+        ("page=99999999999999999999", "page", "Ensure this value is less than or equal to 100000."),
         ("per_page=-1", "per_page", "Ensure this value is greater than or equal to 1."),
         ("taxonomy_term_id=offers_isf", "taxonomy_term_id", "Must be a valid UUID."),
         ("organization_id=12", "organization_id", "Must be a valid UUID."),
@@ -201,3 +205,22 @@ def test_the_feed_needs_no_sign_in_and_ignores_a_bad_token(feed, three_profiles)
     assert feed.get(f"{FEED}/services/").status_code == 200
     root = feed.get(f"{FEED}/").json()
     assert root["version"] == "3.0" and root["openapi_url"].endswith("/api/schema/?format=json")
+
+
+def test_format_ndjson_gives_every_item_a_line_without_pages(feed, three_profiles):
+    response = feed.get(f"{FEED}/services/?format=ndjson&per_page=1")
+    assert response.status_code == 200 and response["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    services = [json.loads(line) for line in lines]
+    assert [s["organization"]["name"] for s in services] == [HARBOUR, PURBECK, WESSEX]
+    assert all(errors(s, "compiled/service_list.json") == [] for s in services)
+    terms = feed.get(f"{FEED}/taxonomy_terms/?format=ndjson").content.decode().splitlines()
+    assert len(terms) == len(taxonomy.TERMS)
+    # Not the same answer as the JSON page, so not the same validator.
+    assert response["ETag"] != feed.get(f"{FEED}/services/?per_page=1")["ETag"]
+    assert "Accept" in response["Vary"]
+
+
+def test_a_nul_in_a_feed_parameter_is_refused_by_the_sites_own_rule(feed, three_profiles):
+    response = feed.get(f"{FEED}/services/", {"text": "a\x00b"})
+    assert response.status_code == 400 and "text" in response.content.decode()
