@@ -37,6 +37,9 @@ from .selectors import (
 
 HSDS_VERSION = "3.0"
 HSDS_PROFILE = "https://docs.openreferral.org/en/v3.0/"
+# The API definition this feed follows (as in the HSDS 3.0 example answer); our own additions to it are in
+# the site's schema at /api/schema/.
+HSDS_OPENAPI = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
 # Part of every ETag: change it when the feed's format changes, so consumers fetch everything again.
 FEED_FORMAT = "hsds-3.0/2026-11-27"
 MAX_PER_PAGE = 100
@@ -250,7 +253,7 @@ class Root(FeedView):
             lambda: {
                 "version": HSDS_VERSION,
                 "profile": HSDS_PROFILE,
-                "openapi_url": request.build_absolute_uri("/api/schema/?format=json"),
+                "openapi_url": HSDS_OPENAPI,
             },
         )
 

@@ -204,7 +204,11 @@ def test_the_feed_needs_no_sign_in_and_ignores_a_bad_token(feed, three_profiles)
     feed.credentials(HTTP_AUTHORIZATION="Token nonsense")
     assert feed.get(f"{FEED}/services/").status_code == 200
     root = feed.get(f"{FEED}/").json()
-    assert root["version"] == "3.0" and root["openapi_url"].endswith("/api/schema/?format=json")
+    assert root == {
+        "version": "3.0",
+        "profile": "https://docs.openreferral.org/en/v3.0/",
+        "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+    }
 
 
 def test_format_ndjson_gives_every_item_a_line_without_pages(feed, three_profiles):
