@@ -96,9 +96,11 @@ class GovukDateWidget(forms.MultiWidget):
     def decompress(self, value):
         if isinstance(value, dt.date):
             return [value.day, value.month, value.year]
-        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-            year, month, day = value.split("-")
-            return [int(day), int(month), year]
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value.strip()):
+            year, month, day = value.strip().split("-")
+            return [day, month, year]
+        if isinstance(value, str) and re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", value.strip()):
+            return value.strip().split("/")
         return [None, None, None]
 
     def value_from_datadict(self, data, files, name):

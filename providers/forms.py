@@ -5,7 +5,7 @@ from datetime import date
 
 from django import forms
 
-from organisations.fields import DateField
+from organisations.fields import DateField, MoneyField
 from organisations.models import Council, Provider
 
 from .elements import ELEMENTS, Answer, ClientGroup
@@ -112,9 +112,7 @@ class ProfileForm(forms.Form):
     management_fee_percent = forms.DecimalField(
         label="Management fee, percentage", required=False, min_value=0, max_value=100, decimal_places=2
     )
-    management_fee_fixed = forms.DecimalField(
-        label="Management fee, fixed amount a year in pounds", required=False, min_value=0, decimal_places=2
-    )
+    management_fee_fixed = MoneyField(label="Management fee, fixed amount a year in pounds", required=False)
     languages = forms.CharField(
         label="Languages your staff speak",
         required=False,
@@ -328,9 +326,7 @@ class AgreementTermsForm(forms.Form):
     management_fee_percent = forms.DecimalField(
         label="Percentage of the budget", required=False, min_value=0, max_value=100, decimal_places=2
     )
-    management_fee_fixed = forms.DecimalField(
-        label="Fixed amount a year in pounds", required=False, min_value=0, decimal_places=2
-    )
+    management_fee_fixed = MoneyField(label="Fixed amount a year in pounds", required=False)
     outcomes = forms.CharField(
         label="Outcomes from the support plan",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -339,16 +335,12 @@ class AgreementTermsForm(forms.Form):
     payment_frequency_weeks = forms.IntegerField(
         label="Pay the provider every so many weeks, in advance", min_value=1, max_value=52, initial=4
     )
-    unspent_limit = forms.DecimalField(
+    unspent_limit = MoneyField(
         label="Unspent money that may build up before a review, in pounds",
         required=False,
-        min_value=0,
-        decimal_places=2,
         help_text="Leave blank for four weeks of budget.",
     )
-    overdraft_limit = forms.DecimalField(
-        label="Overdraft the provider may run, in pounds", min_value=0, decimal_places=2, initial=0
-    )
+    overdraft_limit = MoneyField(label="Overdraft the provider may run, in pounds", initial=0)
     person_notice_days = forms.IntegerField(
         label="Notice the person gives to end it, in days", min_value=0, max_value=365, initial=28,
         help_text="The person may end the agreement at any time, for any reason.",
@@ -356,8 +348,8 @@ class AgreementTermsForm(forms.Form):
     provider_notice_days = forms.IntegerField(
         label="Notice the provider gives to end it, in days", min_value=0, max_value=365, initial=56
     )
-    start_date = forms.DateField(label="Start date", required=False, help_text="For example, 01/04/2027")
-    review_date = forms.DateField(
+    start_date = DateField(label="Start date", required=False, help_text="For example, 1 4 2027")
+    review_date = DateField(
         label="Review date", required=False, help_text="Leave blank for a year after the start."
     )
     reason = forms.CharField(
@@ -422,10 +414,8 @@ class ReasonForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    end_date = forms.DateField(
-        label="Last day of the agreement",
-        required=False,
-        help_text="For example, 2027-01-31. Leave blank for the earliest date.",
+    end_date = DateField(
+        label="Last day of the agreement", required=False, help_text="Leave blank for the earliest date."
     )
     reason = forms.CharField(
         label="Why are you ending it?", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -434,7 +424,7 @@ class NoticeForm(forms.Form):
     def __init__(self, *args, earliest: date, reason_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_date"].help_text = (
-            f"The earliest is {earliest:%-d %B %Y}. Enter a date like {earliest:%d/%m/%Y}, "
+            f"The earliest is {earliest:%-d %B %Y}. Enter a date like {earliest:%-d %-m %Y}, "
             "or leave blank for the earliest."
         )
         if reason_required:

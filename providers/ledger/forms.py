@@ -5,24 +5,19 @@ from decimal import Decimal
 
 from django import forms
 
+from organisations.fields import DateField, MoneyField
 from organisations.input_guard import UploadField
 
 from .models import SPENDING_CATEGORIES, Category
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SPENDING_CHOICES = [(c.value, c.label) for c in SPENDING_CATEGORIES]
 
 
 class EntryForm(forms.Form):
-    entry_date = forms.DateField(label="Date the money was spent", widget=DATE_WIDGET)
+    entry_date = DateField(label="Date the money was spent")
     category = forms.ChoiceField(label="What it was for", choices=SPENDING_CHOICES, widget=forms.RadioSelect)
-    amount = forms.DecimalField(
-        label="Amount spent, in pounds",
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        help_text="For example, 45.00",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    amount = MoneyField(
+        label="Amount spent, in pounds", min_value=Decimal("0.01"), help_text="For example, £45.00"
     )
     description = forms.CharField(
         label="What the money was for",
@@ -48,13 +43,7 @@ class ReasonForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount = forms.DecimalField(
-        label="Amount paid back to the council, in pounds",
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
-    )
+    amount = MoneyField(label="Amount paid back to the council, in pounds", min_value=Decimal("0.01"))
     reason = forms.CharField(
         label="Reason",
         max_length=200,
@@ -70,8 +59,8 @@ class RefundForm(forms.Form):
 
 
 class LedgerFilterForm(forms.Form):
-    start = forms.DateField(label="From", required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label="To", required=False, widget=DATE_WIDGET)
+    start = DateField(label="From", required=False)
+    end = DateField(label="To", required=False)
     category = forms.ChoiceField(
         label="Kind of entry", required=False, choices=[("", "All kinds"), *Category.choices]
     )
@@ -84,8 +73,8 @@ class LedgerFilterForm(forms.Form):
 
 
 class StatementPeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=DATE_WIDGET)
-    end = forms.DateField(label="To", widget=DATE_WIDGET)
+    start = DateField(label="From")
+    end = DateField(label="To")
 
     def clean(self):
         data = super().clean()

@@ -266,7 +266,8 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
 def _period(request: HttpRequest) -> tuple[StatementPeriodForm, dt.date, dt.date]:
     start, end = default_statement_period()
     form = StatementPeriodForm(
-        request.GET if "start" in request.GET else None, initial={"start": start, "end": end}
+        request.GET if any(key.startswith("start") for key in request.GET) else None,
+        initial={"start": start, "end": end},
     )
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -7,7 +7,7 @@ import pytest
 
 from budgets.models import Person, PersonalBudget, Representative
 from budgets.services import ensure_default_questionnaire
-from tests.e2e.helpers import assert_accessible, browser_sign_in
+from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -77,12 +77,18 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     # The proposal: an ISF with Harbour Lights and a small direct payment.
     page.goto(f"{live_server.url}/people/{person.pk}/budgets/new/")
     assert_accessible(page)
-    page.get_by_label("Start date").fill("2026-04-01")
+    start = page.get_by_role("group", name="Start date")
+    start.get_by_label("Day").fill("1")
+    start.get_by_label("Month").fill("4")
+    start.get_by_label("Year").fill("2026")
     page.locator("#id_arr-0-management_type").select_option("isf")
-    page.locator("#id_arr-0-annual_amount").fill("11000.00")
+    page.locator("#id_arr-0-annual_amount").fill("£11,000")
     page.locator("#id_arr-0-provider").select_option(label="Harbour Lights Support")
+    page.get_by_role("button", name="Add another part").click()
+    assert page.locator("#id_arr-0-annual_amount").input_value() == "£11,000"
     page.locator("#id_arr-1-management_type").select_option("direct_payment")
-    page.locator("#id_arr-1-annual_amount").fill("1750")
+    page.locator("#id_arr-1-annual_amount").fill("1,750")
+    assert_fits_320(page, "budget-propose")
     page.get_by_role("button", name="Propose budget").click()
     assert page.get_by_text("Budget proposed. An approver will look at it next.").is_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "Budget from 1 April 2026: £12,750.00 a year"
@@ -116,6 +122,7 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     assert main.get_by_text("We will review your budget with you by 1 April 2027.").is_visible()
     assert "isf" not in main.inner_text()
     assert_accessible(page)
+    assert_fits_320(page, "family-your-budget")
     page.get_by_role("link", name=re.compile("See the ways you can hold your budget")).click()
     assert_accessible(page)
     page.context.close()
