@@ -6,6 +6,7 @@ so the header never links to nothing.
 
 from django.urls import NoReverseMatch, reverse
 
+from budgets.selectors import is_family_member
 from organisations.models import Role
 from organisations.selectors import roles_of
 
@@ -35,17 +36,9 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
 ]
 
 
-def _is_family(user) -> bool:
-    try:
-        from budgets.selectors import is_family_member
-    except ImportError:  # budgets not built yet
-        return False
-    return is_family_member(user=user)
-
-
 def items_for(user) -> list[dict]:
     roles = roles_of(user=user)
-    family = user.is_authenticated and _is_family(user)
+    family = user.is_authenticated and is_family_member(user=user)
     items, seen = [], set()
     for who, label, name in NAV_ITEMS:
         if who == "everyone":

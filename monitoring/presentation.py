@@ -138,7 +138,10 @@ def _signed(n) -> str:
     return f"+{n:,}" if n > 0 else (f"{n:,}".replace("-", "−") if n < 0 else "no change")
 
 
-def _people(n: int) -> str:
+def _people(n: int | str) -> str:
+    """ "1 person", "1,234 people"; a suppressed group ("<5") is "<5 people"."""
+    if not isinstance(n, int):
+        return f"{n} people"
     return f"{n:,} {'person' if n == 1 else 'people'}"
 
 

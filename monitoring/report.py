@@ -1,5 +1,5 @@
 """A whole return: the figures (counting.py) plus the change since the previous period, the managed
-third-party trend, other councils' published figures and, when the surveys app offers it, outcomes."""
+third-party trend, other councils' published figures and the outcome survey results."""
 
 from datetime import date
 
@@ -7,6 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from organisations.models import Council
+from surveys.disclosure import protect_outcome_results
+from surveys.selectors import outcome_results_by_management_type
 
 from . import suppression
 from .counting import (
@@ -21,11 +23,6 @@ from .counting import (
 )
 from .models import MonitoringReturn
 from .periods import Period, check_started, status_on
-
-try:  # Provided by the surveys app; the return works without it.
-    from surveys.selectors import outcome_results_by_management_type
-except ImportError:  # pragma: no cover - depends on what is installed
-    outcome_results_by_management_type = None
 
 HISTORY_LENGTH = 5
 # Kept for callers that import them from here; the rule itself lives in suppression.py.
@@ -208,11 +205,7 @@ def trend_with_all_councils(*, council: Council, periods: list[Period]) -> list[
     return own
 
 
-def outcome_survey(*, council: Council, period: Period) -> dict | None:
-    if outcome_results_by_management_type is None:
-        return None
-    from surveys.disclosure import protect_outcome_results
-
+def outcome_survey(*, council: Council, period: Period) -> dict:
     return protect_outcome_results(
         outcome_results_by_management_type(council=council, start=period.start, end=period.end)
     )
@@ -245,7 +238,5 @@ def build_return(*, council: Council, period: Period, today: date | None = None)
         own=figures, others_raw=[r.figures for r in latest], others_shown=figures["other_councils"]
     )
     figures["trend"] = trend_with_all_councils(council=council, periods=period.history(HISTORY_LENGTH))
-    survey = outcome_survey(council=council, period=period)
-    if survey is not None:
-        figures["outcome_survey"] = survey
+    figures["outcome_survey"] = outcome_survey(council=council, period=period)
     return figures

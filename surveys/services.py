@@ -4,7 +4,6 @@ Every function is keyword-only, takes the acting user, runs in one transaction a
 trail. Rules broken raise `SurveyError` with a message a person can read.
 """
 
-import logging
 from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
@@ -15,12 +14,11 @@ from budgets.models import Person
 from config.api import DomainConflict
 from organisations import audit
 from organisations.models import Council, Provider
+from providers.services import update_profile_from_self_assessment
 
 from .definitions import ELEMENT_CODES, PROVIDER_SELF_ASSESSMENT
 from .models import Answer, Channel, Option, Question, QuestionKind, Response, ResponseStatus, Section, Survey
 from .selectors import answers_by_code, management_types_on, questions_for
-
-log = logging.getLogger(__name__)
 
 
 class SurveyError(DomainConflict):
@@ -121,7 +119,7 @@ def save_answers(*, response: Response, answers: Mapping[str, Sequence[str]], ac
 @transaction.atomic
 def submit_response(*, response: Response, actor, on=None) -> Response:
     """Send the answers. Takes the snapshot of how the person's budget is held today, and for a
-    provider's self-assessment updates its directory profile (when the providers app offers that)."""
+    provider's self-assessment updates its directory profile."""
     response = Response.objects.select_for_update().get(pk=response.pk)
     _check_open(response)
     if not response.answers.exists():
@@ -145,14 +143,8 @@ def submit_response(*, response: Response, actor, on=None) -> Response:
     return response
 
 
-def update_directory_from(*, response: Response, actor) -> bool:
-    """Pass a provider's self-assessment to the directory, if the providers app offers the hook.
-    Returns whether it was passed on."""
-    try:
-        from providers.services import update_profile_from_self_assessment
-    except ImportError:
-        log.info("providers.services.update_profile_from_self_assessment not available yet")
-        return False
+def update_directory_from(*, response: Response, actor) -> None:
+    """Pass a provider's self-assessment to the directory profile."""
     answers = answers_by_code(response=response)
     element_answers = {
         code: answers[code][0] for code in (*ELEMENT_CODES, "funder_flexibility") if answers.get(code)
@@ -165,7 +157,6 @@ def update_directory_from(*, response: Response, actor) -> bool:
         isf_years=isf_years,
         actor=actor,
     )
-    return True
 
 
 @transaction.atomic
