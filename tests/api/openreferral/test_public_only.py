@@ -37,28 +37,35 @@ def private_strings() -> set[str]:
 
 
 def every_answer(feed):
-    """(HSDS path, URL, JSON) for every endpoint of the feed: every page of every list, full and not, and
-    every object's own URL."""
+    """(HSDS path, URL, JSON) for every endpoint of the feed: every page of every list, full and not, all
+    of it as ndjson, and every object's own URL."""
     yield "/", f"{FEED}/", feed.get(f"{FEED}/").json()
-    lists = {
-        "/services": "services",
-        "/organizations": "organizations",
-        "/service_at_locations": "service_at_locations",
-        "/taxonomies": "taxonomies",
-        "/taxonomy_terms": "taxonomy_terms",
-        None: "locations",
-    }
-    for hsds_path, kind in [*lists.items(), (None, "contacts")]:
-        for extra in ("", "&full=true", "&full_service=true"):
+    lists = [
+        ("/services", "services"),
+        ("/organizations", "organizations"),
+        ("/service_at_locations", "service_at_locations"),
+        ("/taxonomies", "taxonomies"),
+        ("/taxonomy_terms", "taxonomy_terms"),
+        (None, "locations"),
+        (None, "contacts"),
+    ]
+    for hsds_path, kind in lists:
+        for extra in ("", "&full=true", "&full_service=true", "&format=ndjson"):
             page = 1
             while True:
                 url = f"{FEED}/{kind}/?per_page=3&page={page}{extra}"
-                data = feed.get(url).json()
+                response = feed.get(url)
+                if extra == "&format=ndjson":
+                    for line in response.content.decode().splitlines():
+                        yield None, url, json.loads(line)
+                    break
+                data = response.json()
                 yield hsds_path, url, data
-                for item in data["contents"]:
-                    if hsds_path and kind not in ("locations", "contacts"):
-                        detail = f"{FEED}/{kind}/{item['id']}/"
-                        yield f"{hsds_path}/{{id}}", detail, feed.get(detail).json()
+                for item in data["contents"] if hsds_path and not extra else []:
+                    detail = f"{FEED}/{kind}/{item['id']}/"
+                    yield f"{hsds_path}/{{id}}", detail, feed.get(detail).json()
+                    if kind == "organizations":
+                        yield f"{hsds_path}/{{id}}", detail, feed.get(f"{detail}?full_service=true").json()
                 if data["last_page"]:
                     break
                 page += 1
