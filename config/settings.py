@@ -217,6 +217,22 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".data" / "media"
 
+# The cache holds rate-limit counts (organisations/throttle.py): Redis when there is one, so every
+# process shares one count; otherwise (`make run`, one process) in memory.
+_CACHE_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "cache",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: a real broker when REDIS_URL is set; otherwise (`make run` on a new machine) tasks run
 # in-process, so a newcomer needs no Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -301,7 +317,18 @@ LOGGING = {
 
 # Email (password reset links, statement notices): EMAIL_URL such as smtp+tls://user:pass@host:587;
 # without it, messages are written to the log.
+# Without it, messages are written to the log: fine for development, a startup error (system check
+# organisations.E001) when DEBUG is off, as reset links and sign-in codes must not sit in a log.
+EMAIL_CONFIGURED = bool(env.str("EMAIL_URL", default=""))
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# How many emails of each kind, (count, seconds): per address asked for, and per client asking
+# (organisations/throttle.py).
+EMAIL_RATE_LIMITS = {
+    "password-reset-per-address": (3, 60 * 60),
+    "password-reset-per-client": (10, 60 * 60),
+    "statement-email-per-address": (5, 24 * 60 * 60),
+    "statement-request-per-client": (20, 60 * 60),
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@personalised-support.example.org")
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a link works for one day
 # Where people reach the site: every link in an email is this plus a path (an email has no request to

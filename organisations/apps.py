@@ -7,9 +7,9 @@ class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = "Organisations, people and roles"
 
-    def ready(self):
-        # Registers the `__any` lookup the imports use.
-        from . import imports  # noqa: F401
+    def ready(self) -> None:
+        # Registers the system checks, and the `__any` lookup the imports use.
+        from . import checks, imports  # noqa: F401
 
 
 class PlatformAdminConfig(admin_apps.AdminConfig):

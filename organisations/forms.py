@@ -80,8 +80,13 @@ class PasswordResetRequestForm(PasswordResetForm):
 
     def get_users(self, email):
         # Accounts made for representatives have no usable password yet; they may set one too.
+        from . import throttle
         from .models import User
 
+        # A few emails an hour to one address, however often it is asked for; the page says the same
+        # either way, so it reveals nothing.
+        if not throttle.allow(name="password-reset-per-address", key=normalise_email(email)):
+            return User.objects.none()
         return User.objects.filter(email__iexact=email, is_active=True)
 
 

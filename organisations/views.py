@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import two_factor
+from . import throttle, two_factor
 from .forms import EmailCodeForm, NewPasswordForm, PasswordResetRequestForm, SecurityCodeForm, SignInForm
 from .selectors import roles_of
+from .signin import client_ip
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,10 +35,26 @@ class SignInView(auth_views.LoginView):
 sign_in = SignInView.as_view()
 sign_out = auth_views.LogoutView.as_view()
 
+
 # Setting or resetting a password by email: how a representative added by a commissioner, or anyone who
 # forgot their password, signs in. Django's own views, with our forms and pages; the page says the same
 # thing whether or not the address has an account, so it reveals nothing.
-password_reset = auth_views.PasswordResetView.as_view(
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view with a limit per client (address): one person cannot make the service send
+    a flood of emails. The form limits emails per address asked for (PasswordResetRequestForm)."""
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow(name="password-reset-per-client", key=client_ip(request) or "unknown"):
+            minutes = max(1, throttle.seconds_left("password-reset-per-client") // 60)
+            response = render(
+                request, "organisations/too_many_requests.html", {"minutes": minutes}, status=429
+            )
+            response["Retry-After"] = str(minutes * 60)
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+password_reset = PasswordResetView.as_view(
     template_name="organisations/password_reset.html",
     email_template_name="organisations/password_reset_email.txt",
     subject_template_name="organisations/password_reset_subject.txt",

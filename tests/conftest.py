@@ -36,6 +36,25 @@ def current_code(user) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+# ---- rate limits start afresh in every test ------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counts live in the cache (Redis when REDIS_URL is set, shared by every test): clear
+    them, and only them (the same Redis database holds the Celery queues)."""
+    from django.core.cache import cache
+
+    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client_of is None:
+        cache.clear()
+    else:
+        redis = client_of(None, write=True)
+        for key in redis.scan_iter(match=f"{cache.key_prefix}:*:throttle:*"):
+            redis.delete(key)
+    yield
+
+
 # ---- personas ------------------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ def test_secrets_come_from_the_environment_not_the_file():
     text = (ROOT / "docker-compose.yml").read_text()
     assert "${SECRET_KEY:?" in text
     assert "${SITE_URL:?" in text
+    assert "${EMAIL_URL:?" in text
 
 
 def test_docker_compose_accepts_the_file_where_it_is_installed():
@@ -57,6 +58,7 @@ def test_docker_compose_accepts_the_file_where_it_is_installed():
             "SECRET_KEY": "x",
             "ALLOWED_HOSTS": "example.org",
             "SITE_URL": "https://example.org",
+            "EMAIL_URL": "smtp://mail.example.org:25",
         },
         capture_output=True,
         text=True,

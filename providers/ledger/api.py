@@ -14,10 +14,12 @@ from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from organisations import throttle
 
 from . import services
 from .models import SPENDING_CATEGORIES, Category, IndividualServiceFund, LedgerEntry
@@ -219,6 +221,12 @@ class StatementRequest(APIView):
     )
     def post(self, request, pk: int):
         fund = _fund(request, pk)
+        # Each new period emails the family: a limit per client keeps a script from flooding them.
+        if not throttle.allow(name="statement-request-per-client", key=f"user:{request.user.pk}"):
+            raise Throttled(
+                wait=throttle.seconds_left("statement-request-per-client"),
+                detail="Too many statement requests. Try again later.",
+            )
         body = StatementRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         start, end = body.validated_data["start"], body.validated_data["end"]

@@ -45,9 +45,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.api import DomainConflict
-from organisations import audit
+from organisations import audit, throttle
 from organisations.money import PENNY, format_money, to_money
 from organisations.services import absolute_url, system_actor
+from organisations.signin import normalise_email
 from providers.models import FlexibleAgreement
 from providers.selectors import agreements_in_force
 
@@ -964,16 +965,24 @@ def produce_statement(
             f"{message}\n\nSee it, or download it as a PDF, when you sign in: {link}\n\n"
             f"Questions about the money? Contact {fund.provider.name}, who hold it for you."
         )
-        transaction.on_commit(
-            lambda: send_mail(
-                "Your statement is ready",
-                body,
-                getattr(settings, "DEFAULT_FROM_EMAIL", None),
-                emails,
-                fail_silently=True,
-            )
-        )
+        transaction.on_commit(lambda: _email_statement_ready(body=body, emails=emails))
     return statement, True
+
+
+def _email_statement_ready(*, body: str, emails: list[str]) -> None:
+    """At most a few statement emails a day to one address (settings.EMAIL_RATE_LIMITS), so a flood of
+    statement requests cannot become a flood of email; the notice on the family's page is always made."""
+    allowed = [
+        e for e in emails if throttle.allow(name="statement-email-per-address", key=normalise_email(e))
+    ]
+    if allowed:
+        send_mail(
+            "Your statement is ready",
+            body,
+            getattr(settings, "DEFAULT_FROM_EMAIL", None),
+            allowed,
+            fail_silently=True,
+        )
 
 
 def due_statement_period(fund: IndividualServiceFund, *, today: dt.date) -> tuple[dt.date, dt.date] | None:

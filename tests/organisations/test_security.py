@@ -101,11 +101,37 @@ def test_the_production_configuration_passes_the_deploy_check():
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "support.example.org",
             "SITE_URL": "https://support.example.org",
+            "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587",
             "DATABASE_URL": test_database_url(),
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_email_rather_than_log_reset_links():
+    """Without EMAIL_URL, email goes to the console: reset links and sign-in codes would sit in the
+    server log. With DEBUG off that is a system check error, so `migrate` (and so the web service in
+    docker-compose) stops."""
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "support.example.org",
+        "SITE_URL": "https://support.example.org",
+        "DATABASE_URL": test_database_url(),
+    }
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert (
+        "organisations.E001) EMAIL_URL is not set, so password-reset links and sign-in codes would be "
+        "written to the log." in result.stderr
+    )
+    assert "Set EMAIL_URL in the environment" in result.stderr
+    migrate = _manage("migrate", env=env)
+    assert migrate.returncode != 0
+    assert "organisations.E001" in migrate.stderr
+    # Development (`make run` sets DEBUG=1) still starts without it.
+    assert _manage("check", env={**env, "DEBUG": "1"}).returncode == 0
 
 
 def test_production_refuses_to_start_without_a_secret_key():
