@@ -59,6 +59,18 @@ def _parts(parts, providers):
     return [services.ArrangementInput(t, D(a), providers.get(p) if p else None) for t, a, p in parts]
 
 
+def _reason(parts, assessment) -> str:
+    """The demo's plain reason when the parts add up to more or less than the assessment gave."""
+    total = sum((D(a) for _, a, _ in parts), D("0.00"))
+    if total == assessment.agreed_amount:
+        return ""
+    more = "more" if total > assessment.agreed_amount else "less"
+    return (
+        f"The support plan needs {more} than the assessment worked out: agreed with the person and "
+        "their family at the planning meeting."
+    )
+
+
 def _assess(person, commissioner, pick: int = 1):
     q = services.ensure_default_questionnaire(council=person.council)
     answers = {question.pk: list(question.options.all())[pick].pk for question in q.questions.all()}
@@ -96,6 +108,7 @@ def build(*, stdout) -> None:
             start_date=start,
             arrangements=_parts(parts, providers),
             assessment=assessment,
+            difference_reason=_reason(parts, assessment),
             actor=commissioner,
         )
         if state != "proposed":

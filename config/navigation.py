@@ -64,8 +64,14 @@ def navigation(request):
         return {}
     items = items_for(user)
     path = request.path
+    # Only one item is current: the one whose address matches most of this page's path (on
+    # /providers/choices/ that is "Provider choices", not "Find a provider" at /providers/).
+    matches = [
+        item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
+    ]
+    current = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
-        item["active"] = path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
+        item["active"] = item is current
     return {
         "nav_items": items,
         "service_name": "Personalised support",

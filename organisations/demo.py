@@ -30,6 +30,28 @@ SIGN_INS = [
     ("monitoring@example.org", "Jo Patel (monitoring officer)", Role.MONITORING_OFFICER, "E06000059", None),
     ("provider@example.org", "Chris Lee (Harbour Lights)", Role.PROVIDER_MANAGER, "PRV-001", None),
     ("provider@example.org", "Chris Lee (Harbour Lights)", Role.PROVIDER_FINANCE, "PRV-001", None),
+    (
+        "provider.purbeck@example.org",
+        "Morgan Ellis (Purbeck Circles)",
+        Role.PROVIDER_MANAGER,
+        "PRV-002",
+        None,
+    ),
+    (
+        "provider.wessex@example.org",
+        "Ria Dunn (Wessex Independent Living)",
+        Role.PROVIDER_MANAGER,
+        "PRV-003",
+        None,
+    ),
+    ("provider.avon@example.org", "Kit Owusu (Avon PA Co-operative)", Role.PROVIDER_MANAGER, "PRV-004", None),
+    (
+        "provider.kingfisher@example.org",
+        "Sol Reid (Kingfisher Community Care)",
+        Role.PROVIDER_MANAGER,
+        "PRV-005",
+        None,
+    ),
     ("family@example.org", "Pat Taylor", None, None, None),
     ("commissioner.bristol@example.org", "Robin Shaw (social worker)", Role.COMMISSIONER, "E06000023", None),
     (

@@ -16,6 +16,7 @@ from .elements import ELEMENTS, Answer, ClientGroup, statement_for
 from .models import (
     AGREED_STATUSES,
     CHOICE_STATUSES_SEEN_BY_PROVIDER,
+    AgreementStatus,
     ChoiceStatus,
     FlexibleAgreement,
     ProviderChoice,
@@ -193,3 +194,29 @@ def accepted_terms(agreement: FlexibleAgreement) -> dict[str, str | None] | None
     new terms and this still answers the accepted ones."""
     version = agreement.versions.filter(accepted_at__isnull=False).order_by("-number").first()
     return version.terms if version else None
+
+
+def where_a_choice_is_up_to(choice: ProviderChoice) -> str:
+    """What a family reads about a choice: the latest event, so "Accepted" becomes "Agreed" once the
+    agreement is in place, and so on. Uses the choice's newest agreement (prefetch `agreements`)."""
+    agreements = sorted(choice.agreements.all(), key=lambda a: (a.created_at, a.pk))
+    latest = agreements[-1] if agreements else None
+    name = choice.provider.name
+    if latest is not None:
+        if latest.status == AgreementStatus.OFFERED:
+            return f"Accepted. Your social worker has sent the agreement to {name} to sign."
+        if latest.status == AgreementStatus.ACTIVE:
+            return f"Agreed. {name} holds your money from {latest.start_date:%-d %B %Y}."
+        if latest.status == AgreementStatus.ENDING:
+            return f"Notice given. The agreement ends on {latest.end_date:%-d %B %Y}."
+        if latest.status == AgreementStatus.ENDED:
+            return "The agreement has ended."
+        if latest.status == AgreementStatus.DECLINED:
+            return f"{name} did not sign the agreement: {latest.decline_reason}"
+    if choice.status == ChoiceStatus.REQUESTED:
+        return f"Asked. Waiting for {name} to answer."
+    if choice.status == ChoiceStatus.ACCEPTED:
+        return "Accepted. Your social worker will set up the agreement."
+    if choice.status == ChoiceStatus.DECLINED:
+        return f"{name} cannot support you: {choice.decline_reason}"
+    return choice.get_status_display()

@@ -47,6 +47,7 @@ from .selectors import (
     is_commissioner_for,
     is_manager_of,
     providers_staffed_by,
+    where_a_choice_is_up_to,
 )
 from .services import ProviderError
 
@@ -181,8 +182,11 @@ def your_choices(request: HttpRequest) -> HttpResponse:
         ProviderChoice.objects.filter(person__in=people)
         .exclude(status=ChoiceStatus.WITHDRAWN)
         .select_related("provider", "person")
+        .prefetch_related("agreements")
         .order_by("person", "-updated_at")
     )
+    for choice in choices:
+        choice.up_to = where_a_choice_is_up_to(choice)
     agreements = (
         agreements_visible_to(user=request.user)
         .filter(person__in=people)

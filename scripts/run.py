@@ -28,17 +28,30 @@ def embedded_database_url() -> tuple[str, object]:
     return uri, server
 
 
-def main() -> int:
-    env = dict(os.environ)
+def run_environment(base: dict) -> tuple[dict, list[str]]:
+    """The environment `make run` gives manage.py, and the lines it prints about it. Emails go to files
+    unless EMAIL_URL says otherwise, so no raw email is ever printed in the output."""
+    env = dict(base)
     env.setdefault("DEBUG", "1")
     env.setdefault("REQUIRE_STAFF_2FA", "0")
+    notes = []
+    if not env.get("REDIS_URL"):
+        notes.append("No REDIS_URL: Celery tasks run in-process.")
+    if not env.get("EMAIL_URL"):
+        env["EMAIL_URL"] = "filemail:///.data/emails"
+        notes.append(f"No EMAIL_URL: emails are saved as files in {ROOT / '.data' / 'emails'}")
+    return env, notes
+
+
+def main() -> int:
+    env, notes = run_environment(os.environ)
     server = None
     if not env.get("DATABASE_URL"):
         uri, server = embedded_database_url()
         env["DATABASE_URL"] = uri
         print(f"Using the embedded PostgreSQL in {ROOT / '.data' / 'pgdata'}")
-    if not env.get("REDIS_URL"):
-        print("No REDIS_URL: Celery tasks run in-process.")
+    for note in notes:
+        print(note)
 
     def manage(*args: str) -> None:
         subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)

@@ -135,18 +135,31 @@ def build(*, stdout) -> None:
 
     assessed = 0
     survey = Survey.objects.get(slug=PROVIDER_SELF_ASSESSMENT)
-    group_codes = [code for code, _ in CLIENT_GROUPS]
     for provider in Provider.objects.filter(provider_ref__startswith="PRV-").order_by("provider_ref"):
         if latest_self_assessment(provider=provider) is not None:
             continue
-        rng = random.Random(provider.provider_ref)  # noqa: S311
-        answers = {"client_groups": sorted(rng.sample(group_codes, rng.randint(2, 6)))}
-        for code in (*ELEMENT_CODES, "funder_flexibility"):
-            answers[code] = [rng.choices(["yes_frequently", "somewhat", "no"], [0.55, 0.35, 0.1])[0]]
-        answers["isf_years"] = [rng.choice([code for code, _ in ISF_YEARS])]
+        answers = _self_assessment_from_profile(provider)
         response = start_or_continue_response(survey=survey, provider=provider, actor=actor)
         save_answers(response=response, answers=answers, actor=actor)
         submit_response(response=response, actor=actor)
         assessed += 1
 
     stdout.write(f"surveys: {made} outcome responses and {assessed} provider self-assessments added")
+
+
+def _self_assessment_from_profile(provider: Provider) -> dict[str, list[str]]:
+    """The provider's self-assessment says what its directory profile says (submitting it rewrites the
+    profile's "who we support"), so the demo agrees with itself: Harbour Lights still supports adults
+    with learning disabilities. Elements the profile leaves unanswered are answered "somewhat"."""
+    profile = getattr(provider, "profile", None) if hasattr(provider, "profile") else None
+    known_groups = {code for code, _ in CLIENT_GROUPS}
+    groups = [code for code in (profile.client_groups if profile else []) if code in known_groups]
+    element_answers = profile.element_answers if profile else {}
+    answers = {"client_groups": groups or ["other"]}
+    for code in (*ELEMENT_CODES, "funder_flexibility"):
+        answers[code] = [element_answers.get(code, "somewhat")]
+    isf_years = profile.isf_years if profile and profile.isf_years else ""
+    if not isf_years:
+        isf_years = "1_to_3" if profile and profile.offers_isf else "not_offered"
+    answers["isf_years"] = [isf_years if isf_years in {code for code, _ in ISF_YEARS} else "not_offered"]
+    return answers

@@ -13,7 +13,7 @@ from organisations.models import Role
 from providers import services
 from providers.models import AgreementStatus, FlexibleAgreement
 from tests.budgets.factories import PersonFactory, RepresentativeFactory
-from tests.e2e.helpers import assert_accessible, browser_sign_in
+from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
 from tests.factories import ProviderFactory, UserFactory, staff
 from tests.providers.factories import isf_budget, profile_for
 
@@ -122,6 +122,7 @@ def test_a_family_finds_compares_and_chooses_and_then_moves(browser, live_server
     family.goto(f"{live_server.url}/providers/")
     expect(family.get_by_role("heading", level=1)).to_have_text("Find a support provider")
     assert_accessible(family)
+    assert_fits_320(family, "directory")
     assert results_count(family).startswith("3 providers found")
     family.get_by_label("Can hold my budget for me (Individual Service Fund)").check()
     expect(family.locator("#results p").first).to_contain_text("2 providers found")
@@ -141,10 +142,11 @@ def test_a_family_finds_compares_and_chooses_and_then_moves(browser, live_server
     expect(table).to_contain_text("£1,200.00 a year")
     expect(table).to_contain_text("We recruit and match staff so you get support from the right people.")
     assert_accessible(family)
+    assert_fits_320(family, "family-compare")
 
     # Choose: ask Harbour Lights; the provider accepts.
     family_asks(family, live_server, "Harbour Lights Support")
-    expect(family.get_by_text("Asked, waiting for an answer")).to_be_visible()
+    expect(family.get_by_text("Asked. Waiting for Harbour Lights Support to answer.")).to_be_visible()
     provider_a = as_user(browser, live_server, world["manager_a"], password)
     provider_accepts_request(provider_a, live_server)
 
@@ -160,11 +162,18 @@ def test_a_family_finds_compares_and_chooses_and_then_moves(browser, live_server
     pk = commissioner_sets_up(commissioner, live_server, fee="8")
     provider_accepts_agreement(provider_a, live_server, pk)
 
+    # The family's list follows the latest event: agreed, not "will set up the agreement".
+    family.goto(f"{live_server.url}/providers/your-choices/")
+    expect(family.get_by_text("Agreed. Harbour Lights Support holds your money from")).to_be_visible()
+    expect(family.get_by_text("Your social worker will set up the agreement")).to_have_count(0)
+    assert_fits_320(family, "family-your-choices")
+
     # The family reads it in plain English and gives notice.
     family.goto(f"{live_server.url}/providers/agreements/{pk}/")
     expect(family.get_by_role("heading", level=1)).to_have_text("Your agreement with Harbour Lights Support")
     expect(family.get_by_text("You do not have to become an employer.")).to_be_visible()
     assert_accessible(family)
+    assert_fits_320(family, "family-agreement")
     family.get_by_role("link", name="Give notice").click()
     assert_accessible(family)
     family.get_by_role("button", name="Give notice").click()
@@ -197,6 +206,8 @@ def test_a_family_finds_compares_and_chooses_and_then_moves(browser, live_server
     expect(family.get_by_text("The move is complete")).to_be_visible()
     assert_accessible(family)
     family.goto(f"{live_server.url}/providers/your-choices/")
+    expect(family.get_by_text("The agreement has ended.")).to_be_visible()
+    expect(family.get_by_text("Agreed. Purbeck Circles of Support holds your money from")).to_be_visible()
     assert_accessible(family)
 
 

@@ -105,7 +105,7 @@ def test_a_family_shortlists_and_asks_a_provider(client, family, person, directo
     choice = ProviderChoice.objects.get()
     assert choice.status == ChoiceStatus.REQUESTED and choice.message == "Hello"
     page = client.get("/providers/your-choices/").content.decode()
-    assert "Asked, waiting for an answer" in page
+    assert f"Asked. Waiting for {a.provider.name} to answer." in page
 
 
 def test_asking_a_full_provider_shows_the_reason_on_the_form(client, family, person, directory):
@@ -138,7 +138,7 @@ def test_a_provider_declines_with_a_reason_and_the_family_sees_it(
     assert response.status_code == 302
     client.logout()
     sign_in(client, family)
-    assert "Declined: No staff nearby." in client.get("/providers/your-choices/").content.decode()
+    assert "cannot support you: No staff nearby." in client.get("/providers/your-choices/").content.decode()
 
 
 def test_provider_finance_sees_a_request_but_cannot_answer_it(client, person, provider_finance, directory):
