@@ -6,7 +6,7 @@ PYTHON ?= python3
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/personalised_support
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test lint format system-deps services assets python-deps worker
+.PHONY: setup run test lint format system-deps services assets python-deps worker mutate
 
 setup: system-deps python-deps assets
 
@@ -38,6 +38,14 @@ test: setup services
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/ruff check .
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Mutation testing of the rule modules (see scripts/mutate.py, [tool.mutmut] in pyproject.toml and
+# mutmut-equivalents.md). Slow, so not part of `make test`; stops after MUTATE_BUDGET minutes (default 28)
+# and goes on where it stopped next time. MUTATE_ARGS narrows it, e.g. MUTATE_ARGS='"monitoring.counting.*"'.
+MUTATE_BUDGET ?= 28
+mutate: setup services
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) scripts/mutate.py --budget $(MUTATE_BUDGET) $(MUTATE_ARGS)
 
 lint:
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -205,7 +205,10 @@ def test_the_family_says_how_they_want_to_hold_the_budget(family, person, commis
 
 def test_a_commissioner_sees_the_family_page_but_cannot_choose_for_them(commissioner, person):
     c = client_for(commissioner)
-    assert c.get(f"/your-budget/{person.pk}/how-to-hold/").status_code == 200
+    page = c.get(f"/your-budget/{person.pk}/how-to-hold/")
+    assert page.status_code == 200 and page.context["person"] == person
+    assert "Ways to hold your budget" in page.content.decode()
+    assert 'name="management_types"' not in page.content.decode()  # nothing to choose with
     assert c.post(f"/your-budget/{person.pk}/how-to-hold/", {"management_types": ["isf"]}).status_code == 403
 
 

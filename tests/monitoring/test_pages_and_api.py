@@ -4,11 +4,12 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from monitoring import services
 from monitoring.models import MonitoringReturn, ReturnJob
-from monitoring.periods import parse_period
+from monitoring.periods import parse_period, period_containing
 from tests.conftest import sign_in
 from tests.monitoring.factories import arrangement, person
 
@@ -105,7 +106,8 @@ def test_the_return_page_shows_tables_and_publishes(officer_client, made):
 
 
 def test_a_provisional_return_says_so_and_cannot_be_published(officer_client, monitoring_officer, council):
-    current = services.make_return_now(council=council, period=parse_period("2026-27"))
+    # The period running today (a fixed one would turn final, and publishable, once it ends).
+    current = services.make_return_now(council=council, period=period_containing(timezone.localdate()))
     page = officer_client.get(f"/monitoring/returns/{current.pk}/").content.decode()
     assert "Provisional" in page
     assert "A provisional return cannot be published" in page

@@ -87,4 +87,6 @@ def test_a_platform_administrator_with_the_second_factor_reaches_the_admin(platf
     platform_admin.is_staff = True
     platform_admin.save()
     sign_in(client, platform_admin)
-    assert client.get("/admin/").status_code == 200
+    page = client.get("/admin/")
+    assert page.status_code == 200 and page.wsgi_request.user == platform_admin
+    assert "Site administration" in page.content.decode()

@@ -106,13 +106,17 @@ def test_families_are_not_asked_for_a_security_code(council, client):
     )
     Representative.objects.create(person=person, user=family)
     _post_login(client, family.email, PASSWORD)
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and home.wsgi_request.user == family
+    assert "Your budget" in [item["label"] for item in home.context["nav_items"]]
 
 
 def test_staff_are_not_asked_for_a_code_when_the_setting_is_off(commissioner, client, settings):
     settings.REQUIRE_STAFF_2FA = False
     _post_login(client, commissioner.email, PASSWORD)
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and home.wsgi_request.user == commissioner
+    assert "People" in [item["label"] for item in home.context["nav_items"]]
 
 
 def test_signing_out_ends_the_session(commissioner, client):
