@@ -248,9 +248,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Every job's outcome is in the database (job rows, returns, statements); nothing reads task results,
+# so a finished task does not depend on Redis being up to record one.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Asking for a job while Redis is down must answer at once (the job waits in the database instead):
+# connect within 2 seconds, and publish without kombu's retries (services.send_job).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# Keep retrying the broker for ever when it goes away after start-up (the worker must survive a
+# Redis restart), and at start-up too.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule lives in code; each app adds its entries here.
@@ -259,11 +271,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.produce_returns_for_ended_periods",
         "schedule": crontab(minute=15, hour=2),
     },
-    # A return whose worker died is made by another within minutes, not after the broker's
-    # visibility timeout (an hour).
+    # A return whose worker died (its heartbeat stopped) is made by another within about half a
+    # minute, not after the broker's visibility timeout (an hour).
     "monitoring-resume-abandoned-jobs": {
         "task": "monitoring.tasks.resume_abandoned_jobs",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 15.0,
+    },
+    # Returns asked for while Redis was down start as soon as it is back.
+    "monitoring-send-queued-jobs": {
+        "task": "monitoring.tasks.send_queued_jobs",
+        "schedule": 15.0,
     },
     # Just after midnight: people whose move date has come move (with their unspent ISF balance), and
     # agreements whose last day has passed end. Before the statements run.

@@ -46,6 +46,10 @@ class ReturnSerializer(serializers.ModelSerializer):
 class JobSerializer(serializers.ModelSerializer):
     council = serializers.CharField(source="council.gss_code")
     monitoring_return = serializers.SerializerMethodField()
+    waiting_for_job_service = serializers.BooleanField(
+        read_only=True, help_text="Asked for while the job service was down: it starts when it is back."
+    )
+    message = serializers.SerializerMethodField()
 
     class Meta:
         model = ReturnJob
@@ -54,12 +58,19 @@ class JobSerializer(serializers.ModelSerializer):
             "council",
             "period",
             "status",
+            "waiting_for_job_service",
+            "message",
             "step",
             "attempts",
             "requested_at",
             "finished_at",
             "monitoring_return",
         ]
+
+    def get_message(self, obj) -> str:
+        if obj.waiting_for_job_service:
+            return "Queued, will start when the job service is back."
+        return obj.get_status_display()
 
     def get_monitoring_return(self, obj) -> int | None:
         try:
@@ -108,6 +119,7 @@ class JobCreate(APIView):
         job = services.request_return(
             council=council, period=serializer.validated_data["period"], actor=request.user
         )
+        job.refresh_from_db()  # sent to the job service (or not, if it is down) since it was made
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

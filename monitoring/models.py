@@ -61,6 +61,12 @@ class ReturnJob(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When its task was handed to the job service (Redis); empty while the job service is down, until
+    # the beat task `send_queued_jobs` sends it.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the worker making it: a running job whose heartbeat stops has lost
+    # its worker (services.resume_abandoned_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # How many times a worker has claimed it: more than one means a worker died or gave up on it.
     attempts = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=100, blank=True)
@@ -83,6 +89,11 @@ class ReturnJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def waiting_for_job_service(self) -> bool:
+        """Asked for while the job service was down: it starts when the service is back."""
+        return self.status == JobStatus.QUEUED and self.sent_at is None
 
     @property
     def progress_percent(self) -> int:

@@ -122,6 +122,13 @@ def periods_ended_on(day: date) -> list[Period]:
     return periods
 
 
+def latest_ended_periods(today: date) -> list[Period]:
+    """The latest quarter that has ended before `today`, and its year too when it is Q4: what the
+    scheduled returns are made for until the next quarter ends."""
+    quarter = period_containing(today).previous()
+    return [quarter, Period(quarter.year)] if quarter.quarter == 4 else [quarter]
+
+
 def recent_periods(*, today: date, count: int = 8) -> list[Period]:
     """Periods a monitoring officer may ask for: recent quarters and years, newest first (the current
     ones included, so a council can look at a period so far)."""

@@ -1,12 +1,14 @@
 """Writes for monitoring: population figures, asking for a return, making it, publishing it."""
 
+import contextlib
 import datetime as dt
 import logging
 import operator
+import threading
 from collections.abc import Callable
 from functools import reduce
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -29,6 +31,16 @@ _JOB_LOCK_NAMESPACE = 60601
 
 class MonitoringError(DomainConflict):
     """A rule about monitoring was broken; the message is for a person to read."""
+
+
+class TransientJobError(Exception):
+    """The database connection dropped, or a lock or serialisation conflict stopped the job: nothing was
+    saved, and the job is tried again (with backoff) rather than failed."""
+
+
+# Connection lost (OperationalError, or InterfaceError "connection already closed"), serialisation
+# failure, deadlock, lock or statement timeout: psycopg raises all of these as OperationalError.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
 class PopulationImportError(ImportFailed):
@@ -126,10 +138,53 @@ def request_return(*, council: Council, period: Period | str, actor, enqueue: bo
         changes={"council": (None, council.gss_code), "period": (None, period.label)},
     )
     if enqueue:
-        from .tasks import produce_return
-
-        transaction.on_commit(lambda: produce_return.delay(job_id=job.pk))
+        transaction.on_commit(lambda: send_job(job_id=job.pk))
     return job
+
+
+def send_job(*, job_id: int) -> bool:
+    """Hand a job's task to the job service. If Redis is down this answers at once (no retries) and the
+    job stays queued with no `sent_at`: the beat task `send_queued_jobs` sends it when Redis is back.
+    Never raises for a broker fault, so asking for a return never fails because of one."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from .tasks import produce_return
+
+    try:
+        produce_return.apply_async(kwargs={"job_id": job_id}, retry=False)
+    except (BrokerError, OSError) as exc:
+        log.warning("job %s stays queued: the job service is down (%s)", job_id, exc)
+        return False
+    ReturnJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    return True
+
+
+def send_queued_jobs() -> list[int]:
+    """Send every job asked for while the job service was down (run by beat every few seconds, so
+    they start as soon as the broker is back), oldest first."""
+    waiting = ReturnJob.objects.filter(status=JobStatus.QUEUED, sent_at__isnull=True).order_by("pk")
+    return [pk for pk in waiting.values_list("pk", flat=True) if send_job(job_id=pk)]
+
+
+def request_scheduled_returns(*, periods: list[Period]) -> list[int]:
+    """Ask for every council's return for each period, unless the scheduler already has one waiting,
+    being made or done for it (a failed one is asked again). Each council's job is its own
+    transaction and is sent when it commits. Returns the ids of the jobs asked for now."""
+    asked: list[int] = []
+    for period in periods:
+        for council in Council.objects.order_by("pk"):
+            with transaction.atomic():
+                already = ReturnJob.objects.filter(
+                    council=council,
+                    period=period.label,
+                    requested_by__isnull=True,
+                    status__in=(*ACTIVE_JOB_STATUSES, JobStatus.DONE),
+                ).exists()
+                if already:
+                    continue
+                job = request_return(council=council, period=period, actor=None)
+                asked.append(job.pk)
+    return asked
 
 
 # ---- making a return -------------------------------------------------------------------------------
@@ -158,31 +213,79 @@ def _job_is_held(job_id: int) -> bool:
     return True
 
 
-# A running job nobody holds, or a job still waiting after this long, has lost its worker or its message.
-ABANDONED_AFTER = dt.timedelta(minutes=2)
+# The worker making a job writes its heartbeat every HEARTBEAT_EVERY; a running job whose heartbeat is
+# older than ABANDONED_AFTER (and whose advisory lock nobody holds) has lost its worker. The beat task
+# looks every 15 seconds, so a dead worker is found within about half a minute.
+HEARTBEAT_EVERY = 5.0
+ABANDONED_AFTER = dt.timedelta(seconds=20)
+# A message sent but still not started after this long was lost (a broker restart without persistence).
 LOST_AFTER = dt.timedelta(minutes=10)
 
 
 def resume_abandoned_jobs(*, now=None) -> list[int]:
-    """Queue again the jobs whose worker died (running, but no worker holds the job's lock) or whose
-    message was lost (still waiting long after it was asked for). The broker would redeliver a dead
-    worker's message too, but only after its visibility timeout (an hour by default); this brings it
-    forward. Doing it twice is harmless: produce_return makes a job's return at most once."""
-    from .tasks import produce_return
-
+    """Queue again the jobs whose worker died (running, heartbeat stopped, and no worker holds the
+    job's lock) or whose message was lost (sent long ago and still waiting). The broker would
+    redeliver a dead worker's message too, but only after its visibility timeout (an hour by default);
+    this brings it forward. Doing it twice is harmless: produce_return makes a job's return at most once."""
     now = now or timezone.now()
+    stale = now - ABANDONED_AFTER
     candidates = ReturnJob.objects.filter(
-        Q(status=JobStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER)
-        | Q(status=JobStatus.QUEUED, requested_at__lt=now - LOST_AFTER)
+        Q(status=JobStatus.RUNNING)
+        & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale))
+        | Q(status=JobStatus.QUEUED, sent_at__lt=now - LOST_AFTER)
     ).values_list("pk", "status")
     resumed = [pk for pk, status in candidates if status == JobStatus.QUEUED or not _job_is_held(pk)]
     for pk in resumed:
-        transaction.on_commit(lambda pk=pk: produce_return.delay(job_id=pk))
+        transaction.on_commit(lambda pk=pk: send_job(job_id=pk))
     return resumed
 
 
+@contextlib.contextmanager
+def _heartbeat(job_id: int):
+    """Write the job's heartbeat every HEARTBEAT_EVERY seconds from a thread (with its own database
+    connection) for as long as this process works on it. A process that dies stops beating."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY):
+                try:
+                    with connection.cursor() as cursor:
+                        # SKIP LOCKED: while the job's own transaction saves the return it holds the
+                        # row; the heartbeat must not queue behind it (the advisory lock shows the
+                        # worker is alive meanwhile).
+                        cursor.execute(
+                            "UPDATE monitoring_returnjob SET heartbeat_at = now() WHERE id = ("
+                            " SELECT id FROM monitoring_returnjob WHERE id = %s AND status = %s"
+                            " FOR UPDATE SKIP LOCKED)",
+                            [job_id, JobStatus.RUNNING],
+                        )
+                except TRANSIENT_DB_ERRORS:
+                    connection.close()  # this thread's connection; the next beat opens a new one
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-job-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=HEARTBEAT_EVERY + 5)
+
+
 def _step(job: ReturnJob, text: str) -> None:
-    ReturnJob.objects.filter(pk=job.pk).update(step=text)
+    ReturnJob.objects.filter(pk=job.pk).update(step=text, heartbeat_at=timezone.now())
+
+
+def fail_job(*, job_id: int, error: BaseException) -> None:
+    """A job that cannot be made (a real error, or transient errors that did not clear)."""
+    ReturnJob.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        error=f"{type(error).__name__}: {error}"[:2000],
+        step="",
+    )
 
 
 def produce_return(
@@ -197,34 +300,45 @@ def produce_return(
     conditional UPDATE (only a waiting or running job is claimed), and the snapshot is written in the
     same transaction as the job's move to "done", guarded by another conditional UPDATE and the
     one-return-per-job unique key, so exactly one complete return results.
+
+    A dropped connection, a serialisation failure or a lock timeout raises TransientJobError and leaves
+    the job as it was (running, so the retry or another worker claims it again); only a real error
+    marks it failed.
     """
-    if not ReturnJob.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES).exists():
-        return None  # already done or failed: nothing to do twice
-    if not _try_job_lock(job_id):
-        raise JobBusy(f"Job {job_id} is being made by another worker.")
     try:
+        if not ReturnJob.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES).exists():
+            return None  # already done or failed: nothing to do twice
+        if not _try_job_lock(job_id):
+            raise JobBusy(f"Job {job_id} is being made by another worker.")
+    except TRANSIENT_DB_ERRORS as exc:
+        raise TransientJobError(str(exc)) from exc
+    try:
+        now = timezone.now()
         claimed = ReturnJob.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES).update(
             status=JobStatus.RUNNING,
-            started_at=timezone.now(),
+            started_at=now,
+            heartbeat_at=now,
             attempts=F("attempts") + 1,
             step="Counting people and budgets",
         )
         if not claimed:
             return None
         job = ReturnJob.objects.select_related("council", "requested_by").get(pk=job_id)
-        try:
+        with _heartbeat(job_id):
             return _make_snapshot(job=job, render_pdf=render_pdf)
-        except Exception as exc:
-            log.exception("monitoring return job %s failed", job_id)
-            ReturnJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-                status=JobStatus.FAILED,
-                finished_at=timezone.now(),
-                error=f"{type(exc).__name__}: {exc}"[:2000],
-                step="",
-            )
-            raise
+    except TRANSIENT_DB_ERRORS as exc:
+        log.warning(
+            "monitoring return job %s stopped by a database fault; it will be tried again: %s", job_id, exc
+        )
+        raise TransientJobError(str(exc)) from exc
+    except Exception as exc:
+        log.exception("monitoring return job %s failed", job_id)
+        fail_job(job_id=job_id, error=exc)
+        raise
     finally:
-        _release_job_lock(job_id)
+        # If the connection died, PostgreSQL has already dropped the lock with it.
+        with contextlib.suppress(*TRANSIENT_DB_ERRORS):
+            _release_job_lock(job_id)
 
 
 def _make_snapshot(*, job: ReturnJob, render_pdf) -> MonitoringReturn | None:

@@ -985,34 +985,41 @@ def _email_statement_ready(*, body: str, emails: list[str]) -> None:
         )
 
 
-def due_statement_period(fund: IndividualServiceFund, *, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The most recent four-week period (counted from the day the fund opened) that has ended."""
-    days = (today - fund.opened_on).days
-    completed = days // STATEMENT_DAYS
-    if completed < 1:
-        return None
-    start = fund.opened_on + dt.timedelta(days=STATEMENT_DAYS * (completed - 1))
-    end = start + dt.timedelta(days=STATEMENT_DAYS - 1)
+def due_statement_periods(fund: IndividualServiceFund, *, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Every four-week period (counted from the day the fund opened) that has ended by `today`, oldest
+    first, up to the one in which the agreement ended."""
+    completed = (today - fund.opened_on).days // STATEMENT_DAYS
     agreement_end = fund.agreement.end_date
-    if agreement_end is not None and start > agreement_end:
-        return None
-    return start, end
+    periods = []
+    for n in range(completed):
+        start = fund.opened_on + dt.timedelta(days=STATEMENT_DAYS * n)
+        if agreement_end is not None and start > agreement_end:
+            break
+        periods.append((start, start + dt.timedelta(days=STATEMENT_DAYS - 1)))
+    return periods
+
+
+def due_statement_period(fund: IndividualServiceFund, *, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The most recent four-week period that has ended (None before the first has)."""
+    periods = due_statement_periods(fund, today=today)
+    return periods[-1] if periods else None
 
 
 def produce_due_statements(*, today: dt.date | None = None) -> dict[str, int]:
-    """The four-weekly job (run daily; each fund's statement falls due every four weeks from its start)."""
+    """The four-weekly job (run daily; each fund's statement falls due every four weeks from its start).
+    If the job did not run for a while, every period it missed is made now, oldest first, each once
+    (a unique constraint on fund and period is the claim)."""
     today = today or timezone.localdate()
     actor = system_actor()
     done = {"produced": 0, "already": 0}
     for fund in IndividualServiceFund.objects.select_related("agreement", "person", "provider", "council"):
-        period = due_statement_period(fund, today=today)
-        if period is None:
-            continue
-        if Statement.objects.filter(fund=fund, period_start=period[0], period_end=period[1]).exists():
-            done["already"] += 1
-            continue
-        _, created = produce_statement(fund=fund, start=period[0], end=period[1], actor=actor, scheduled=True)
-        done["produced" if created else "already"] += 1
+        made = set(Statement.objects.filter(fund=fund).values_list("period_start", "period_end"))
+        for start, end in due_statement_periods(fund, today=today):
+            if (start, end) in made:
+                done["already"] += 1
+                continue
+            _, created = produce_statement(fund=fund, start=start, end=end, actor=actor, scheduled=True)
+            done["produced" if created else "already"] += 1
     return done
 
 

@@ -2,17 +2,28 @@
 so that a retry or a second worker does nothing twice)."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
+# A dropped database connection, a serialisation failure or a lock timeout: try again with backoff
+# (the keys and the statements' unique constraint make a second run add nothing twice).
+TRANSIENT = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
-@shared_task
+
+@shared_task(**TRANSIENT)
 def post_due_council_payments() -> dict:
     """Daily: council payments and management fees that have fallen due (keys per schedule slot)."""
     return services.post_all_due_payments()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def produce_due_statements() -> dict:
     """Daily: post what is due, then make each fund's statement when its four weeks end, and tell the
     family (one statement per fund and period: a unique constraint is the claim)."""
@@ -20,7 +31,7 @@ def produce_due_statements() -> dict:
     return services.produce_due_statements()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def produce_statement(*, fund_id: int, start: str, end: str, user_id: int | None = None) -> int:
     """A statement someone asked for (the API), produced after their request's transaction commits."""
     import datetime as dt

@@ -23,7 +23,9 @@ django.setup()
 from config.celery import app
 timeout = float(os.environ.get("TEST_VISIBILITY_TIMEOUT") or 0)
 if timeout:
-    app.conf.broker_transport_options = {
+    # Celery 5.6 reads the CELERY_-prefixed setting before the plain key: set that one.
+    app.conf["CELERY_BROKER_TRANSPORT_OPTIONS"] = {
+        **app.conf.broker_transport_options,
         "visibility_timeout": timeout, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
     }
 app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO", "--without-gossip",
