@@ -9,3 +9,9 @@ class BudgetsConfig(AppConfig):
         from .imports import check_budgets, import_budgets
 
         register_batch_importer("budgets", BatchImporter(check=check_budgets, apply=import_budgets))
+
+        from organisations.landing import register_landing_panels
+
+        from .landing import landing_panels
+
+        register_landing_panels(landing_panels)

@@ -14,12 +14,18 @@ from django.views.decorators.http import require_GET
 
 from . import throttle, two_factor
 from .forms import EmailCodeForm, NewPasswordForm, PasswordResetRequestForm, SecurityCodeForm, SignInForm
+from .landing import landing_panels
 from .selectors import roles_of
 from .signin import client_ip
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/home.html", {"roles": roles_of(user=request.user)})
+    """For someone signed in: what waits for them (their budget, requests, approvals, returns)."""
+    return render(
+        request,
+        "organisations/home.html",
+        {"roles": roles_of(user=request.user), "panels": landing_panels(user=request.user)},
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -11,3 +11,9 @@ class ProvidersConfig(AppConfig):
         from .selectors import people_seen_by_provider_rule
 
         register_visibility_rule(people_seen_by_provider_rule)
+
+        from organisations.landing import register_landing_panels
+
+        from .landing import landing_panels
+
+        register_landing_panels(landing_panels)

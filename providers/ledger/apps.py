@@ -18,3 +18,9 @@ class LedgerConfig(AppConfig):
 
         register_on_move(move_balance_on_move)
         register_on_end(settle_on_end)
+
+        from organisations.landing import register_landing_panels
+
+        from .landing import landing_panels
+
+        register_landing_panels(landing_panels)
