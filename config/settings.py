@@ -118,6 +118,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL: one database engine everywhere.")
+# The role the app runs as (DATABASE_URL's user in production), which `migrate`, run as the tables'
+# owner, grants its rights to (organisations/database_roles.py). The test suite creates `ps_app`.
+DATABASE_RUNTIME_ROLE = env.str("DATABASE_RUNTIME_ROLE", default="ps_app" if RUNNING_TESTS else "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"

@@ -8,8 +8,14 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations, people and roles"
 
     def ready(self) -> None:
-        # Registers the system checks, and the `__any` lookup the imports use.
-        from . import checks, imports  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from .database_roles import grant_after_migrate
+
+        # post_migrate is sent after every migration has run, so every table exists by then.
+        post_migrate.connect(
+            grant_after_migrate, sender=self, dispatch_uid="organisations.grant_runtime_role"
+        )
 
 
 class PlatformAdminConfig(admin_apps.AdminConfig):

@@ -1,5 +1,6 @@
 """Shared fixtures: named personas, signing in (two-factor included), and the real browser."""
 
+import contextlib
 import os
 
 import pytest
@@ -166,3 +167,64 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
+
+
+# ---- the database roles (issue 15) ---------------------------------------------------------------
+
+RUNTIME_ROLE_PASSWORD = "ps_app"  # development and tests only; trust authentication ignores it
+
+
+def ensure_runtime_role() -> str:
+    """Create the role the app runs as (not a superuser, owns nothing) if this PostgreSQL lacks it, as
+    on a fresh machine where only `postgres` exists. `migrate` then grants it its rights."""
+    import psycopg
+    from django.conf import settings
+    from psycopg import sql
+
+    role = settings.DATABASE_RUNTIME_ROLE
+    s = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=s.get("HOST") or "127.0.0.1",
+        port=s.get("PORT") or 5432,
+        user=s.get("USER") or "postgres",
+        password=s.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+        if not exists:
+            # Another test run may make it at the same moment.
+            with contextlib.suppress(psycopg.errors.DuplicateObject):
+                admin.execute(
+                    sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
+                        sql.Identifier(role), sql.Literal(RUNTIME_ROLE_PASSWORD)
+                    )
+                )
+    return role
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Runs before the test database is made (and migrated, which grants the runtime role)."""
+    ensure_runtime_role()
+
+
+def _flush_past_append_only_triggers():
+    """`transaction=True` tests end with a TRUNCATE of every table, which the append-only tables'
+    statement triggers refuse. The suite's superuser flushes with triggers set aside for that one
+    transaction (SET LOCAL session_replication_role, which the runtime role may not do)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "past_triggers", False):
+        return
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    sql_flush.past_triggers = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_append_only_triggers()

@@ -16,7 +16,7 @@ def _compose() -> dict:
 
 def test_it_has_the_five_services_each_with_a_health_check():
     services = _compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"web", "worker", "worker-imports", "beat", "db", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, name
         assert service["healthcheck"]["test"], name
@@ -29,7 +29,7 @@ def test_the_app_services_run_gunicorn_and_celery_from_one_image():
     assert services["worker"]["command"].startswith("celery -A config worker")
     assert services["beat"]["command"].startswith("celery -A config beat")
     assert "DatabaseScheduler" in services["beat"]["command"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-imports", "beat"):
         assert services[name]["build"] == "."
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
@@ -59,9 +59,35 @@ def test_docker_compose_accepts_the_file_where_it_is_installed():
             "ALLOWED_HOSTS": "example.org",
             "SITE_URL": "https://example.org",
             "EMAIL_URL": "smtp://mail.example.org:25",
+            "POSTGRES_PASSWORD": "a",
+            "DB_OWNER_PASSWORD": "b",
+            "DB_APP_PASSWORD": "c",
         },
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_app_runs_as_a_role_that_owns_nothing_and_migrations_as_the_owner():
+    services = _compose()["services"]
+    for name in ("web", "worker", "worker-imports", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://support_app:"), name
+    web = services["web"]
+    assert web["environment"]["MIGRATE_DATABASE_URL"].startswith("postgres://support_owner:")
+    assert web["environment"]["DATABASE_RUNTIME_ROLE"] == "support_app"
+    assert web["command"].startswith('sh -c "DATABASE_URL=$$MIGRATE_DATABASE_URL python manage.py migrate')
+    db = services["db"]
+    assert "./scripts/db/create_roles.sh:/docker-entrypoint-initdb.d/10-create-roles.sh:ro" in db["volumes"]
+    assert (db["environment"]["DB_OWNER_USER"], db["environment"]["DB_APP_USER"]) == (
+        "support_owner",
+        "support_app",
+    )
+    script = (ROOT / "scripts" / "db" / "create_roles.sh").read_text()
+    assert script.count("NOSUPERUSER") == 2
+    assert 'CREATE DATABASE "$DB_NAME" OWNER "$DB_OWNER_USER"' in script
+    text = (ROOT / "docker-compose.yml").read_text()
+    for secret in ("POSTGRES_PASSWORD", "DB_OWNER_PASSWORD", "DB_APP_PASSWORD"):
+        assert "${" + secret + ":?" in text
+
