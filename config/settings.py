@@ -266,6 +266,14 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 # Redis restart), and at start-up too.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues, each with its own worker process(es) (docker-compose: worker and worker-imports), so a
+# long return never holds up an import and a big import never holds up a return. Everything else
+# (beat's jobs) goes to the default queue, which the returns worker also takes.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "monitoring.tasks.produce_return": {"queue": "returns"},
+    "*.import_*": {"queue": "imports"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule lives in code; each app adds its entries here.

@@ -91,3 +91,13 @@ def test_the_app_runs_as_a_role_that_owns_nothing_and_migrations_as_the_owner():
     for secret in ("POSTGRES_PASSWORD", "DB_OWNER_PASSWORD", "DB_APP_PASSWORD"):
         assert "${" + secret + ":?" in text
 
+
+def test_returns_and_imports_have_their_own_workers_and_queues():
+    from django.conf import settings
+
+    services = _compose()["services"]
+    assert "-Q returns,celery" in services["worker"]["command"]
+    assert "-Q imports" in services["worker-imports"]["command"]
+    routes = settings.CELERY_TASK_ROUTES
+    assert routes["monitoring.tasks.produce_return"] == {"queue": "returns"}
+    assert routes["*.import_*"] == {"queue": "imports"}

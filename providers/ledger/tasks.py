@@ -46,3 +46,20 @@ def produce_statement(*, fund_id: int, start: str, end: str, user_id: int | None
         fund=fund, start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end), actor=actor
     )
     return statement.pk
+
+
+@shared_task(**TRANSIENT)
+def import_isf_entries(*, provider_id: int, csv_text: str, user_id: int | None = None) -> dict:
+    """A provider's spending file imported by a worker on the imports queue (all or nothing, like the
+    command and the upload page). Answers the summary or the error lines."""
+    from django.contrib.auth import get_user_model
+
+    from organisations.models import Provider
+    from organisations.services import system_actor
+
+    from .imports import import_isf_entries as run_import
+
+    provider = Provider.objects.get(pk=provider_id)
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else system_actor()
+    result = run_import(data=csv_text.encode("utf-8"), provider=provider, actor=actor)
+    return {"ok": result.ok, "summary": result.summary if result.ok else "", "errors": result.errors}
