@@ -29,7 +29,8 @@ if timeout:
         "visibility_timeout": timeout, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
     }
 app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "-Q", "returns,imports,celery", "-n", sys.argv[1]])
+                 "--without-mingle", "--without-heartbeat", "-Q", "returns,imports,celery",
+                 "-n", sys.argv[1]])
 """
 
 
