@@ -297,7 +297,11 @@ def explain_assessment(assessment: Assessment) -> list[str]:
         else:
             verb = "took off" if change < 0 else "added"
             lines.append(f"Because {adj['family_wording']}, we {verb} {format_money(abs(change))}.")
-    lines.append(f"So your indicative budget is {format_money(assessment.indicative_amount)} a year.")
+    lines.append(
+        f'So your indicative budget is {format_money(assessment.indicative_amount)} a year. "Indicative" '
+        "means an early amount to plan with: the final amount is agreed with you when your support plan "
+        "is ready."
+    )
     if assessment.departs:
         lines.append(
             f"Your social worker set your budget at {format_money(assessment.agreed_amount)} a year "

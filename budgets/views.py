@@ -31,6 +31,7 @@ from .forms import (
     SendBackForm,
     SupportPlanForm,
 )
+from .history import in_words
 from .models import (
     AllocationQuestionnaire,
     Assessment,
@@ -287,11 +288,23 @@ def support_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Support plan saved.")
                 return redirect("budgets:support-plan", pk=person.pk)
+    # An agreed plan is shown as text with a "Change" link per part; changing it starts a new draft.
+    editing = may_draft and (
+        plan is None or plan.status == PlanStatus.DRAFT or "change" in request.GET or request.method == "POST"
+    )
     context = {
         "person": person,
         "plan": plan,
         "form": form,
         "may_draft": may_draft,
+        "editing": editing,
+        "plan_rows": [
+            (name, label, label[:1].lower() + label[1:], getattr(plan, name))
+            for name in SupportPlanForm.Meta.fields
+            for label in [str(SupportPlan._meta.get_field(name).verbose_name)]
+        ]
+        if plan
+        else [],
         "may_agree": plan is not None
         and plan.status == PlanStatus.DRAFT
         and is_commissioner_for(user=request.user, council_id=person.council_id),
@@ -523,7 +536,7 @@ def budget_history(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_casework(user=request.user, person=budget.person):
         raise PermissionDenied
     objects = [budget, *budget.arrangements.all(), *budget.reviews.all()]
-    entries = history_for_many(objects)
+    entries = [in_words(entry) for entry in history_for_many(objects)]
     return render(
         request, "budgets/history.html", {"budget": budget, "person": budget.person, "entries": entries}
     )

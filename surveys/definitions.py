@@ -60,23 +60,96 @@ PROCESS_QUESTIONS = [
     ),
 ]
 
-# (code, plain words). The question reads "Since you got your budget, has <words> got better...?"
-LIFE_AREAS = [
-    ("dignity", "being treated with dignity"),
-    ("independence", "your independence"),
-    ("physical_health", "your physical health"),
-    ("mental_wellbeing", "your mental wellbeing"),
-    ("control_daily_life", "your control over your daily life"),
-    ("feeling_safe", "feeling safe"),
-    ("relationships_family", "your relationships with your family"),
-    ("relationships_friends", "your relationships with your friends"),
-    ("relationships_paid_supporters", "your relationships with the people paid to support you"),
-    ("self_esteem", "how you feel about yourself"),
-    ("where_you_live", "where you live"),
-    ("who_you_live_with", "who you live with"),
-    ("paid_work", "getting or keeping paid work"),
-    ("volunteering", "volunteering or helping in your community"),
+# (code, plain words, the question for the person, the question for a carer about the person they care
+# for). Each is written as a whole sentence for its area, so none comes out ungrammatical.
+_CHANGE = "got better, stayed the same or got worse"
+LIFE_AREA_QUESTIONS = [
+    (
+        "dignity",
+        "being treated with dignity",
+        f"Since you got your budget, has the way people treat you (with dignity and respect) {_CHANGE}?",
+        f"Since the budget, has the way people treat them (with dignity and respect) {_CHANGE}?",
+    ),
+    (
+        "independence",
+        "your independence",
+        f"Since you got your budget, has your independence {_CHANGE}?",
+        f"Since the budget, has their independence {_CHANGE}?",
+    ),
+    (
+        "physical_health",
+        "your physical health",
+        f"Since you got your budget, has your physical health {_CHANGE}?",
+        f"Since the budget, has their physical health {_CHANGE}?",
+    ),
+    (
+        "mental_wellbeing",
+        "your mental wellbeing",
+        f"Since you got your budget, has your mental wellbeing {_CHANGE}?",
+        f"Since the budget, has their mental wellbeing {_CHANGE}?",
+    ),
+    (
+        "control_daily_life",
+        "your control over your daily life",
+        f"Since you got your budget, has your control over your daily life {_CHANGE}?",
+        f"Since the budget, has their control over their daily life {_CHANGE}?",
+    ),
+    (
+        "feeling_safe",
+        "feeling safe",
+        f"Since you got your budget, has how safe you feel {_CHANGE}?",
+        f"Since the budget, has how safe they feel {_CHANGE}?",
+    ),
+    (
+        "relationships_family",
+        "your relationships with your family",
+        f"Since you got your budget, have your relationships with your family {_CHANGE}?",
+        f"Since the budget, have their relationships with their family {_CHANGE}?",
+    ),
+    (
+        "relationships_friends",
+        "your relationships with your friends",
+        f"Since you got your budget, have your relationships with your friends {_CHANGE}?",
+        f"Since the budget, have their relationships with their friends {_CHANGE}?",
+    ),
+    (
+        "relationships_paid_supporters",
+        "your relationships with the people paid to support you",
+        f"Since you got your budget, have your relationships with the people paid to support you {_CHANGE}?",
+        f"Since the budget, have their relationships with the people paid to support them {_CHANGE}?",
+    ),
+    (
+        "self_esteem",
+        "how you feel about yourself",
+        f"Since you got your budget, has how you feel about yourself {_CHANGE}?",
+        f"Since the budget, has how they feel about themselves {_CHANGE}?",
+    ),
+    (
+        "where_you_live",
+        "where you live",
+        f"Since you got your budget, has the place where you live {_CHANGE}?",
+        f"Since the budget, has the place where they live {_CHANGE}?",
+    ),
+    (
+        "who_you_live_with",
+        "who you live with",
+        f"Since you got your budget, has living with the people you live with {_CHANGE}?",
+        f"Since the budget, has living with the people they live with {_CHANGE}?",
+    ),
+    (
+        "paid_work",
+        "getting or keeping paid work",
+        f"Since you got your budget, has getting or keeping paid work {_CHANGE}?",
+        f"Since the budget, has getting or keeping paid work {_CHANGE} for them?",
+    ),
+    (
+        "volunteering",
+        "volunteering or helping in your community",
+        f"Since you got your budget, has volunteering or helping in your community {_CHANGE}?",
+        f"Since the budget, has volunteering or helping in their community {_CHANGE} for them?",
+    ),
 ]
+LIFE_AREAS = [(code, words) for code, words, _, _ in LIFE_AREA_QUESTIONS]
 LIFE_AREA_CODES = tuple(code for code, _ in LIFE_AREAS)
 
 CARER_AREAS = [
@@ -152,14 +225,9 @@ def _outcome_questions(*, carer: bool) -> list[dict]:
                 "options": YES_PARTLY_NO,
             }
         )
-    for code, words in LIFE_AREAS:
-        if carer:
-            words = words.replace("your ", "their ").replace("you ", "they ")
-            text = f"Since the budget, has {words} got better, stayed the same or got worse?"
-            hint = "Think about the person you care for."
-        else:
-            text = f"Since you got your budget, has {words} got better, stayed the same or got worse?"
-            hint = ""
+    for code, _, person_text, carer_text in LIFE_AREA_QUESTIONS:
+        text = carer_text if carer else person_text
+        hint = "Think about the person you care for." if carer else ""
         questions.append(
             {"code": code, "text": text, "hint": hint, "section": "life_area", "options": CHANGE}
         )

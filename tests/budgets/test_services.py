@@ -75,7 +75,8 @@ def test_the_explanation_speaks_to_the_person(questionnaire, person, commissione
         "You told us about 5 parts of your life. Your answers add up to 15 points.",
         "Each point is worth £850.00 a year, so 15 points give £12,750.00 a year.",
         "Because someone close to you gives you regular unpaid support, we took off 10% (£1,275.00).",
-        "So your indicative budget is £11,475.00 a year.",
+        'So your indicative budget is £11,475.00 a year. "Indicative" means an early amount to plan with: '
+        "the final amount is agreed with you when your support plan is ready.",
         "Your social worker set your budget at £12,000.00 a year instead. The reason they gave: "
         "Extra support at night",
     ]

@@ -269,6 +269,21 @@ def test_the_history_page_shows_each_step(commissioner, approver, person):
     assert commissioner.display_name in page and approver.display_name in page
 
 
+def test_the_history_reads_in_words(commissioner, second_approver, person):
+    budget = services.budget_propose(
+        person=person,
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("1000.00"))],
+        actor=commissioner,
+    )
+    services.budget_send_back(budget=budget, actor=second_approver, reason="Check the hours with Ava.")
+    page = client_for(commissioner).get(f"/budgets/{budget.pk}/history/").content.decode()
+    assert f"Budget sent back by {second_approver.display_name}: “Check the hours with Ava.”" in page
+    assert "Status changed from waiting for approval to sent back." in page
+    assert f"Budget proposed by {commissioner.display_name}" in page and "Start date: 1 April 2026." in page
+    assert "sent_back" not in page and "→" not in page
+
+
 def test_the_upload_page_checks_the_file_and_sends_it_for_approval(commissioner, council, provider_org):
     text = (
         "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
@@ -338,3 +353,24 @@ def test_the_family_page_says_who_to_contact_and_what_happens_next_before_any_bu
     assert "You do not have an agreed budget yet." in page
     assert "Dorset Council: 01305 000 000" in page
     assert "Your social worker will talk with you about what you need." in page
+
+
+def test_an_agreed_plan_reads_as_text_with_change_links(commissioner, family, person):
+    plan = services.support_plan_save(
+        person=person,
+        actor=family,
+        what_matters="My garden",
+        outcomes="Grow vegetables",
+        how_money_used="Flexibly",
+        who_helps="Mum",
+        risks="None known",
+    )
+    services.support_plan_agree(plan=plan, actor=commissioner)
+    c = client_for(family)
+    page = c.get(f"/people/{person.pk}/plan/").content.decode()
+    assert "<textarea" not in page
+    assert '<dd class="govuk-summary-list__value">Grow vegetables</dd>' in page
+    change = '<span class="govuk-visually-hidden"> the outcomes I want</span>'
+    assert f'href="?change=outcomes#id_outcomes">Change{change}' in page
+    page = c.get(f"/people/{person.pk}/plan/?change=outcomes").content.decode()
+    assert 'id="id_outcomes"' in page and "Your changes make a new draft." in page

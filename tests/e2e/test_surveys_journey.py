@@ -54,7 +54,8 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()  # skip "use the money in ways that suit you"
     assert heading(page) == (
-        "Since you got your budget, has being treated with dignity got better, stayed the same or got worse?"
+        "Since you got your budget, has the way people treat you (with dignity and respect) got better, "
+        "stayed the same or got worse?"
     )
     assert_accessible(page)
     page.get_by_label("Better").check()
