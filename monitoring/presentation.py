@@ -1,29 +1,15 @@
-"""Turns a return's figures into the tables, charts and sentences a page or the PDF shows."""
+"""Turns a return's figures into the sentences, charts and tables a page or the PDF shows."""
 
+from datetime import date
 from decimal import Decimal
 
-from django.utils.safestring import mark_safe
+from organisations.money import round_half_up
+from surveys.selectors import AREA_LABELS
 
-from organisations.money import format_money, round_half_up
-
-from . import suppression
-from .charts import bar_chart
-from .counting import (
-    AGE_BANDS,
-    DELIVERY_CLASSES,
-    MANAGEMENT_TYPES,
-    RATE_KEYS,
-    SALT_MECHANISMS,
-    SUPPORT_REASONS,
-)
-from .labels import (
-    AGE_BAND_LABELS,
-    DELIVERY_CLASS_LABELS,
-    MANAGEMENT_TYPE_LABELS,
-    RATE_LABELS,
-    SALT_LABELS,
-    SUPPORT_REASON_LABELS,
-)
+from . import suppression, tables
+from .charts import bar_chart, rate_chart
+from .counting import DELIVERY_CLASSES
+from .labels import DELIVERY_CLASS_LABELS, GROUP_LABELS
 
 HOW_COUNTED = [
     (
@@ -113,7 +99,7 @@ HOW_COUNTED = [
         "Mixed people and the managed third-party figure",
         "The delivery-class bars count a person once. People with a managed third-party budget are "
         "those in 'managed direct payment only' and 'Individual Service Fund only', plus the mixed "
-        "people who hold one of them alongside another way; so the managed third-party headline is "
+        "people who hold one of them alongside another way; so the managed third-party headline can be "
         "more than the sum of those two bars.",
     ),
     (
@@ -126,23 +112,14 @@ HOW_COUNTED = [
 ]
 
 
+def _date(iso: str) -> str:
+    return f"{date.fromisoformat(iso):%-d %B %Y}"
+
+
 def _pct(part: int, whole: int) -> str:
     if not whole:
         return "0%"
     return f"{round_half_up(Decimal(part) * 100 / Decimal(whole), 0)}%"
-
-
-def _signed(n) -> str:
-    if n is None:
-        return "not available"
-    return f"+{n:,}" if n > 0 else (f"{n:,}".replace("-", "−") if n < 0 else "no change")
-
-
-def _people(n: int | str) -> str:
-    """ "1 person", "1,234 people"; a suppressed group ("<5") is "<5 people"."""
-    if not isinstance(n, int):
-        return f"{n} people"
-    return f"{n:,} {'person' if n == 1 else 'people'}"
 
 
 def _moved(n: int) -> str:
@@ -157,14 +134,17 @@ def period_dates(figures: dict) -> str:
     return f"{_date(figures['period']['start'])} to {_date(figures['period']['end'])}"
 
 
-def _rate(value) -> str:
-    if isinstance(value, str):  # suppressed or withheld
-        return value
-    return "not available" if value is None else f"{value:.1f}"
-
-
-def _count(value) -> str:
-    return value if isinstance(value, str) else f"{value:,}"
+def status_sentence(figures: dict, made_on: date | None = None) -> str:
+    """The status in words, for page 1."""
+    end = _date(figures["period"]["end"])
+    if figures.get("status") == "provisional":
+        made = f" It was made on {made_on:%-d %B %Y}." if made_on else ""
+        return (
+            f"This return was made before the period ends on {end}.{made} The figures "
+            f"'on {end}' are a projection from the budgets known when it was made: budgets that start, "
+            "change or end before then will change them. It cannot be published for other councils."
+        )
+    return f"This return was made after the period ended on {end}: it counts what happened."
 
 
 def commentary(figures: dict) -> list[str]:
@@ -174,10 +154,16 @@ def commentary(figures: dict) -> list[str]:
     mtp = figures["managed_third_party"]["people_at_period_end"]
     by = end["by_delivery"]
     period = figures["period"]
+    on = "will have had" if figures.get("status") == "provisional" else "had"
     sentences = [
-        f"On {_date(period['end'])}, {total:,} {'person' if total == 1 else 'people'} had a personal budget "
-        f"from {figures.get('council_name', figures['council'])}; "
-        f"{figures['people_during_period']['total']:,} had one at some time during the period.",
+        f"On {_date(period['end'])}, {total:,} {'person' if total == 1 else 'people'} {on} a personal budget "
+        f"from {tables.name(figures)}"
+        + (
+            " (on the budgets known when this return was made)"
+            if figures.get("status") == "provisional"
+            else ""
+        )
+        + f"; {figures['people_during_period']['total']:,} had one at some time during the period.",
         f"{mtp:,} ({_pct(mtp, total)}) had a managed third-party budget: an Individual Service Fund or a "
         f"direct payment managed for them. {by['isf_only']:,} held only an Individual Service Fund and "
         f"{by['mixed']:,} held their budget in more than one way.",
@@ -198,227 +184,124 @@ def commentary(figures: dict) -> list[str]:
         )
     else:
         sentences.append(
-            f"That is {_rate(rates['personal_budgets'])} adults with a personal budget per 1,000 adults, "
-            f"{_rate(rates['direct_payments'])} with a direct payment and "
-            f"{_rate(rates['managed_third_party'])} with a managed third-party budget."
+            f"That is {tables.rate(rates['personal_budgets'])} adults with a personal budget per 1,000 "
+            "adults, "
+            f"{tables.rate(rates['direct_payments'])} with a direct payment and "
+            f"{tables.rate(rates['managed_third_party'])} with a managed third-party budget. These three "
+            "overlap: a managed direct payment is in both of the last two."
         )
     return sentences
 
 
-def _date(iso: str) -> str:
-    from datetime import date
-
-    return f"{date.fromisoformat(iso):%-d %B %Y}"
-
-
-def tables(figures: dict) -> list[dict]:
-    """Each table: id, caption, head (column names), rows (first cell a row header), numeric columns."""
-    end, during = figures["people_at_period_end"], figures["people_during_period"]
-    by_type = figures["budgets_at_period_end"]["by_management_type"]
-    result = [
-        {
-            "id": "delivery",
-            "caption": "People by how their budget is held (delivery class)",
-            "head": ["Delivery class", "At period end", "During the period"],
-            "rows": [
-                [DELIVERY_CLASS_LABELS[c], _count(end["by_delivery"][c]), _count(during["by_delivery"][c])]
-                for c in DELIVERY_CLASSES
-            ]
-            + [["All people", _count(end["total"]), _count(during["total"])]],
-        },
-        {
-            "id": "management-types",
-            "caption": "Arrangements active at period end, by way of holding the budget",
-            "head": ["Way of holding", "Arrangements", "Annual value"],
-            "rows": [
-                [
-                    MANAGEMENT_TYPE_LABELS[t],
-                    _count(by_type[t]["count"]),
-                    format_money(by_type[t]["annual_value"]),
-                ]
-                for t in MANAGEMENT_TYPES
-            ],
-        },
-        {
-            "id": "managed-third-party",
-            "caption": "People with a managed third-party budget (ISF or managed direct payment)",
-            "head": ["When", "People"],
-            "rows": [
-                ["At period end", _count(figures["managed_third_party"]["people_at_period_end"])],
-                ["During the period", _count(figures["managed_third_party"]["people_during_period"])],
-            ],
-        },
-        {
-            "id": "age",
-            "caption": "People at period end by age on the period's last day",
-            "head": ["Age band", "People"],
-            "rows": [[AGE_BAND_LABELS[b], _count(figures["by_age_band"][b])] for b in AGE_BANDS],
-        },
-        {
-            "id": "support-reason",
-            "caption": "People at period end by primary support reason",
-            "head": ["Primary support reason", "People"],
-            "rows": [
-                [SUPPORT_REASON_LABELS[r], _count(figures["by_primary_support_reason"][r])]
-                for r in SUPPORT_REASONS
-            ],
-        },
-        {
-            "id": "salt",
-            "caption": "SALT-compatible delivery mechanism: adults at period end",
-            "head": ["Delivery mechanism (SALT)", "Adults"],
-            "rows": [[SALT_LABELS[m], _count(figures["salt"][m])] for m in SALT_MECHANISMS],
-        },
-        {
-            "id": "rates",
-            "caption": "Adults at period end per 1,000 adults in the council's population",
-            "head": ["Measure", "Adults at period end", "Per 1,000 adults"],
-            "rows": [
-                [
-                    RATE_LABELS[k],
-                    _count(figures.get("adults_at_period_end", {}).get(k, 0)),
-                    _rate(figures["rates_per_1000_adults"][k]),
-                ]
-                for k in RATE_KEYS
-            ],
-        },
-    ]
-    change = figures.get("change_since_previous_period")
-    previous = figures.get("previous_period")
-    if change and previous:
-        rows = [
-            [
-                DELIVERY_CLASS_LABELS[c],
-                _count(previous["people_at_period_end"]["by_delivery"][c]),
-                _count(end["by_delivery"][c]),
-                _signed(change["people_at_period_end"]["by_delivery"][c]),
-            ]
-            for c in DELIVERY_CLASSES
-        ]
-        rows.append(
-            [
-                "All people",
-                _count(previous["people_at_period_end"]["total"]),
-                _count(end["total"]),
-                _signed(change["people_at_period_end"]["total"]),
-            ]
-        )
-        rows.append(
-            [
-                "Managed third-party budgets",
-                _count(previous["managed_third_party"]["people_at_period_end"]),
-                _count(figures["managed_third_party"]["people_at_period_end"]),
-                _signed(change["managed_third_party"]["people_at_period_end"]),
-            ]
-        )
-        result.append(
-            {
-                "id": "change",
-                "caption": f"Change in people at period end since {previous['period']['label']}",
-                "head": ["Delivery class", previous["period"]["label"], figures["period"]["label"], "Change"],
-                "rows": rows,
-            }
-        )
-    others = figures.get("other_councils") or []
-    own = {
-        "name": f"{figures.get('council_name', figures['council'])} (this return)",
-        "people_at_period_end": end,
-        "managed_third_party": figures["managed_third_party"],
-        "rates_per_1000_adults": figures["rates_per_1000_adults"],
-    }
-    result.append(
-        {
-            "id": "other-councils",
-            "caption": f"Other councils' published returns for {figures['period']['label']}",
-            "head": [
-                "Council",
-                "People at period end",
-                "ISF only",
-                "Mixed",
-                "Managed third-party",
-                "Personal budgets per 1,000 adults",
-            ],
-            "rows": [
-                [
-                    o["name"],
-                    _count(o["people_at_period_end"]["total"]),
-                    _count(o["people_at_period_end"]["by_delivery"]["isf_only"]),
-                    _count(o["people_at_period_end"]["by_delivery"]["mixed"]),
-                    _count(o["managed_third_party"]["people_at_period_end"]),
-                    _rate(o["rates_per_1000_adults"]["personal_budgets"]),
-                ]
-                for o in [own, *others]
-            ],
-            "empty": "No other council has published its return for this period yet." if not others else "",
-        }
-    )
-    return result
-
-
 def charts(figures: dict) -> list[dict]:
+    """Each chart has a title that says what is counted and in what unit."""
     end = figures["people_at_period_end"]["by_delivery"]
+    delivery_title = "People at period end by delivery class (number of people)"
     delivery = bar_chart(
         chart_id="chart-delivery",
-        title="People at period end by delivery class",
-        description="; ".join(f"{DELIVERY_CLASS_LABELS[c]}: {end[c]}" for c in DELIVERY_CLASSES),
+        title=delivery_title,
+        description="; ".join(f"{DELIVERY_CLASS_LABELS[c]}: {end[c]} people" for c in DELIVERY_CLASSES),
         bars=[(DELIVERY_CLASS_LABELS[c], end[c]) for c in DELIVERY_CLASSES],
+        unit="people",
     )
-    history = figures.get("managed_third_party_history") or []
-    trend = bar_chart(
-        chart_id="chart-trend",
-        title="People with a managed third-party budget at the end of each period",
-        description="; ".join(f"{h['period']}: {h['people_at_period_end']}" for h in history),
-        bars=[(h["period"], h["people_at_period_end"]) for h in history],
-    )
-    return [
-        {"id": "delivery", "title": "People at period end by delivery class", "svg": mark_safe(delivery)},  # noqa: S308
-        {
-            "id": "trend",
-            "title": "Managed third-party budgets over the last periods",
-            "svg": mark_safe(trend),
-        },  # noqa: S308
-    ]
-
-
-def outcome_tables(figures: dict) -> list[dict]:
-    survey = figures.get("outcome_survey")
-    if not survey:
-        return []
-    result = []
-    for management_type, block in (survey.get("by_management_type") or {}).items():
-        name = {
-            **MANAGEMENT_TYPE_LABELS,
-            "mixed": "More than one way (mixed)",
-            "none": "No budget arrangement at the time",
-        }.get(management_type, management_type)
-        rows = [
-            [
-                area.replace("_", " ").capitalize(),
-                _count(v.get("better", 0)),
-                _count(v.get("same", 0)),
-                _count(v.get("worse", 0)),
-            ]
-            for area, v in (block.get("life_areas") or {}).items()
-        ]
-        result.append(
-            {
-                "id": f"outcomes-{management_type}",
-                "caption": f"{name}: {_people(block.get('respondents', 0))} answered",
-                "head": ["Life area", "Better", "Same", "Worse"],
-                "rows": rows,
-            }
+    result = [{"id": "delivery", "title": delivery_title, "svg": delivery}]
+    trend = figures.get("trend") or []
+    has_rates = any(t["rates_per_1000_adults"]["managed_third_party"] is not None for t in trend)
+    if trend and has_rates:
+        trend_title = "Managed third-party budgets: adults per 1,000 adults, this council and all councils"
+        bars = []
+        for t in trend:
+            everyone = t.get("all_councils", {}).get("rates_per_1000_adults", {}).get("managed_third_party")
+            bars.append(
+                (f"{t['period']} {tables.name(figures)}", t["rates_per_1000_adults"]["managed_third_party"])
+            )
+            bars.append((f"{t['period']} all councils", everyone))
+        svg = rate_chart(
+            chart_id="chart-trend",
+            title=trend_title,
+            description="; ".join(f"{label}: {tables.rate(v)} per 1,000 adults" for label, v in bars),
+            bars=bars,
         )
+        result.append({"id": "trend", "title": trend_title, "svg": svg})
+    elif trend:
+        trend_title = "People with a managed third-party budget at the end of each period (number of people)"
+        svg = bar_chart(
+            chart_id="chart-trend",
+            title=trend_title,
+            description="; ".join(
+                f"{t['period']}: {t['people_at_period_end']['managed_third_party']} people" for t in trend
+            ),
+            bars=[(t["period"], t["people_at_period_end"]["managed_third_party"]) for t in trend],
+            unit="people",
+        )
+        result.append({"id": "trend", "title": trend_title, "svg": svg})
     return result
+
+
+def outcome_table(figures: dict) -> dict | None:
+    """The outcome survey as one compact table: for each area of life, the shares who said better,
+    the same or worse, by how the budget is held, with each group's size in the heading."""
+    survey = figures.get("outcome_survey")
+    if not survey or not survey.get("by_management_type"):
+        return None
+    groups = survey["by_management_type"]
+    head = ["Area of life"]
+    for kind, block in groups.items():
+        size = block.get("respondents")
+        size_words = size if isinstance(size, str) else f"{size:,}"
+        head.append(f"{GROUP_LABELS.get(kind, kind)} ({size_words} answered)")
+    areas = []
+    for block in groups.values():
+        for area in block.get("life_areas") or {}:
+            if area not in areas:
+                areas.append(area)
+    rows = []
+    for area in areas:
+        row = [AREA_LABELS.get(area, area.replace("_", " ").capitalize())]
+        answered_any = False
+        for block in groups.values():
+            v = (block.get("life_areas") or {}).get(area, {})
+            values = [v.get(k, 0) for k in ("better", "same", "worse")]
+            if any(isinstance(x, str) for x in values):
+                row.append(next(x for x in values if isinstance(x, str)))
+                continue
+            answered = sum(values)
+            answered_any = answered_any or bool(answered)
+            shares = " / ".join(_pct(x, answered) for x in values)
+            row.append(f"{shares} (n={answered})" if answered else "–")
+        if answered_any:
+            rows.append(row)
+    if not any(isinstance(b.get("respondents"), int) for b in groups.values()):
+        return {
+            "id": "outcomes",
+            "caption": "Has life got better?",
+            "head": [],
+            "rows": [],
+            "empty": "Every group answering in this period has fewer than 5 people, so their answers are "
+            "not shown: small numbers could identify someone.",
+        }
+    return {
+        "id": "outcomes",
+        "caption": "Has life got better? Better / same / worse as a share of those who answered about "
+        "each area (n = how many answered), by how the budget is held",
+        "head": head,
+        "rows": rows,
+        "note": "People who said an area does not apply to them are left out of it. A group of fewer than "
+        "5 people is shown as <5.",
+    }
 
 
 def return_context(figures: dict) -> dict:
     return {
         "figures": figures,
+        "status_sentence": status_sentence(figures),
+        "headline": tables.headline(figures),
         "commentary": commentary(figures),
-        "tables": tables(figures),
+        "tables": tables.tables(figures),
         "charts": charts(figures),
-        "outcome_tables": outcome_tables(figures),
+        "outcome_table": outcome_table(figures),
         "outcome_respondents": (figures.get("outcome_survey") or {}).get("respondents"),
         "how_counted": HOW_COUNTED,
         "period_dates": period_dates(figures),
+        "period_end_words": _date(figures["period"]["end"]),
     }

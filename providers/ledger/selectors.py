@@ -158,6 +158,67 @@ def default_statement_period(today: dt.date | None = None) -> tuple[dt.date, dt.
     return today - dt.timedelta(days=STATEMENT_DAYS - 1), today
 
 
+def _kind_of(entry: LedgerEntry) -> str:
+    """A correction counts against what it corrects, so spending by kind stays true."""
+    if entry.category == Category.CORRECTION and entry.reverses_id:
+        return entry.reverses.category
+    return entry.category
+
+
+@dataclass
+class MoneyBreakdown:
+    """Where the money in some entries came from and went, the same way on every page and document:
+    a correction counts with the entry it corrects (so it is never "money in"), and spending is shown
+    net of its corrections."""
+
+    from_council: Decimal  # council payments, net of corrections to them
+    moved: Decimal  # money that moved with the person between organisations (signed)
+    spent: Decimal  # support, activities and equipment, net of corrections (positive)
+    management_fee: Decimal  # positive
+    paid_back: Decimal  # refunds to the council (positive)
+    other_corrections: Decimal  # corrections that point at no entry (signed)
+    by_kind: dict[str, Decimal]  # signed totals by category, corrections counted with what they correct
+
+    @property
+    def money_in(self) -> Decimal:
+        """Money that came in: from the council, and money that moved here with the person."""
+        return self.from_council + max(self.moved, ZERO)
+
+    @property
+    def net_change(self) -> Decimal:
+        return sum(self.by_kind.values(), ZERO)
+
+    @property
+    def money_out(self) -> Decimal:
+        """Everything else, signed (negative when money went out)."""
+        return self.net_change - self.money_in
+
+    @property
+    def spending_by_kind(self) -> list[tuple[str, Decimal]]:
+        return [
+            (Category(code).label, -self.by_kind.get(code, ZERO))
+            for code in SPENDING_CATEGORIES
+            if self.by_kind.get(code, ZERO) != 0
+        ]
+
+
+def money_breakdown(entries) -> MoneyBreakdown:
+    """The breakdown of `entries` (with `reverses` loaded)."""
+    by_kind: dict[str, Decimal] = {}
+    for entry in entries:
+        kind = _kind_of(entry)
+        by_kind[kind] = by_kind.get(kind, ZERO) + entry.amount
+    return MoneyBreakdown(
+        from_council=by_kind.get(Category.COUNCIL_PAYMENT, ZERO),
+        moved=by_kind.get(Category.TRANSFER, ZERO),
+        spent=-sum((by_kind.get(code, ZERO) for code in SPENDING_CATEGORIES), ZERO),
+        management_fee=-by_kind.get(Category.MANAGEMENT_FEE, ZERO),
+        paid_back=-by_kind.get(Category.REFUND, ZERO),
+        other_corrections=by_kind.get(Category.CORRECTION, ZERO),
+        by_kind=by_kind,
+    )
+
+
 @dataclass
 class StatementContext:
     fund: IndividualServiceFund
@@ -166,38 +227,72 @@ class StatementContext:
     opening_balance: Decimal
     closing_balance: Decimal
     lines: list[Line]
+    breakdown: MoneyBreakdown
     totals: "OrderedDict[str, Decimal]" = field(default_factory=OrderedDict)
-    money_in: Decimal = ZERO
-    money_out: Decimal = ZERO
+
+    @property
+    def money_in(self) -> Decimal:
+        return self.breakdown.money_in
+
+    @property
+    def money_out(self) -> Decimal:
+        return self.breakdown.money_out
 
     @property
     def total_rows(self) -> list[tuple[str, Decimal]]:
         return [(Category(code).label, amount) for code, amount in self.totals.items()]
 
+    @property
+    def summary_rows(self) -> list[tuple[str, Decimal]]:
+        """Opening balance, where the money came from and went, closing balance: the same rows on the
+        statement page and its PDF, worked out as on the family's ISF page."""
+        b = self.breakdown
+        rows = [
+            (f"Money at the start ({self.start:%-d %B %Y})", self.opening_balance),
+            (f"Money in from {self.fund.council.name}", b.from_council),
+        ]
+        if b.moved > 0:
+            rows.append(("Money that moved here from the last organisation", b.moved))
+        elif b.moved < 0:
+            rows.append(("Money that moved to the new organisation", b.moved))
+        rows.append(("Money spent on support, activities and equipment", b.spent))
+        rows.append((f"{self.fund.provider.name}'s fee for holding the money", b.management_fee))
+        if b.paid_back:
+            rows.append((f"Paid back to {self.fund.council.name}", b.paid_back))
+        if b.other_corrections:
+            rows.append(("Other corrections", b.other_corrections))
+        rows.append((f"Money left at the end ({self.end:%-d %B %Y})", self.closing_balance))
+        return rows
+
+    @property
+    def contact(self) -> dict:
+        """How to reach the organisation that holds the money (from its directory profile)."""
+        profile = getattr(self.fund.provider, "profile", None)
+        return {
+            "phone": getattr(profile, "phone", "") or "",
+            "email": getattr(profile, "email", "") or "",
+        }
+
 
 def statement_context(fund: IndividualServiceFund, *, start: dt.date, end: dt.date) -> StatementContext:
     """Opening balance (everything before `start`), every entry in the period with the running balance,
-    totals by category, and the closing balance (everything up to `end`)."""
+    where the money came from and went (corrections counted with what they correct, as on the family's
+    page), and the closing balance (everything up to `end`)."""
     opening = balance_of(fund, on=start - dt.timedelta(days=1))
     lines = running_lines(fund, start=start, end=end)
-    totals: OrderedDict[str, Decimal] = OrderedDict()
-    for code in Category.values:
-        amounts = [line.entry.amount for line in lines if line.entry.category == code]
-        if amounts:
-            totals[code] = sum(amounts, ZERO)
-    money_in = sum((line.entry.amount for line in lines if line.entry.amount > 0), ZERO)
-    money_out = sum((line.entry.amount for line in lines if line.entry.amount < 0), ZERO)
-    closing = opening + money_in + money_out
+    breakdown = money_breakdown(line.entry for line in lines)
+    totals: OrderedDict[str, Decimal] = OrderedDict(
+        (code, breakdown.by_kind[code]) for code in Category.values if breakdown.by_kind.get(code)
+    )
     return StatementContext(
         fund=fund,
         start=start,
         end=end,
         opening_balance=opening,
-        closing_balance=closing,
+        closing_balance=opening + breakdown.net_change,
         lines=lines,
+        breakdown=breakdown,
         totals=totals,
-        money_in=money_in,
-        money_out=money_out,
     )
 
 
@@ -218,17 +313,12 @@ class FamilySummary:
     balance_points: list[tuple[dt.date, Decimal]]
     statements: list[Statement]
     closed: bool
-
-
-def _kind_of(entry: LedgerEntry) -> str:
-    """A correction counts against what it corrects, so spending by kind stays true."""
-    if entry.category == Category.CORRECTION and entry.reverses_id:
-        return entry.reverses.category
-    return entry.category
+    other_corrections: Decimal = ZERO  # corrections that point at no entry (signed)
 
 
 def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None) -> FamilySummary:
-    """Money in, money spent and money left over the last year (or since the fund opened)."""
+    """Money in, money spent and money left over the last year (or since the fund opened), worked out
+    by money_breakdown like every statement, so the two agree to the penny for the same dates."""
     today = today or timezone.localdate()
     since = max(fund.opened_on, today - dt.timedelta(days=364))
     entries = list(
@@ -236,15 +326,12 @@ def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None)
         .select_related("reverses")
         .order_by("entry_date", "recorded_at", "pk")
     )
-    by_kind: dict[str, Decimal] = {}
     points: list[tuple[dt.date, Decimal]] = []
     running = ZERO
     for entry in entries:
         running += entry.amount
         if entry.entry_date < since:
             continue
-        kind = _kind_of(entry)
-        by_kind[kind] = by_kind.get(kind, ZERO) + entry.amount
         if points and points[-1][0] == entry.entry_date:
             points[-1] = (entry.entry_date, running)
         else:
@@ -254,24 +341,21 @@ def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None)
         points.insert(0, (since, opening))
     if points[-1][0] < today:
         points.append((today, running))
-    spending = [
-        (Category(code).label, -by_kind.get(code, ZERO))
-        for code in SPENDING_CATEGORIES
-        if by_kind.get(code, ZERO) != 0
-    ]
+    breakdown = money_breakdown(e for e in entries if e.entry_date >= since)
     return FamilySummary(
         fund=fund,
         since=since,
-        money_in=by_kind.get(Category.COUNCIL_PAYMENT, ZERO),
-        spent=sum((amount for _, amount in spending), ZERO),
-        management_fee=-by_kind.get(Category.MANAGEMENT_FEE, ZERO),
-        paid_back=-by_kind.get(Category.REFUND, ZERO),
-        moved=by_kind.get(Category.TRANSFER, ZERO),
+        money_in=breakdown.from_council,
+        spent=breakdown.spent,
+        management_fee=breakdown.management_fee,
+        paid_back=breakdown.paid_back,
+        moved=breakdown.moved,
         money_left=running,
-        spending_by_kind=spending,
+        spending_by_kind=breakdown.spending_by_kind,
         balance_points=points,
         statements=list(fund.statements.all()[:6]),
         closed=any(e.category == Category.TRANSFER and e.amount < 0 for e in entries),
+        other_corrections=breakdown.other_corrections,
     )
 
 

@@ -215,11 +215,12 @@ def test_a_statement_page_and_its_pdf(client, funded, family, robot):
     )
     text = pdf_text(response.content)
     for words in (
-        "Opening balance (money at the start) £0.00",
-        "Money from the council £1,000.00",
+        "Money at the start (6 April 2026) £0.00",
+        "Money in from Dorset Council £1,000.00",
+        "Money spent on support, activities and equipment £100.00",
         "Support from Ann",
-        "Management fee −£50.00",
-        "Closing balance (money left at the end) £850.00",
+        "Harbour Lights Support's fee for holding the money £50.00",
+        "Money left at the end (3 May 2026) £850.00",
     ):
         assert words in text
 
