@@ -11,7 +11,7 @@ from budgets.models import Representative
 from organisations.services import system_actor
 from providers.ledger import services
 from tests.budgets.factories import PersonFactory
-from tests.e2e.helpers import assert_accessible, browser_sign_in
+from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
 from tests.factories import UserFactory
 from tests.ledger.factories import isf_agreement
 
@@ -105,6 +105,7 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     assert family_page.get_by_role("heading", level=1).inner_text() == "Your Individual Service Fund"
     assert family_page.get_by_text("Money left: £917.50").is_visible()
     assert family_page.get_by_role("listitem").filter(has_text="Activities: £32.50").is_visible()
+    assert_fits_320(family_page, "family-your-isf")
     # The charts are drawn (inline SVG under the CSP): their boxes have a size.
     for chart in ("balance", "spending"):
         box = family_page.locator(f"#{chart}-{fund.pk}").bounding_box()
@@ -121,6 +122,16 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     assert family_page.get_by_role("heading", level=1).inner_text().startswith("Statement: ")
     assert family_page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
     assert_accessible(family_page)
+    # On a 320 px phone the page does not scroll sideways and every amount is on the screen, whole.
+    assert_fits_320(family_page, "family-statement")
+    size = family_page.viewport_size
+    family_page.set_viewport_size({"width": 320, "height": 720})
+    amounts = family_page.locator("table.app-stack-table .app-money")
+    assert amounts.count() >= 3
+    for i in range(amounts.count()):
+        box = amounts.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 320, (amounts.nth(i).inner_text(), box)
+    family_page.set_viewport_size(size)
     with family_page.expect_download() as info:
         family_page.get_by_role("link", name="Download this statement (PDF)").click()
     download = info.value
