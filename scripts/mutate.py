@@ -112,14 +112,14 @@ def report(*, diffs: bool, env: dict) -> int:
         other = [k for k in checked if k not in set(killed) | set(survived) | set(no_tests)]
         denominator = len(killed) + len(survived) + len(no_tests) + len(other)
         equivalent = [k for k in survived + no_tests if k in known_equivalent]
-        score = 100.0 * len(killed) / denominator if denominator else 0.0
         rest = denominator - len(equivalent)
-        score_eq = 100.0 * len(killed) / rest if rest else 100.0
+        score = f"{100.0 * len(killed) / denominator:5.1f}%" if denominator else "   n/a"
+        score_eq = f"{100.0 * len(killed) / rest:9.1f}%" if rest else "       n/a"
         print(
             f"{module:40} {len(codes):7} {len(checked):7} {len(killed):6} {len(survived):8} "
-            f"{len(no_tests):8} {score:5.1f}% {score_eq:9.1f}%"
+            f"{len(no_tests):8} {score} {score_eq}"
         )
-        if len(checked) < len(codes) or score_eq < 90.0:
+        if len(checked) < len(codes) or not rest or 100.0 * len(killed) / rest < 90.0:
             below_goal.append(module)
         all_survivors += [
             (k, "survived" if k in survived else "no tests" if k in no_tests else "suspicious")
