@@ -11,6 +11,8 @@ Only what the provider published on its profile is used.
 import uuid
 from math import ceil
 
+from organisations.money import format_money
+
 from ..elements import ClientGroup
 from ..models import ProviderProfile
 from . import taxonomy
@@ -132,7 +134,7 @@ def _fee(profile: ProviderProfile) -> str | None:
     if profile.management_fee_percent is not None:
         return f"Management fee {profile.management_fee_percent}% of the budget"
     if profile.management_fee_fixed is not None:
-        return f"Management fee £{profile.management_fee_fixed:,.2f} a year"
+        return f"Management fee {format_money(profile.management_fee_fixed)} a year"
     return None
 
 

@@ -104,6 +104,8 @@ def test_a_directory_with_every_optional_part_is_valid_hsds(feed, full_profile):
         "url",
         "email",
     } <= set(service)
+    assert service["fees_description"] == "Management fee £1,200.00 a year"
+    assert (service["cost_options"][0]["amount"], service["cost_options"][0]["currency"]) == (1200, "GBP")
     location = service["service_at_locations"][0]["location"]
     assert location["latitude"] == 50.6081 and location["longitude"] == -2.4548
     assert location["addresses"][0]["postal_code"] == "DT4 8AA"
