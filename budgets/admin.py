@@ -1,6 +1,8 @@
-"""Admin: how a council's resource allocation is configured (questions, points, price, adjustments).
+"""Admin: a council's resource allocation (questions, points, price, adjustments), to read only.
 
-People and budgets are not edited here: every change to them goes through a service, which audits it.
+Councils change these on their own settings pages (/council/<code>/settings/allocation/), which are
+scoped to the council and audited; the Django admin is for platform administrators and changes
+nothing here, so nobody can change another council's settings by accident.
 """
 
 from django.contrib import admin
@@ -8,29 +10,40 @@ from django.contrib import admin
 from .models import AllocationAdjustment, AllocationOption, AllocationQuestion, AllocationQuestionnaire
 
 
-class QuestionInline(admin.StackedInline):
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QuestionInline(ReadOnly, admin.StackedInline):
     model = AllocationQuestion
     extra = 0
     show_change_link = True
 
 
-class AdjustmentInline(admin.TabularInline):
+class AdjustmentInline(ReadOnly, admin.TabularInline):
     model = AllocationAdjustment
     extra = 0
 
 
 @admin.register(AllocationQuestionnaire)
-class AllocationQuestionnaireAdmin(admin.ModelAdmin):
+class AllocationQuestionnaireAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["council", "price_per_point", "updated_at"]
     inlines = [QuestionInline, AdjustmentInline]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(ReadOnly, admin.TabularInline):
     model = AllocationOption
     extra = 0
 
 
 @admin.register(AllocationQuestion)
-class AllocationQuestionAdmin(admin.ModelAdmin):
+class AllocationQuestionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["text", "questionnaire", "order"]
     inlines = [OptionInline]

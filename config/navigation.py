@@ -31,6 +31,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("family", "Choosing a provider", "providers:your-choices"),
     ("family", "Your Individual Service Fund", "ledger:your-isf"),
     ("family", "Your surveys", "surveys:my-surveys"),
+    (Role.COUNCIL_ADMIN, "Council settings", "council:settings-home"),
     (Role.PLATFORM_ADMIN, "Administration", "admin:index"),
     ("everyone", "Find a provider", "providers:directory"),
 ]

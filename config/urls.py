@@ -16,6 +16,9 @@ urlpatterns = [
     path("healthz", org_views.healthz, name="healthz"),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
+    # A council's own settings pages, for its council administrators (not the Django admin).
+    path("council/", include("organisations.urls")),
+    path("council/", include("budgets.settings_urls")),
     path("", include("budgets.urls")),
     path("providers/", include("providers.urls")),
     path("isf/", include("providers.ledger.urls")),

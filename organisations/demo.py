@@ -52,6 +52,13 @@ SIGN_INS = [
         "PRV-005",
         None,
     ),
+    (
+        "council.admin@example.org",
+        "Morgan Reid (council administrator)",
+        Role.COUNCIL_ADMIN,
+        "E06000059",
+        None,
+    ),
     ("family@example.org", "Pat Taylor", None, None, None),
     ("commissioner.bristol@example.org", "Robin Shaw (social worker)", Role.COMMISSIONER, "E06000023", None),
     (
@@ -60,6 +67,13 @@ SIGN_INS = [
         Role.APPROVER,
         "E06000023",
         Decimal("40000.00"),
+    ),
+    (
+        "council.admin.bristol@example.org",
+        "Kit Evans (council administrator)",
+        Role.COUNCIL_ADMIN,
+        "E06000023",
+        None,
     ),
     (
         "monitoring.bristol@example.org",

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from .fields import MoneyField
 from .signin import normalise_email
 
 
@@ -101,4 +102,40 @@ class NewPasswordForm(SetPasswordForm):
         label="Type the new password again",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+# ---- council settings: staff and roles ------------------------------------------------------------
+
+
+def _council_role_choices():
+    from .models import Role
+
+    return [
+        (Role.COMMISSIONER.value, "Commissioner (social worker or care manager): people, plans and budgets"),
+        (Role.APPROVER.value, "Approver (team manager or panel): approves budgets up to their limit"),
+        (Role.MONITORING_OFFICER.value, "Monitoring officer: monitoring returns and survey results"),
+        (Role.COUNCIL_ADMIN.value, "Council administrator: these settings pages"),
+    ]
+
+
+class StaffAddForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Their work email. They set their password from the sign-in page.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    role = forms.ChoiceField(label="Role", choices=_council_role_choices, widget=forms.RadioSelect)
+    approval_limit = MoneyField(
+        label="Approval limit (optional)",
+        required=False,
+        help_text="Approvers only: the largest annual budget they may approve, in pounds.",
+    )
+
+
+class ApprovalLimitForm(forms.Form):
+    approval_limit = MoneyField(
+        label="Approval limit", help_text="The largest annual budget they may approve, in pounds."
     )

@@ -100,12 +100,14 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     APPROVER = "approver", "Approver"
     MONITORING_OFFICER = "monitoring_officer", "Monitoring officer"
+    # Sets up the council: resource allocation, price per point, approval limits, staff and roles.
+    COUNCIL_ADMIN = "council_admin", "Council administrator"
     PROVIDER_MANAGER = "provider_manager", "Provider manager"
     PROVIDER_FINANCE = "provider_finance", "Provider finance staff"
     PLATFORM_ADMIN = "platform_admin", "Platform administrator"
 
 
-COUNCIL_ROLES = frozenset({Role.COMMISSIONER, Role.APPROVER, Role.MONITORING_OFFICER})
+COUNCIL_ROLES = frozenset({Role.COMMISSIONER, Role.APPROVER, Role.MONITORING_OFFICER, Role.COUNCIL_ADMIN})
 PROVIDER_ROLES = frozenset({Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE})
 
 

@@ -102,3 +102,25 @@ def provider_by_ref(ref: str) -> Provider | None:
 
 def user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def council_to_set_up(*, user, code: str) -> Council:
+    """The council whose settings pages this user opens: 404 for a council they cannot see (another
+    tenant), 403 for one they see but do not administer (a commissioner of that council, a platform
+    administrator, who uses the Django admin instead)."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    council = get_object_or_404(councils_visible_to(user=user), gss_code=code)
+    if council.pk not in roles_of(user=user).councils_with(Role.COUNCIL_ADMIN):
+        raise PermissionDenied
+    return council
+
+
+def councils_administered_by(*, user) -> QuerySet[Council]:
+    return Council.objects.filter(pk__in=roles_of(user=user).councils_with(Role.COUNCIL_ADMIN))
+
+
+def council_staff(*, council: Council) -> QuerySet[Membership]:
+    """Everyone holding a role in this council, one row per role."""
+    return Membership.objects.filter(council=council).select_related("user").order_by("user__email", "role")

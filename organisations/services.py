@@ -134,3 +134,96 @@ def absolute_url(path: str) -> str:
     from django.conf import settings
 
     return f"{settings.SITE_URL}{path}"
+
+
+# ---- a council's own staff, set up by its council administrator ------------------------------------
+
+ROLES_NEEDING_A_LIMIT = frozenset({Role.APPROVER})
+
+
+def _check_limit(*, role: str, approval_limit: Decimal | None) -> None:
+    if role in ROLES_NEEDING_A_LIMIT and (approval_limit is None or approval_limit <= 0):
+        raise OrganisationError("Enter the largest annual budget this approver may approve.")
+    if role not in ROLES_NEEDING_A_LIMIT and approval_limit is not None:
+        raise OrganisationError("Only approvers have an approval limit: leave it empty for this role.")
+
+
+@transaction.atomic
+def council_staff_add(
+    *,
+    council: Council,
+    email: str,
+    full_name: str,
+    role: str,
+    approval_limit: Decimal | None,
+    actor: User,
+) -> Membership:
+    """Give someone a role in the council, making their account if they have none (they set a
+    password from the emailed link on the sign-in page)."""
+    from .models import COUNCIL_ROLES
+    from .signin import normalise_email
+
+    if role not in COUNCIL_ROLES:
+        raise OrganisationError("Choose one of the council's roles.")
+    _check_limit(role=role, approval_limit=approval_limit)
+    email = normalise_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=(full_name or "").strip())
+        audit.record(actor=actor, instance=user, event="account created", action=audit.CREATE)
+    if Membership.objects.filter(user=user, role=role, council=council).exists():
+        raise OrganisationError(f"{user.email} is already {Role(role).label.lower()} at {council.name}.")
+    membership = grant_role(user=user, role=role, council=council, approval_limit=approval_limit, actor=actor)
+    if approval_limit is not None:
+        audit.record(
+            actor=actor,
+            instance=membership,
+            event="approval limit set",
+            changes={"approval_limit": (None, approval_limit)},
+        )
+    return membership
+
+
+@transaction.atomic
+def council_staff_change_limit(
+    *, membership: Membership, approval_limit: Decimal | None, actor: User
+) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _check_limit(role=membership.role, approval_limit=approval_limit)
+    old = membership.approval_limit
+    if old == approval_limit:
+        return membership
+    membership.approval_limit = approval_limit
+    membership.save(update_fields=["approval_limit"])
+    audit.record(
+        actor=actor,
+        instance=membership,
+        event="approval limit changed",
+        changes={"approval_limit": (old, approval_limit)},
+    )
+    return membership
+
+
+@transaction.atomic
+def council_staff_remove(*, membership: Membership, actor: User) -> None:
+    """Take a role away. A council keeps at least one council administrator, so it can never be left
+    with nobody to set it up."""
+    # Lock the council's administrators so two removals at once cannot leave none.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(council_id=membership.council_id, role=Role.COUNCIL_ADMIN)
+        .values_list("pk", flat=True)
+    )
+    if membership.role == Role.COUNCIL_ADMIN and admins == [membership.pk]:
+        raise OrganisationError(
+            "The council must keep at least one council administrator. "
+            "Add another one before removing this one."
+        )
+    audit.record(
+        actor=actor,
+        instance=membership,
+        event="role removed",
+        action=audit.DELETE,
+        changes={"role": (membership.role, None), "approval_limit": (membership.approval_limit, None)},
+    )
+    membership.delete()

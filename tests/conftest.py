@@ -114,6 +114,16 @@ def provider_finance(provider_org):
 
 
 @pytest.fixture
+def council_admin(council):
+    return staff(Role.COUNCIL_ADMIN, council=council, email="council.admin@test.example.org")
+
+
+@pytest.fixture
+def other_council_admin(other_council):
+    return staff(Role.COUNCIL_ADMIN, council=other_council, email="council.admin@other.example.org")
+
+
+@pytest.fixture
 def platform_admin(db):
     return staff(Role.PLATFORM_ADMIN, email="admin@platform.example.org")
 

@@ -63,6 +63,7 @@ EXPECTED_NAVIGATION = {
     "monitoring@example.org": "Monitoring returns",
     "provider@example.org": "Your organisation",
     "family@example.org": "Your budget",
+    "council.admin@example.org": "Council settings",
 }
 
 

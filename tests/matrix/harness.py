@@ -23,6 +23,7 @@ ROLES = (
     "provider_finance",
     "family",
     "platform_admin",
+    "council_admin",
 )
 
 OK, CREATED, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, CONFLICT = (
@@ -39,8 +40,8 @@ OK, CREATED, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED
 
 
 def cells(spec: str | dict[str, int]) -> dict[str, int]:
-    """Statuses for every role: either a dict naming all roles, or a string of eight statuses in
-    ROLES order ("302 200 200 200 404 404 404 200")."""
+    """Statuses for every role: either a dict naming all roles, or a string of nine statuses in
+    ROLES order ("302 200 200 200 404 404 404 200 403")."""
     if isinstance(spec, str):
         values = [int(v) for v in spec.split()]
         if len(values) != len(ROLES):

@@ -42,6 +42,7 @@ def build_world() -> World:
         "provider_finance": staff(Role.PROVIDER_FINANCE, provider=provider_a),
         "family": UserFactory(),
         "platform_admin": staff(Role.PLATFORM_ADMIN, is_staff=True),
+        "council_admin": staff(Role.COUNCIL_ADMIN, council=council_a),
     }
     world = World(
         users=users,

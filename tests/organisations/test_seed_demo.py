@@ -16,6 +16,7 @@ DEMO_EMAILS = [
     "monitoring@example.org",
     "provider@example.org",
     "family@example.org",
+    "council.admin@example.org",
 ]
 
 
@@ -51,6 +52,8 @@ def test_it_creates_the_demo_sign_ins_twice_without_duplicates(settings, rf):
     assert roles_of(user=User.objects.get(email="approver@example.org")).has("approver")
     assert roles_of(user=User.objects.get(email="monitoring@example.org")).has("monitoring_officer")
     assert roles_of(user=User.objects.get(email="provider@example.org")).has("provider_manager")
+    council_admin = roles_of(user=User.objects.get(email="council.admin@example.org"))
+    assert council_admin.councils_with("council_admin") == {Council.objects.get(gss_code="E06000059").pk}
 
 
 def test_force_runs_it_with_debug_off(settings):

@@ -1,7 +1,7 @@
 """Matrix rows for the budgets pages and API: every URL × every role × own and other tenant.
 
 Roles, in order: anonymous, commissioner, approver, monitoring_officer, provider_manager,
-provider_finance, family, platform_admin. Pages: anonymous → 302 to sign in; another tenant's
+provider_finance, family, platform_admin, council_admin. Pages: anonymous → 302 to sign in; another tenant's
 object → 404 (a platform admin sees every tenant, so may get 200 or 403 there); visible but not
 theirs → 403. API: anonymous → 401.
 """
@@ -108,19 +108,19 @@ def _person(world, tenant):
 
 
 # Shorthand for common patterns (statuses in role order).
-CASEWORK_VIEW = "302 200 200 403 403 403 403 200"  # commissioner, approver, platform admin read
+CASEWORK_VIEW = "302 200 200 403 403 403 403 200 404"  # commissioner, approver, platform admin read
 COMMISSIONER_ONLY = "302 200 403 403 403 403 403 403"
-COMMISSIONER_POST = "302 302 403 403 403 403 403 403"
-OTHER_ADMIN_READS = "302 404 404 404 404 404 404 200"
-OTHER_ADMIN_403 = "302 404 404 404 404 404 404 403"
-API_OTHER_ADMIN_READS = "401 404 404 404 404 404 404 200"
-API_OTHER_ADMIN_403 = "401 404 404 404 404 404 404 403"
-FAMILY_VIEW = "302 200 200 403 403 403 200 200"
+COMMISSIONER_POST = "302 302 403 403 403 403 403 403 404"
+OTHER_ADMIN_READS = "302 404 404 404 404 404 404 200 404"
+OTHER_ADMIN_403 = "302 404 404 404 404 404 404 403 404"
+API_OTHER_ADMIN_READS = "401 404 404 404 404 404 404 200 404"
+API_OTHER_ADMIN_403 = "401 404 404 404 404 404 404 403 404"
+FAMILY_VIEW = "302 200 200 403 403 403 200 200 404"
 
 ROWS = [
     # ---- pages ----
-    Row("budgets:caseload", "302 200 200 403 403 403 403 200", lambda w, t: "/people/"),
-    Row("budgets:person-create", COMMISSIONER_ONLY, lambda w, t: "/people/new/"),
+    Row("budgets:caseload", "302 200 200 403 403 403 403 200 403", lambda w, t: "/people/"),
+    Row("budgets:person-create", COMMISSIONER_ONLY + " 403", lambda w, t: "/people/new/"),
     Row("budgets:person", CASEWORK_VIEW, lambda w, t: f"/people/{_person(w, t)}/", other=OTHER_ADMIN_READS),
     Row(
         "budgets:representative-add",
@@ -132,7 +132,7 @@ ROWS = [
     ),
     Row(
         "budgets:assessment-create",
-        COMMISSIONER_ONLY,
+        COMMISSIONER_ONLY + " 404",
         lambda w, t: f"/people/{_person(w, t)}/assessments/new/",
         other=OTHER_ADMIN_403,
     ),
@@ -146,13 +146,13 @@ ROWS = [
     ),
     Row(
         "budgets:support-plan",
-        "302 200 200 403 200 200 200 200",
+        "302 200 200 403 200 200 200 200 404",
         lambda w, t: f"/people/{_person(w, t)}/plan/",
         other=OTHER_ADMIN_READS,
     ),
     Row(
         "budgets:support-plan",
-        "302 302 403 403 302 302 302 403",
+        "302 302 403 403 302 302 302 403 404",
         lambda w, t: f"/people/{_person(w, t)}/plan/",
         other=OTHER_ADMIN_403,
         method="post",
@@ -166,7 +166,7 @@ ROWS = [
     ),
     Row(
         "budgets:budget-propose",
-        COMMISSIONER_ONLY,
+        COMMISSIONER_ONLY + " 404",
         lambda w, t: f"/people/{_person(w, t)}/budgets/new/",
         other=OTHER_ADMIN_403,
     ),
@@ -191,20 +191,20 @@ ROWS = [
     ),
     Row(
         "budgets:budget-approve",
-        "302 403 302 403 404 404 404 403",
+        "302 403 302 403 404 404 404 403 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/approve/",
         other=OTHER_ADMIN_403,
         method="post",
     ),
     Row(
         "budgets:budget-send-back",
-        "302 403 200 403 404 404 404 403",
+        "302 403 200 403 404 404 404 403 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/send-back/",
         other=OTHER_ADMIN_403,
     ),
     Row(
         "budgets:budget-send-back",
-        "302 403 302 403 404 404 404 403",
+        "302 403 302 403 404 404 404 403 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/send-back/",
         other=OTHER_ADMIN_403,
         method="post",
@@ -212,14 +212,14 @@ ROWS = [
     ),
     Row(
         "budgets:budget-withdraw",
-        "302 302 403 403 404 404 404 403",
+        "302 302 403 403 404 404 404 403 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/withdraw/",
         other=OTHER_ADMIN_403,
         method="post",
     ),
     Row(
         "budgets:budget-review",
-        COMMISSIONER_ONLY,
+        COMMISSIONER_ONLY + " 404",
         lambda w, t: f"/budgets/{_b(w, t)['approved'].pk}/review/",
         other=OTHER_ADMIN_403,
     ),
@@ -229,9 +229,9 @@ ROWS = [
         lambda w, t: f"/budgets/{_b(w, t)['approved'].pk}/history/",
         other=OTHER_ADMIN_READS,
     ),
-    Row("budgets:approval-queue", "302 403 200 403 403 403 403 403", lambda w, t: "/approvals/"),
-    Row("budgets:reviews-due", COMMISSIONER_ONLY, lambda w, t: "/reviews/"),
-    Row("budgets:your-budget", "302 200 200 200 200 200 200 200", lambda w, t: "/your-budget/"),
+    Row("budgets:approval-queue", "302 403 200 403 403 403 403 403 403", lambda w, t: "/approvals/"),
+    Row("budgets:reviews-due", COMMISSIONER_ONLY + " 403", lambda w, t: "/reviews/"),
+    Row("budgets:your-budget", "302 200 200 200 200 200 200 200 200", lambda w, t: "/your-budget/"),
     Row(
         "budgets:your-budget-person",
         FAMILY_VIEW,
@@ -246,22 +246,22 @@ ROWS = [
     ),
     Row(
         "budgets:holding-choice",
-        "302 403 403 403 403 403 302 403",
+        "302 403 403 403 403 403 302 403 404",
         lambda w, t: f"/your-budget/{_person(w, t)}/how-to-hold/",
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {"management_types": ["isf"]},
     ),
-    Row("budgets:import-upload", COMMISSIONER_ONLY, lambda w, t: "/imports/budgets/"),
+    Row("budgets:import-upload", COMMISSIONER_ONLY + " 403", lambda w, t: "/imports/budgets/"),
     Row(
         "budgets:import-batch",
-        "302 200 200 404 404 404 404 200",
+        "302 200 200 404 404 404 404 200 404",
         lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/",
         other=OTHER_ADMIN_READS,
     ),
     Row(
         "budgets:import-batch-confirm",
-        "302 403 302 404 404 404 404 403",
+        "302 403 302 404 404 404 404 403 404",
         lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/confirm/",
         other=OTHER_ADMIN_403,
         method="post",
@@ -269,19 +269,19 @@ ROWS = [
     ),
     Row(
         "budgets:import-batch-reject",
-        "302 403 302 404 404 404 404 403",
+        "302 403 302 404 404 404 404 403 404",
         lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/reject/",
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {"reason": "Wrong file"},
     ),
     # ---- API ----
-    Row("api-people", "401 200 200 200 200 200 200 200", lambda w, t: "/api/people/"),
+    Row("api-people", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/people/"),
     Row(
         "api-people",
-        "401 201 403 403 403 403 403 403",
+        "401 201 403 403 403 403 403 403 403",
         lambda w, t: "/api/people/",
-        other="401 403 403 403 403 403 403 403",
+        other="401 403 403 403 403 403 403 403 403",
         method="post",
         content_type="json",
         data=lambda w, t: {
@@ -293,19 +293,19 @@ ROWS = [
     ),
     Row(
         "api-person",
-        "401 200 200 403 403 403 200 200",
+        "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/people/{_person(w, t)}/",
         other=API_OTHER_ADMIN_READS,
     ),
     Row(
         "api-person-assessments",
-        "401 200 200 403 403 403 200 200",
+        "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/people/{_person(w, t)}/assessments/",
         other=API_OTHER_ADMIN_READS,
     ),
     Row(
         "api-person-assessments",
-        "401 201 403 403 403 403 403 403",
+        "401 201 403 403 403 403 403 403 404",
         lambda w, t: f"/api/people/{_person(w, t)}/assessments/",
         other=API_OTHER_ADMIN_403,
         method="post",
@@ -314,14 +314,14 @@ ROWS = [
     ),
     Row(
         "api-assessment",
-        "401 200 200 403 403 403 200 200",
+        "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/assessments/{_b(w, t)['assessment'].pk}/",
         other=API_OTHER_ADMIN_READS,
     ),
-    Row("api-budgets", "401 200 200 200 200 200 200 200", lambda w, t: "/api/budgets/"),
+    Row("api-budgets", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/budgets/"),
     Row(
         "api-budgets",
-        "401 201 403 403 404 404 404 403",
+        "401 201 403 403 404 404 404 403 404",
         lambda w, t: "/api/budgets/",
         other=API_OTHER_ADMIN_403,
         method="post",
@@ -335,13 +335,13 @@ ROWS = [
     ),
     Row(
         "api-budget",
-        "401 200 200 403 403 403 200 200",
+        "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/budgets/{_b(w, t)['approved'].pk}/",
         other=API_OTHER_ADMIN_READS,
     ),
     Row(
         "api-budget-approve",
-        "401 403 200 403 404 404 404 403",
+        "401 403 200 403 404 404 404 403 404",
         lambda w, t: f"/api/budgets/{_b(w, t)['proposed'].pk}/approve/",
         other=API_OTHER_ADMIN_403,
         method="post",
@@ -350,15 +350,17 @@ ROWS = [
     ),
     Row(
         "api-budget-send-back",
-        "401 403 200 403 404 404 404 403",
+        "401 403 200 403 404 404 404 403 404",
         lambda w, t: f"/api/budgets/{_b(w, t)['proposed'].pk}/send-back/",
         other=API_OTHER_ADMIN_403,
         method="post",
         content_type="json",
         data=lambda w, t: {"reason": "Needs the carer's break"},
     ),
-    Row("api-arrangements", "401 200 200 200 200 200 200 200", lambda w, t: "/api/arrangements/"),
+    Row("api-arrangements", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/arrangements/"),
     Row(
-        "api-resource-allocation", "401 200 200 200 200 200 200 200", lambda w, t: "/api/resource-allocation/"
+        "api-resource-allocation",
+        "401 200 200 200 200 200 200 200 200",
+        lambda w, t: "/api/resource-allocation/",
     ),
 ]

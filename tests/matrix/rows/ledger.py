@@ -56,77 +56,77 @@ def spending(w, t):
 
 
 #                 anon com app mon mgr fin fam adm
-NOBODY_ELSE = "302 404 404 404 404 404 404 200"
-READ_OWN = "302 200 200 404 200 200 200 200"
-API_READ_OWN = "401 200 200 404 200 200 200 200"
-API_READ_OTHER = "401 404 404 404 404 404 404 200"
+NOBODY_ELSE = "302 404 404 404 404 404 404 200 404"
+READ_OWN = "302 200 200 404 200 200 200 200 404"
+API_READ_OWN = "401 200 200 404 200 200 200 200 404"
+API_READ_OTHER = "401 404 404 404 404 404 404 200 404"
 
 ROWS = [
-    Row("ledger:your-isf", "302 403 403 403 403 403 200 403", lambda w, t: "/isf/"),
-    Row("ledger:provider-ledgers", "302 403 403 403 200 200 403 403", lambda w, t: "/isf/provider/"),
-    Row("ledger:upload", "302 403 403 403 200 200 403 403", lambda w, t: "/isf/provider/upload/"),
+    Row("ledger:your-isf", "302 403 403 403 403 403 200 403 403", lambda w, t: "/isf/"),
+    Row("ledger:provider-ledgers", "302 403 403 403 200 200 403 403 403", lambda w, t: "/isf/provider/"),
+    Row("ledger:upload", "302 403 403 403 200 200 403 403 403", lambda w, t: "/isf/provider/upload/"),
     Row(
         "ledger:upload",
-        "302 403 403 403 200 200 403 403",
+        "302 403 403 403 200 200 403 403 403",
         lambda w, t: "/isf/provider/upload/",
         method="post",
         data=lambda w, t: {},
         note="(no file: the form says so)",
     ),
-    Row("ledger:commissioner-isfs", "302 200 403 403 403 403 403 200", lambda w, t: "/isf/council/"),
+    Row("ledger:commissioner-isfs", "302 200 403 403 403 403 403 200 403", lambda w, t: "/isf/council/"),
     Row("ledger:ledger", READ_OWN, fund(), other=NOBODY_ELSE),
     Row(
         "ledger:add-entry",
-        "302 403 403 404 200 200 403 403",
+        "302 403 403 404 200 200 403 403 404",
         fund("entries/new/"),
-        other="302 404 404 404 404 404 404 403",
+        other="302 404 404 404 404 404 404 403 404",
     ),
     Row(
         "ledger:add-entry",
-        "302 403 403 404 302 302 403 403",
+        "302 403 403 404 302 302 403 403 404",
         fund("entries/new/"),
-        other="302 404 404 404 404 404 404 403",
+        other="302 404 404 404 404 404 404 403 404",
         method="post",
         data=spending,
     ),
     Row(
         "ledger:reverse",
-        "302 403 403 404 200 200 403 403",
+        "302 403 403 404 200 200 403 403 404",
         lambda w, t: f"/isf/{w.objects['isf'][t].pk}/entries/{w.objects['isf_entry'][t].pk}/reverse/",
-        other="302 404 404 404 404 404 404 403",
+        other="302 404 404 404 404 404 404 403 404",
     ),
     Row(
         "ledger:reverse",
-        "302 403 403 404 302 302 403 403",
+        "302 403 403 404 302 302 403 403 404",
         lambda w, t: f"/isf/{w.objects['isf'][t].pk}/entries/{w.objects['isf_entry'][t].pk}/reverse/",
-        other="302 404 404 404 404 404 404 403",
+        other="302 404 404 404 404 404 404 403 404",
         method="post",
         data=lambda w, t: {"reason": "Charged twice"},
     ),
     Row(
         "ledger:refund",
-        "302 200 403 404 403 403 403 403",
+        "302 200 403 404 403 403 403 403 404",
         fund("refund/"),
-        other="302 404 404 404 404 404 404 403",
+        other="302 404 404 404 404 404 404 403 404",
     ),
     Row(
         "ledger:refund",
-        "302 302 403 404 403 403 403 403",
+        "302 302 403 404 403 403 403 403 404",
         fund("refund/"),
-        other="302 404 404 404 404 404 404 403",
+        other="302 404 404 404 404 404 404 403 404",
         method="post",
         data=lambda w, t: {"amount": "10.00", "reason": "Not needed", "idempotency_key": "matrix-refund"},
     ),
     Row("ledger:statement", READ_OWN, fund("statement/"), other=NOBODY_ELSE),
     Row("ledger:statement-pdf", READ_OWN, fund("statement.pdf"), other=NOBODY_ELSE),
-    Row("api-isf-list", "401 200 200 200 200 200 200 200", lambda w, t: "/api/isf/"),
+    Row("api-isf-list", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/isf/"),
     Row("api-isf-detail", API_READ_OWN, api(), other=API_READ_OTHER),
     Row("api-isf-entries", API_READ_OWN, api("entries/"), other=API_READ_OTHER),
     Row(
         "api-isf-entries",
-        "401 403 403 404 201 201 403 403",
+        "401 403 403 404 201 201 403 403 404",
         api("entries/"),
-        other="401 404 404 404 404 404 404 403",
+        other="401 404 404 404 404 404 404 403 404",
         method="post",
         data=lambda w, t: {
             "entry_date": timezone.localdate().isoformat(),
@@ -139,9 +139,9 @@ ROWS = [
     ),
     Row(
         "api-isf-statements",
-        "401 201 201 404 201 201 201 201",
+        "401 201 201 404 201 201 201 201 404",
         api("statements/"),
-        other="401 404 404 404 404 404 404 201",
+        other="401 404 404 404 404 404 404 201 404",
         method="post",
         data=lambda w, t: {},
         content_type="json",
