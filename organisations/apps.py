@@ -10,6 +10,8 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        # Registers the system checks, and the `__any` lookup the imports use.
+        from . import checks, imports  # noqa: F401
         from .database_roles import grant_after_migrate
 
         # post_migrate is sent after every migration has run, so every table exists by then.
