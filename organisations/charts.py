@@ -7,6 +7,7 @@ same in the browser under the CSP and in WeasyPrint PDFs. Each has a title and a
 readers, and every page also shows the same figures as text or a table.
 """
 
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -25,8 +26,18 @@ BLUE, GREEN, PURPLE, ORANGE, GREY, RED, BLACK = (
 FONT = "'Document Sans', arial, helvetica, sans-serif"
 
 
-def _short(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+def wrap_label(text: str, most: int) -> list[str]:
+    """A label as lines of at most `most` characters, broken between words (a longer word stays whole)."""
+    return textwrap.wrap(text, width=max(most, 8), break_long_words=False) or [""]
+
+
+def label_text(lines: list[str], *, x: int, middle: int, line_height: int = 14) -> str:
+    """Right-aligned label lines centred on `middle`."""
+    first = middle + 4 - (len(lines) - 1) * line_height // 2
+    spans = "".join(
+        f'<tspan x="{x}" y="{first + i * line_height}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="end" font-size="12" fill="{BLACK}">{spans}</text>'
 
 
 def bar_chart(
@@ -43,9 +54,12 @@ def bar_chart(
 ) -> SafeString:
     """One bar per (label, value, value as shown). Bars are scaled to `scale_max` (for shares, 100) or
     to the largest value; negative values draw no bar."""
-    row_height, top = 28, 8
+    line_height, top = 14, 8
+    # Labels wrap onto as many lines as they need (never cut off); each row is as tall as its label.
+    labels = [wrap_label(label, label_width // 7) for label, _, _ in rows]
+    heights = [max(28, line_height * len(lines) + 14) for lines in labels]
     bar_area = width - label_width - 110
-    height = top * 2 + row_height * max(len(rows), 1)
+    height = top * 2 + (sum(heights) if rows else 28)
     largest = Decimal(scale_max if scale_max is not None else max((v for _, v, _ in rows), default=0)) or 1
     class_attr = f' class="{css_class}"' if css_class else ""
     parts = [
@@ -56,19 +70,20 @@ def bar_chart(
     ]
     if description:
         parts.append(f'<desc id="{chart_id}-desc">{escape(description)}</desc>')
-    for i, (label, value, shown) in enumerate(rows):
-        y = top + i * row_height
+    y = top
+    for i, ((_, value, shown), lines, row_height) in enumerate(zip(rows, labels, heights, strict=True)):
         share = min(max(Decimal(value), Decimal(0)) / largest, Decimal(1))
         length = round(bar_area * share)
         colour = colours[i % len(colours)]
+        middle = y + row_height // 2
+        parts.append(label_text(lines, x=label_width - 8, middle=middle, line_height=line_height))
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="12" fill="{BLACK}">'
-            f"{escape(_short(label, label_width // 7))}</text>"
+            f'<rect x="{label_width}" y="{middle - 9}" width="{length}" height="18" fill="{colour}"/>'
         )
-        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="18" fill="{colour}"/>')
         parts.append(
-            f'<text x="{label_width + length + 6}" y="{y + 17}" font-size="12" fill="{BLACK}">'
+            f'<text x="{label_width + length + 6}" y="{middle + 4}" font-size="12" fill="{BLACK}">'
             f"{escape(shown)}</text>"
         )
+        y += row_height
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from budgets.labels import GROUP_LABELS
 from budgets.models import ManagementType, Person
 from budgets.selectors import counted_arrangements, people_represented_by
 from organisations.models import Council, Role
@@ -28,7 +29,8 @@ from .models import Answer, Audience, Channel, Question, Response, ResponseStatu
 
 REPORT_ROLES = (Role.COMMISSIONER, Role.MONITORING_OFFICER)
 MANAGEMENT_CLASSES = [*ManagementType.values, "mixed", "none"]
-MANAGEMENT_CLASS_LABELS = {**dict(ManagementType.choices), "mixed": "More than one way", "none": "Not known"}
+# The same words for the groups as the monitoring return uses.
+MANAGEMENT_CLASS_LABELS = GROUP_LABELS
 
 
 def percent_of(count: int, total: int) -> int:
@@ -237,6 +239,28 @@ def survey_report(
     council's own questions are left out unless asked for (they would be shares of other councils'
     respondents who were never asked them)."""
     responses = counted_responses(surveys=[survey], council=council)
+    return _report_of(survey, responses, council=council, include_council_questions=include_council_questions)
+
+
+def survey_report_by_management_type(*, survey: Survey, council: Council | None = None) -> dict:
+    """The same report for each way of holding the budget (the snapshot taken when each response was
+    sent): `{group: {"respondents": N, "questions": {...}}}`, groups with respondents only, shares of
+    the group's respondents. Outcome surveys only; providers hold no budget (`{}`)."""
+    if not survey.is_outcome:
+        return {}
+    groups: dict[str, list[Response]] = defaultdict(list)
+    for response in counted_responses(surveys=[survey], council=council):
+        groups[response.management_class].append(response)
+    return {mc: _report_of(survey, groups[mc]) for mc in MANAGEMENT_CLASSES if mc in groups}
+
+
+def _report_of(
+    survey: Survey,
+    responses: list[Response],
+    *,
+    council: Council | None = None,
+    include_council_questions: bool = False,
+) -> dict:
     total = len(responses)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for response in responses:

@@ -82,7 +82,9 @@ def test_the_json_report_has_exactly_the_documented_shape(csv_file):
         ),
     )
     result = report("provider-self-assessment")
-    assert set(result) == {"respondents", "questions"}
+    # Providers hold no budget: nothing by way of holding one.
+    assert set(result) == {"respondents", "questions", "by_management_type"}
+    assert result["by_management_type"] == {}
     assert result["respondents"] == 2
     assert result["questions"]["client_groups"] == {
         "options": {
@@ -222,3 +224,80 @@ def test_the_pdf_report_has_charts_and_the_figures(csv_file, tmp_path):
     assert "Respondents: 156" in text
     assert "Adults with learning disabilities or intellectual disabilities" in text
     assert "91%" in text
+
+
+@pytest.mark.django_db
+def test_the_json_report_by_way_of_holding_has_the_same_shape_per_group_and_hides_groups_under_5(
+    council, monitoring_officer
+):
+    from tests.surveys.factories import send_response
+
+    for kind, n, answer in (
+        ("isf", 6, "better"),
+        ("commissioner_controlled", 7, "same"),
+        ("direct_payment", 2, "worse"),
+    ):
+        for _ in range(n):
+            send_response(
+                "outcome-budget-holder",
+                actor=monitoring_officer,
+                person=person_holding(council, kind),
+                answers={"dignity": answer},
+            )
+    result = report("outcome-budget-holder")
+    groups = result["by_management_type"]
+    assert list(groups) == ["direct_payment", "isf", "commissioner_controlled"]
+    assert groups["commissioner_controlled"]["respondents"] == 7
+    assert groups["commissioner_controlled"]["questions"]["dignity"]["options"]["same"] == {
+        "count": 7,
+        "percent": 100,
+    }
+    assert set(groups["commissioner_controlled"]["questions"]) == set(result["questions"])
+    # 2 people: <5, and so is every figure of theirs; the next smallest group is hidden too, so the
+    # 2 cannot be worked out from the whole survey's figures.
+    assert groups["direct_payment"]["respondents"] == "<5"
+    assert groups["direct_payment"]["questions"]["dignity"]["options"]["worse"] == {
+        "count": "<5",
+        "percent": "<5",
+    }
+    assert groups["isf"]["respondents"] == "[c]"
+    assert result["respondents"] == 15
+
+
+@pytest.mark.django_db
+def test_the_pdf_report_charts_give_shares_and_counts_labels_whole_and_a_no_answer_row(
+    council, monitoring_officer
+):
+    from surveys.reports import report_context
+    from tests.surveys.factories import send_response, survey
+    from tests.surveys.pdf_text import pdf_text
+
+    for i in range(6):
+        send_response(
+            "outcome-budget-holder",
+            actor=monitoring_officer,
+            person=person_holding(council, "isf"),
+            answers={"dignity": "better"} if i < 4 else {"easy_information": "yes"},
+        )
+    context = report_context(survey=survey("outcome-budget-holder"), council=council)
+    [dignity] = [q for q in context["questions"] if q["code"] == "dignity"]
+    rows = {o["label"]: (o["count"], o["percent"]) for o in dignity["options"]}
+    assert rows["No answer"] == (2, 33)
+    assert sum(p for _, p in rows.values()) == 100
+    assert "67% (4 people)" in dignity["chart"] and "33% (2 people)" in dignity["chart"]
+    assert "…" not in dignity["chart"]
+    from surveys.reports import render_pdf
+
+    text = pdf_text(render_pdf(context=context))
+    assert "No answer" in text
+    assert "Individual Service Fund only" in text
+
+
+def test_chart_labels_wrap_and_are_never_cut_off():
+    from organisations.charts import bar_chart
+
+    label = "Adults with learning disabilities or intellectual disabilities and complex health needs"
+    svg = bar_chart(title="Who we support", rows=[(label, 40, "40%")], chart_id="c", label_width=200)
+    words = " ".join(__import__("re").findall(r"<tspan[^>]*>([^<]*)</tspan>", svg))
+    assert words == label
+    assert "…" not in svg

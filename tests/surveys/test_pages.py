@@ -210,8 +210,9 @@ def test_the_dashboard_shows_the_councils_results_beside_all_councils(
     page = client.get(reverse("surveys:dashboard")).content.decode()
     assert "Dorset Council" in page
     assert "All councils on the platform" in page
-    assert "Individual Service Fund" in page
-    assert "Council- or NHS-managed budget" in page
+    # The same words for the groups as the monitoring return.
+    assert "Individual Service Fund only" in page
+    assert "Council-managed budget only" in page
     report = client.get(reverse("surveys:report", args=["outcome-budget-holder"])).content.decode()
     assert "Was it easy to get information about your personal budget?" in report
     pdf = client.get(reverse("surveys:report-pdf", args=["outcome-budget-holder"]))

@@ -7,15 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organisations.models import Council
 from surveys.definitions import ensure_shipped_surveys
+from surveys.disclosure import protect_groups
 from surveys.models import Survey
 from surveys.reports import render_pdf, report_context
-from surveys.selectors import survey_report
+from surveys.selectors import survey_report, survey_report_by_management_type
 
 
 class Command(BaseCommand):
     help = (
-        'JSON: {"respondents": N, "questions": {CODE: {"options": {OPTION: {"count": n, "percent": p}}}}}, '
-        "percent a whole-number share of respondents rounded half up. PDF: --format pdf --output FILE."
+        'JSON: {"respondents": N, "questions": {CODE: {"options": {OPTION: {"count": n, "percent": p}}}}, '
+        '"by_management_type": {GROUP: {"respondents": N, "questions": {...the same...}}}}, percent a '
+        "whole-number share of respondents rounded half up; groups under 5 are <5. "
+        "PDF: --format pdf --output FILE."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +43,10 @@ class Command(BaseCommand):
         if format == "json":
             if scope is not None:
                 raise CommandError("--council is for the PDF; the JSON report is platform-wide")
-            self.stdout.write(json.dumps(survey_report(survey=found)))
+            report = survey_report(survey=found)
+            # The same shape for each way of holding the budget; groups under 5 are <5.
+            report["by_management_type"] = protect_groups(survey_report_by_management_type(survey=found))
+            self.stdout.write(json.dumps(report))
             return
         if not output:
             raise CommandError("--format pdf needs --output FILE")
