@@ -13,6 +13,10 @@ class OrganisationsConfig(AppConfig):
         # Registers the system checks, and the `__any` lookup the imports use.
         from . import checks, imports  # noqa: F401
         from .database_roles import grant_after_migrate
+        from .landing import register_landing_panels
+        from .settings_views import landing_panels
+
+        register_landing_panels(landing_panels)
 
         # post_migrate is sent after every migration has run, so every table exists by then.
         post_migrate.connect(

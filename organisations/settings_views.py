@@ -109,3 +109,21 @@ def staff_member(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "back": reverse("council:staff", args=[council.gss_code]),
         },
     )
+
+
+def landing_panels(*, user) -> list[dict]:
+    """On the landing page: where a council administrator sets up each council they run."""
+    from .landing import panel
+
+    return [
+        panel(
+            f"Settings for {council.name}",
+            lines=["Resource allocation, price per point, staff, roles and approval limits."],
+            links=[
+                ("Resource allocation", reverse("allocation:overview", args=[council.gss_code])),
+                ("Staff and roles", reverse("council:staff", args=[council.gss_code])),
+            ],
+            order=60,
+        )
+        for council in councils_administered_by(user=user)
+    ]

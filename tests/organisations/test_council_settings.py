@@ -18,6 +18,8 @@ def test_the_navigation_takes_a_council_admin_to_their_councils_settings(client,
     home = client.get("/").content.decode()
     assert 'href="/council/settings/"' in home
     assert "Council settings" in home
+    assert "Settings for Dorset Council" in home  # the landing page's panel
+    assert f'href="/council/{DORSET}/settings/staff/"' in home
     response = client.get("/council/settings/")
     assert response["Location"] == f"/council/{DORSET}/settings/"
     page = client.get(response["Location"]).content.decode()
