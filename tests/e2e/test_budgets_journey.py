@@ -139,6 +139,13 @@ def test_the_caseload_search_and_the_family_choice_work_without_javascript(
     page.get_by_role("button", name="Show people").click()
     assert "q=stone" in page.url
     assert page.get_by_role("heading", name="1 person found").is_visible()
+    # "Add another part" is a plain form post: no JavaScript needed, nothing typed is lost.
+    page.goto(f"{live_server.url}/people/{person.pk}/budgets/new/")
+    page.locator("#id_arr-0-annual_amount").fill("£8,000")
+    for _ in range(3):
+        page.get_by_role("button", name="Add another part").click()
+    assert page.get_by_role("group", name="Part 4 (leave blank if not needed)").is_visible()
+    assert page.locator("#id_arr-0-annual_amount").input_value() == "£8,000"
     page.context.close()
 
     page = _new_page(browser, live_server, family, password, staff=False, javascript=False)
