@@ -15,3 +15,9 @@ class BudgetsConfig(AppConfig):
         from .landing import landing_panels
 
         register_landing_panels(landing_panels)
+
+        from organisations import jobs
+
+        from .imports import run_upload_job
+
+        jobs.register("budgets", run_upload_job)

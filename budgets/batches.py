@@ -67,12 +67,17 @@ class BatchInvalid(BudgetError):
 
 
 @transaction.atomic
-def batch_upload(*, council: Council, kind: str, file_name: str, data: bytes, actor) -> ImportBatch:
+def batch_upload(
+    *, council: Council, kind: str, file_name: str, data: bytes, actor, progress=None
+) -> ImportBatch:
     """A commissioner uploads a file. It is checked in full (all or nothing, every bad line named) and
     kept, unapplied, for an approver to confirm."""
     if not is_commissioner_for(user=actor, council_id=council.pk):
         raise NotAllowed("Only a commissioner of this council can upload budgets.")
-    totals, errors = _importer(kind).check(data=data, council=council)
+    # `progress` (rows checked) is passed when an upload job runs this (organisations/jobs.py).
+    totals, errors = _importer(kind).check(
+        data=data, council=council, **({"progress": progress} if progress else {})
+    )
     if errors:
         raise BatchInvalid(errors)
     batch = ImportBatch.objects.create(

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from organisations import jobs
 from organisations.audit import history_for_many
 from organisations.models import Role
 from organisations.selectors import approval_limit_of, councils_where, roles_of
@@ -700,23 +701,21 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if not councils:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, councils=councils)
-    errors = []
     if request.method == "POST" and form.is_valid():
         council = form.cleaned_data.get("council") or councils[0]
         upload = form.cleaned_data["file"]
-        try:
-            batch = batches.batch_upload(
-                council=council, kind="budgets", file_name=upload.name, data=upload.read(), actor=request.user
-            )
-        except batches.BatchInvalid as exc:
-            errors = exc.errors
-        else:
-            messages.success(
-                request, "File checked. An approver must confirm it before anything is imported."
-            )
-            return redirect("budgets:import-batch", pk=batch.pk)
-    status = 400 if errors or (request.method == "POST" and form.errors) else 200
-    return render(request, "budgets/import.html", {"form": form, "errors": errors}, status=status)
+        # The file is kept and checked by a worker (organisations/jobs.py); its page shows the progress,
+        # then every error or the batch an approver confirms.
+        job = jobs.request_import(
+            kind="budgets",
+            target=f"council:{council.pk}",
+            file_name=upload.name,
+            data=upload.read(),
+            actor=request.user,
+        )
+        return redirect("imports:job", pk=job.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "budgets/import.html", {"form": form, "errors": []}, status=status)
 
 
 def _batch(request, pk: int) -> ImportBatch:

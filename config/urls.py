@@ -15,6 +15,7 @@ urlpatterns = [
     path("password-reset/done/", org_views.password_reset_complete, name="password_reset_complete"),
     path("healthz", org_views.healthz, name="healthz"),
     path("api/", include("config.api_urls")),
+    path("imports/", include("organisations.job_urls")),
     path("admin/", admin.site.urls),
     # A council's own settings pages, for its council administrators (not the Django admin).
     path("council/", include("organisations.urls")),

@@ -10,3 +10,9 @@ class MonitoringConfig(AppConfig):
         from .landing import landing_panels
 
         register_landing_panels(landing_panels)
+
+        from organisations import jobs
+
+        from .services import run_population_job
+
+        jobs.register("population", run_population_job)

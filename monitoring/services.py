@@ -99,6 +99,14 @@ def import_population(*, text: str | bytes, actor=None, progress=None) -> int:
         raise PopulationImportError(failed.errors) from failed
 
 
+def run_population_job(job, progress) -> tuple[str, str]:
+    """An upload job (organisations/jobs.py) for a population file."""
+    from django.urls import reverse
+
+    count = PopulationImport(actor=job.requested_by, progress=progress).run(bytes(job.data))
+    return f"Imported {count} population figures from {job.file_name}.", reverse("monitoring:returns")
+
+
 # ---- asking for a return ---------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 CREATE = LogEntry.Action.CREATE
 UPDATE = LogEntry.Action.UPDATE
@@ -57,29 +58,34 @@ def entry(
     action: int = UPDATE,
     note: str = "",
     cid: str | None = None,
-) -> LogEntry:
-    """The same entry `record` writes, unsaved, for `record_many`. `instance` must be saved (it needs
-    its pk) and have what its `str()` reads already loaded, or each entry costs a query."""
+    at=None,
+) -> dict[str, Any]:
+    """The same entry `record` writes, as column values for `record_many` (no model instance: building
+    25,000 of them cost more than writing them). `instance` must be saved (it needs its pk) and have
+    what its `str()` reads already loaded, or each entry costs a query."""
     from auditlog.cid import get_cid
 
     pk = instance.pk
-    return LogEntry(
-        content_type=ContentType.objects.get_for_model(instance),
-        object_pk=str(pk),
-        object_id=pk if isinstance(pk, int) else None,
-        object_repr=str(instance),
-        action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        changes={field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()},
-        additional_data={"event": event, "note": note},
-        cid=cid if cid is not None else get_cid(),
-    )
+    return {
+        "content_type_id": ContentType.objects.get_for_model(instance).pk,
+        "object_pk": str(pk),
+        "object_id": pk if isinstance(pk, int) else None,
+        "object_repr": str(instance),
+        "action": action,
+        "actor_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
+        "changes": {field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()},
+        "additional_data": {"event": event, "note": note},
+        "cid": cid if cid is not None else get_cid(),
+        "timestamp": at or timezone.now(),
+    }
 
 
-def record_many(entries: list[LogEntry]) -> None:
-    """Write audit entries made by `entry` in one INSERT per batch: an import of 25,000 arrangements
-    records 25,000 events without 25,000 round trips."""
-    LogEntry.objects.bulk_create(entries, batch_size=2000)
+def record_many(entries: list[dict[str, Any]]) -> None:
+    """Write audit entries made by `entry` with one COPY: an import of 25,000 arrangements records
+    25,000 events without 25,000 round trips."""
+    from .imports import copy_rows
+
+    copy_rows(LogEntry, entries)
 
 
 def history_for(instance: models.Model):

@@ -18,11 +18,13 @@ how many rows were checked and written, for the upload job's page.
 """
 
 import csv
+import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db import connection, models, transaction
 from django.db.models import Field, ForeignObject, Lookup
+from psycopg.types.json import Jsonb
 
 PROGRESS_EVERY = 500
 # PostgreSQL takes at most 65,535 parameters in one statement; keep well below it.
@@ -217,6 +219,75 @@ def update_in_bulk(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
             cursor.execute(sql + f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}", params)
             updated += cursor.rowcount
     return updated
+
+
+def insert_rows(objs: Sequence[models.Model]) -> None:
+    """INSERT new rows with PostgreSQL's COPY, a few times faster than bulk_create for thousands of rows
+    (bulk_create quotes every value into the SQL text). Primary keys are taken from the table's
+    sequence first, so the objects have them afterwards, as with bulk_create; `auto_now(_add)` fields
+    are filled in; database triggers and constraints apply as for any INSERT."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    fields = meta.concrete_fields
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        columns = ", ".join(qn(f.column) for f in fields)
+        # Values go to psycopg as Python values (it adapts str, int, bool, dates, Decimal, None itself):
+        # Django's per-value preparation cost more than the COPY. JSON is wrapped; choices become
+        # their values; auto_now(_add) fields are set by their own pre_save.
+        attnames = [f.attname for f in fields]
+        is_json = [isinstance(f, models.JSONField) for f in fields]
+        auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                for field in auto:
+                    field.pre_save(obj, True)
+                row = []
+                for attname, json in zip(attnames, is_json, strict=True):
+                    value = getattr(obj, attname)
+                    if isinstance(value, enum.Enum):
+                        value = value.value
+                    elif json and value is not None:
+                        value = Jsonb(value)
+                    row.append(value)
+                copy.write_row(row)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def copy_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """COPY rows given as {column attname: value} (the primary key left to the database; a column
+    left out takes the field's default). For append-only rows nobody reads back, like audit entries."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    is_json = [isinstance(f, models.JSONField) for f in fields]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for values in rows:
+            row = []
+            for field, json in zip(fields, is_json, strict=True):
+                value = values.get(field.attname, defaults[field.attname])
+                if isinstance(value, enum.Enum):
+                    value = value.value
+                elif json and value is not None:
+                    value = Jsonb(value)
+                row.append(value)
+            copy.write_row(row)
 
 
 @Field.register_lookup

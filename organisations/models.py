@@ -153,3 +153,54 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.council or self.provider or "platform"
         return f"{self.user} – {self.get_role_display()} at {where}"
+
+
+# ---- uploads as background jobs (issue 14) ----------------------------------------------------------
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Checking the file"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Not imported: the file has problems"
+
+
+class ImportJob(models.Model):
+    """An uploaded file, kept until a worker has imported it (organisations/jobs.py). The file is stored
+    in the database, not on a disk, so any worker container can read it. `target` says what the file is
+    for (`council:7`, `provider:3`, `survey:slug`, `platform`)."""
+
+    kind = models.CharField(max_length=32)
+    target = models.CharField(max_length=64, blank=True)
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="import_jobs")
+    status = models.CharField(max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    result_url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Asking twice for the same file gives the same job (unless it failed: then the person
+            # may fix something in the service and ask again).
+            models.UniqueConstraint(
+                fields=["kind", "target", "sha256", "requested_by"],
+                condition=~Q(status="failed"),
+                name="import_job_once_per_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

@@ -124,3 +124,12 @@ def councils_administered_by(*, user) -> QuerySet[Council]:
 def council_staff(*, council: Council) -> QuerySet[Membership]:
     """Everyone holding a role in this council, one row per role."""
     return Membership.objects.filter(council=council).select_related("user").order_by("user__email", "role")
+
+
+def import_jobs_visible_to(*, user):
+    """Upload jobs a user may see: only their own (a job holds a whole file of other people's data)."""
+    from .models import ImportJob
+
+    if not getattr(user, "is_authenticated", False):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(requested_by=user)

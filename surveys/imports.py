@@ -237,3 +237,12 @@ def _write(survey: Survey, respondents: list[_Respondent], count: int, actor) ->
     return ImportResult(
         responses=len(respondents), answers=count, linked=linked, anonymous=len(respondents) - linked
     )
+
+
+def run_upload_job(job, progress) -> tuple[str, str]:
+    """An upload job (organisations/jobs.py) for a survey's answers."""
+    from django.urls import reverse
+
+    survey = Survey.objects.get(slug=job.target.removeprefix("survey:"))
+    result = ResponseImport(survey=survey, actor=job.requested_by, progress=progress).run(bytes(job.data))
+    return result.summary(survey.slug), reverse("surveys:upload-responses")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upload_views, views
 
 app_name = "surveys"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<slug:slug>/pdf/", views.report_pdf, name="report-pdf"),
     path("questions/", views.council_questions, name="council-questions"),
     path("paper/", views.paper_new, name="paper-new"),
+    path("answers/upload/", upload_views.responses_upload, name="upload-responses"),
     path("provider/", views.provider_self_assessment, name="provider-self-assessment"),
     path("yours/", views.my_surveys, name="my-surveys"),
     path("yours/<int:person_id>/<slug:slug>/", views.start, name="start"),

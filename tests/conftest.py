@@ -238,3 +238,13 @@ def _flush_past_append_only_triggers():
 
 
 _flush_past_append_only_triggers()
+
+
+@pytest.fixture
+def import_jobs_run_at_once(monkeypatch):
+    """Upload jobs (organisations/jobs.py) run as soon as they are queued, in the test's transaction,
+    as if a worker took them at once: the page the upload redirects to shows the finished job.
+    (tests/organisations/test_import_jobs.py runs them through Celery.)"""
+    from organisations import jobs
+
+    monkeypatch.setattr(jobs, "_queue", lambda job_id: jobs.run_import(job_id=job_id))

@@ -24,3 +24,9 @@ class LedgerConfig(AppConfig):
         from .landing import landing_panels
 
         register_landing_panels(landing_panels)
+
+        from organisations import jobs
+
+        from .imports import run_upload_job
+
+        jobs.register("isf_entries", run_upload_job)

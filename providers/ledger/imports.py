@@ -232,3 +232,15 @@ def import_isf_entries(
         return importer.run(data)
     except ImportFailed as failed:
         return ImportResult(provider=provider, errors=failed.errors)
+
+
+def run_upload_job(job, progress) -> tuple[str, str]:
+    """An upload job (organisations/jobs.py) for a provider's spending file."""
+    from django.urls import reverse
+
+    provider = Provider.objects.get(pk=int(job.target.removeprefix("provider:")))
+    importer = IsfImport(
+        provider=provider, actor=job.requested_by, today=timezone.localdate(), progress=progress
+    )
+    result = importer.run(bytes(job.data))
+    return result.summary, reverse("ledger:provider-ledgers")

@@ -93,6 +93,23 @@ def may_reverse(*, user, entry: LedgerEntry) -> bool:
     return False
 
 
+def reversible_entries(*, user, fund: IndividualServiceFund, entries) -> set[int]:
+    """The entries of one fund the user may correct (as `may_reverse`), with the permissions read once
+    for the fund rather than once an entry (a ledger of 2,000 entries made 2,000 queries)."""
+    may = {
+        "spending": may_record_spending(user=user, fund=fund),
+        "refund": may_record_refund(user=user, fund=fund),
+    }
+    kinds = {c: "spending" for c in (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE)} | {
+        Category.REFUND: "refund"
+    }
+    return {
+        e.pk
+        for e in entries
+        if not hasattr(e, "reversed_by") and e.category in kinds and may[kinds[e.category]]
+    }
+
+
 # ---- balances and running balances --------------------------------------------------------------
 
 
@@ -133,6 +150,7 @@ def running_lines(
         .order_by("entry_date", "recorded_at", "pk")
     )
     for entry in entries:
+        entry.fund = fund  # the page asks each entry about its fund: no query per entry
         running += entry.amount
         if start and entry.entry_date < start:
             continue
@@ -329,6 +347,7 @@ def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None)
     points: list[tuple[dt.date, Decimal]] = []
     running = ZERO
     for entry in entries:
+        entry.fund = fund  # the page asks each entry about its fund: no query per entry
         running += entry.amount
         if entry.entry_date < since:
             continue

@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from config.api import DomainConflict
 from organisations import audit, throttle
+from organisations.imports import insert_rows
 from organisations.money import PENNY, format_money, to_money
 from organisations.services import absolute_url, system_actor
 from organisations.signin import normalise_email
@@ -665,7 +666,7 @@ def record_spending_many(
         results.append((entry, created))
     if errors:
         raise ImportRefused(errors)
-    LedgerEntry.objects.bulk_create(new, batch_size=2000)
+    insert_rows(new)
     cid = get_cid()
     audit.record_many(
         [

@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budgets.selectors import is_family_member
+from organisations import jobs
 from organisations.models import Provider
 from organisations.selectors import roles_of
 
 from . import services
 from .charts import balance_chart, spending_chart
 from .forms import EntryForm, LedgerFilterForm, ReasonForm, RefundForm, StatementPeriodForm, UploadForm
-from .imports import HEADER, import_isf_entries
+from .imports import HEADER
 from .models import IndividualServiceFund
 from .pdf import statement_pdf
 from .selectors import (
@@ -40,6 +41,7 @@ from .selectors import (
     may_record_refund,
     may_record_spending,
     may_reverse,
+    reversible_entries,
     running_lines,
     statement_context,
     unseen_notifications,
@@ -117,13 +119,9 @@ def _ledger_context(request: HttpRequest, fund: IndividualServiceFund, *, form=N
         # A closed fund takes no entry, so it offers no corrections either.
         "reversible": set()
         if closed
-        else {line.entry.pk for line in lines if _reversible(request, line.entry)},
+        else reversible_entries(user=request.user, fund=fund, entries=[line.entry for line in lines]),
         "default_period": default_statement_period(),
     }
-
-
-def _reversible(request, entry) -> bool:
-    return not hasattr(entry, "reversed_by") and may_reverse(user=request.user, entry=entry)
 
 
 @login_required
@@ -202,16 +200,20 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not providers:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, providers=providers)
-    result = None
     if request.method == "POST" and form.is_valid():
         provider = next(p for p in providers if str(p.pk) == str(form.cleaned_data["provider"]))
-        result = import_isf_entries(
-            data=form.cleaned_data["file"].read(), provider=provider, actor=request.user
+        upload = form.cleaned_data["file"]
+        # Imported by a worker (organisations/jobs.py): the job's page shows progress, then the summary
+        # or every error. Spending on funds not in the file never waits behind it.
+        job = jobs.request_import(
+            kind="isf_entries",
+            target=f"provider:{provider.pk}",
+            file_name=upload.name,
+            data=upload.read(),
+            actor=request.user,
         )
-        if result.ok:
-            messages.success(request, result.summary)
-            return redirect("ledger:provider-ledgers")
-    return render(request, "ledger/upload.html", {"form": form, "result": result, "header": ",".join(HEADER)})
+        return redirect("imports:job", pk=job.pk)
+    return render(request, "ledger/upload.html", {"form": form, "result": None, "header": ",".join(HEADER)})
 
 
 # ---- commissioners ---------------------------------------------------------------------------------

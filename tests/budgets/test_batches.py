@@ -11,11 +11,12 @@ from django.test import Client
 from budgets.models import Arrangement, BatchStatus, BudgetStatus, ImportBatch, Person, PersonalBudget
 from budgets.selectors import counted_arrangements
 from organisations.audit import history_for
-from organisations.models import Membership, Role
+from organisations.models import ImportJob, Membership, Role
 from tests.conftest import sign_in
 from tests.factories import staff
 
-pytestmark = pytest.mark.django_db
+# Uploads are jobs (organisations/jobs.py); here a job runs as soon as it is queued.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_jobs_run_at_once")]
 
 HEADER = (
     "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
@@ -42,11 +43,18 @@ def upload(user, text: str, name: str = "budgets.csv"):
 def test_one_commissioner_uploading_a_999999_budget_creates_nothing_that_counts(commissioner, council):
     response = upload(commissioner, BIG)
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response.url == f"/imports/batches/{batch.pk}/"
+    job = ImportJob.objects.get()
+    # The upload page hands over to the job's page, which ends with the batch waiting for an approver.
+    assert response.status_code == 302 and response.url == f"/imports/{job.pk}/"
+    job_page = client_for(commissioner).get(response.url).content.decode()
+    assert (
+        "1 row for 1 person. An approver must confirm the file before anything in it is imported." in job_page
+    )
+    assert f'href="/imports/batches/{batch.pk}/"' in job_page
     assert batch.status == BatchStatus.WAITING
     assert not Person.objects.exists() and not PersonalBudget.objects.exists()
     assert not counted_arrangements(council_ids=[council.pk]).exists()
-    page = client_for(commissioner).get(response.url).content.decode()
+    page = client_for(commissioner).get(job.result_url).content.decode()
     assert "£999,999.00" in page
     assert "You uploaded this file. Nothing in it is imported until another person" in page
     assert "Confirm and import" not in page

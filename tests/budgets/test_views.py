@@ -16,6 +16,7 @@ from budgets.models import (
     PersonalBudget,
     SupportPlan,
 )
+from organisations.models import ImportJob
 from tests.budgets.factories import PersonFactory, approved_budget
 from tests.conftest import sign_in
 
@@ -284,7 +285,9 @@ def test_the_history_reads_in_words(commissioner, second_approver, person):
     assert "sent_back" not in page and "→" not in page
 
 
-def test_the_upload_page_checks_the_file_and_sends_it_for_approval(commissioner, council, provider_org):
+def test_the_upload_page_checks_the_file_and_sends_it_for_approval(
+    commissioner, council, provider_org, import_jobs_run_at_once
+):
     text = (
         "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
         "start_date,end_date,provider_ref\nP-1,1980-05-01,learning_disability,B-1,isf,100.00,2026-04-01,,PRV-001\n"
@@ -294,21 +297,25 @@ def test_the_upload_page_checks_the_file_and_sends_it_for_approval(commissioner,
         "/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")}, follow=True
     )
     page = response.content.decode()
-    assert "File checked. An approver must confirm it before anything is imported." in page
-    assert "Waiting for an approver" in page and "£100.00" in page
+    assert "1 row for 1 person. An approver must confirm the file before anything in it is imported." in page
+    batch_page = c.get(ImportJob.objects.get().result_url).content.decode()
+    assert "Waiting for an approver" in batch_page and "£100.00" in batch_page
     assert not Arrangement.objects.exists()
 
 
-def test_the_upload_page_shows_the_same_errors_and_imports_nothing(commissioner, council):
+def test_the_upload_page_shows_the_same_errors_and_imports_nothing(
+    commissioner, council, import_jobs_run_at_once
+):
     text = (
         "person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
         "start_date,end_date,provider_ref\nP-1,1980-05-01,learning_disability,B-1,isf,100.00,2026-04-01,,\n"
     )
     response = client_for(commissioner).post(
-        "/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")}
+        "/imports/budgets/", {"file": SimpleUploadedFile("x.csv", text.encode(), "text/csv")}, follow=True
     )
-    assert response.status_code == 400
-    assert "line 2: provider_ref: is required when management_type is isf" in response.content.decode()
+    page = response.content.decode()
+    assert "Nothing was imported: fix these lines and upload the file again" in page
+    assert "line 2: provider_ref: is required when management_type is isf" in page
     assert not Arrangement.objects.exists()
 
 

@@ -186,7 +186,7 @@ def test_a_reversal_after_a_move_is_made_in_the_new_fund_pointing_at_the_origina
 
 
 def test_a_closed_fund_takes_no_entry_of_any_kind(
-    tmp_path, client, moved, provider_finance, commissioner, robot
+    tmp_path, client, moved, provider_finance, commissioner, robot, import_jobs_run_at_once
 ):
     from tests.ledger.test_import import HEADER, run
 
@@ -211,6 +211,7 @@ def test_a_closed_fund_takes_no_entry_of_any_kind(
                 f"{HEADER}\nDOR-ISF-1,{START + dt.timedelta(days=2)},support,1.00,Taxi,CSV-2\n".encode(),
             ),
         },
+        follow=True,  # to the upload job's page, which lists the file's problems
     )
     assert upload.status_code == 200 and message in upload.content.decode()
     # The entry form

@@ -141,10 +141,12 @@ def test_a_provider_reverses_an_entry(client, funded, provider_a, robot):
     assert "This entry was already corrected" in again.content.decode()
 
 
-def test_the_upload_page_imports_all_or_nothing(client, funded, provider_a):
+def test_the_upload_page_imports_all_or_nothing(client, funded, provider_a, import_jobs_run_at_once):
     sign_in(client, provider_a)
     bad = "budget_ref,entry_date,category,amount,description,entry_ref\nDOR-ISF-1,2026-04-07,food,1.00,x,A\n"
-    response = client.post("/isf/provider/upload/", {"file": SimpleUploadedFile("a.csv", bad.encode())})
+    response = client.post(
+        "/isf/provider/upload/", {"file": SimpleUploadedFile("a.csv", bad.encode())}, follow=True
+    )
     assert "line 2: category: &#x27;food&#x27; must be one of support, activity, equipment" in (
         response.content.decode()
     )

@@ -48,6 +48,11 @@ API_OWN_OBJECT = "401 404 404 200 404 404 404 200 404"
 API_OTHER_OBJECT = "401 404 404 404 404 404 404 200 404"
 
 ROWS = [
+    Row(
+        "monitoring:population-upload",
+        "302 403 403 403 403 403 403 200 403",
+        lambda w, t: "/monitoring/population/upload/",
+    ),
     Row("monitoring:returns", "302 403 403 200 403 403 403 200 403", lambda w, t: "/monitoring/"),
     Row(
         "monitoring:request",

@@ -3,6 +3,33 @@
 from tests.matrix.harness import Row
 
 ALL_OK = "200 200 200 200 200 200 200 200 200"
+# Upload jobs are seen only by the person who uploaded the file ("own": the commissioner's).
+JOB_OWN = "302 200 404 404 404 404 404 404 404"
+JOB_OTHER = "302 404 404 404 404 404 404 404 404"
+
+
+def populate(world):
+    from organisations.models import ImportJob, User
+
+    someone_else = User.objects.create_user(email="matrix-uploader@example.org", password=None)
+    world.objects["import_job"] = {
+        tenant: ImportJob.objects.create(
+            kind="budgets",
+            target=f"council:{world.councils[tenant].pk}",
+            file_name="matrix.csv",
+            data=b"x",
+            sha256=tenant,
+            requested_by=user,
+            status="failed",
+            errors=["line 2: budget_ref: is missing"],
+        )
+        for tenant, user in (("own", world.users["commissioner"]), ("other", someone_else))
+    }
+
+
+def _job(w, t):
+    return w.objects["import_job"][t].pk
+
 
 ROWS = [
     Row("home", ALL_OK, lambda w, t: "/"),
@@ -35,5 +62,9 @@ ROWS = [
     Row("api-me", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/me/"),
     Row("api-councils", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/councils/"),
     Row("providers:directory", ALL_OK, lambda w, t: "/providers/"),
-    Row("admin:index", "302 302 302 302 302 302 302 200 302", lambda w, t: "/admin/"),
+    Row("imports:job", JOB_OWN, lambda w, t: f"/imports/{_job(w, t)}/", other=JOB_OTHER),
+    Row(
+        "imports:job-errors-csv", JOB_OWN, lambda w, t: f"/imports/{_job(w, t)}/problems.csv", other=JOB_OTHER
+    ),
+    Row("admin:index", "302 302 302 302 302 302 302 200", lambda w, t: "/admin/"),
 ]

@@ -52,6 +52,11 @@ def _pk(key):
 
 
 ROWS = [
+    Row(
+        "surveys:upload-responses",
+        "302 403 403 403 403 403 403 200 403",
+        lambda w, t: "/surveys/answers/upload/",
+    ),
     Row("surveys:dashboard", REPORT_READERS, lambda w, t: "/surveys/"),
     Row("surveys:report", REPORT_READERS, lambda w, t: "/surveys/reports/outcome-budget-holder/"),
     Row(

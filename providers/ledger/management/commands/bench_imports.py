@@ -82,6 +82,14 @@ def synthetic_export(people: int, *, seed: int = 14) -> list[list[str]]:
     return rows
 
 
+def ensure_providers() -> None:
+    """The providers the synthetic export names."""
+    Provider.objects.bulk_create(
+        [Provider(provider_ref=f"BENCH-P{i:02d}", name=f"Benchmark provider {i}") for i in range(PROVIDERS)],
+        ignore_conflicts=True,
+    )
+
+
 def as_csv(header: str, rows: list[list[str]]) -> bytes:
     return ("\n".join([header, *(",".join(r) for r in rows)]) + "\n").encode()
 
@@ -176,9 +184,9 @@ class Command(BaseCommand):
     def _open_funds(self, council: Council, actor) -> list[IndividualServiceFund]:
         """Active agreements and open funds for every ISF arrangement (setup, not timed)."""
         arrangements = list(
-            Arrangement.objects.filter(council=council, management_type=ManagementType.ISF).select_related(
-                "budget"
-            )
+            Arrangement.objects.filter(
+                council=council, management_type=ManagementType.ISF, flexible_agreements__isnull=True
+            ).select_related("budget")
         )
         now = timezone.now()
         agreements = FlexibleAgreement.objects.bulk_create(

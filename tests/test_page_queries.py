@@ -1,0 +1,127 @@
+"""Pages at council size: the number of queries a page makes must not grow with the data behind it.
+
+Each page is read once with a small council, then again after the council has grown (more people and
+arrangements, more Individual Service Funds for the provider, more entries in the family's ledger,
+more budgets waiting for approval, more providers in the directory). The counts must be equal: a page
+that makes a query per row is an N+1 that a 20,000-person council turns into seconds.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from budgets.imports import import_budgets
+from budgets.models import BudgetStatus, Person, PersonalBudget
+from organisations.models import Membership, Provider, Role
+from organisations.services import system_actor
+from providers.ledger.management.commands.bench_imports import (
+    HEADER,
+    Command,
+    as_csv,
+    ensure_providers,
+    synthetic_export,
+)
+from providers.ledger.models import Category, LedgerEntry
+from providers.models import ProviderProfile
+from tests.conftest import sign_in
+from tests.factories import UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+
+class World:
+    """A council whose size can grow, with a signed-in person for each page."""
+
+    def __init__(self, council):
+        self.council = council
+        self.actor = system_actor()
+        self.people = 0
+        ensure_providers()
+        self.commissioner = staff(Role.COMMISSIONER, council=council, email="c@q.example.org")
+        self.approver = staff(Role.APPROVER, council=council, email="a@q.example.org")
+        self.officer = staff(Role.MONITORING_OFFICER, council=council, email="m@q.example.org")
+        self.grow(4)
+        self.fund = self.funds[0]
+        self.provider = Provider.objects.get(pk=self.fund.provider_id)
+        self.provider_staff = staff(Role.PROVIDER_MANAGER, provider=self.provider, email="p@q.example.org")
+        Membership.objects.create(
+            user=self.provider_staff, provider=self.provider, role=Role.PROVIDER_FINANCE
+        )
+        self.family = UserFactory(email="family@q.example.org")
+        Person.objects.filter(pk=self.fund.person_id).update(user=self.family)
+
+    def grow(self, count: int) -> None:
+        """`count` more people (a quarter with two arrangements), their funds, ledger entries, budgets
+        waiting for approval and provider profiles."""
+        # The export is the same for the first people whatever its length: skip the rows already in.
+        rows = synthetic_export(self.people + count)[self.people + (self.people + 3) // 4 :]
+        result = import_budgets(data=as_csv(HEADER, rows), council=self.council, actor=self.actor)
+        assert result.ok, result.errors[:3]
+        self.people += count
+        command = Command()
+        command._open_funds(self.council, self.actor)
+        from providers.ledger.models import IndividualServiceFund
+
+        self.funds = list(IndividualServiceFund.objects.filter(council=self.council).order_by("pk"))
+        for fund in self.funds:
+            LedgerEntry.objects.bulk_create(
+                LedgerEntry(
+                    fund=fund,
+                    entry_date=fund.opened_on + dt.timedelta(days=i % 200),
+                    category=Category.SUPPORT,
+                    amount=Decimal("-1.50"),
+                    description="Support worker hours",
+                    idempotency_key=f"q-{self.people}-{i}",
+                )
+                for i in range(count)
+            )
+        for person in Person.objects.filter(council=self.council).order_by("-pk")[: count // 2]:
+            PersonalBudget.objects.create(
+                person=person,
+                start_date=dt.date(2026, 4, 1),
+                status=BudgetStatus.PROPOSED,
+                proposed_by=self.commissioner,
+            )
+        for provider in Provider.objects.filter(profile__isnull=True):
+            ProviderProfile.objects.create(provider=provider, summary="We help", offers="Support at home")
+
+
+@pytest.fixture
+def world(council):
+    return World(council)
+
+
+def _pages(w: World):
+    person = Person.objects.filter(council=w.council).order_by("pk").first()
+    return [
+        ("directory", None, "/providers/"),
+        ("caseload", w.commissioner, "/people/"),
+        ("caseload search", w.commissioner, "/people/?q=BP-0000"),
+        ("person", w.commissioner, f"/people/{person.pk}/"),
+        ("your budget", w.family, "/your-budget/"),
+        ("your ISF", w.family, "/isf/"),
+        ("provider ledgers", w.provider_staff, "/isf/provider/"),
+        ("one ledger", w.provider_staff, f"/isf/{w.fund.pk}/"),
+        ("approval queue", w.approver, "/approvals/"),
+        ("monitoring", w.officer, "/monitoring/"),
+    ]
+
+
+def _count(user, url: str) -> int:
+    client = sign_in(Client(), user) if user else Client()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def test_no_page_makes_more_queries_for_a_bigger_council(world):
+    small = {name: _count(user, url) for name, user, url in _pages(world)}
+    world.grow(12)
+    big = {name: _count(user, url) for name, user, url in _pages(world)}
+    grew = {name: (small[name], big[name]) for name in small if big[name] != small[name]}
+    assert not grew, f"queries grew with the data (small, big): {grew}"
