@@ -23,7 +23,11 @@ def test_a_small_benchmark_prints_each_import_with_seconds_and_rows_a_second():
         "ISF import (10 a fund",
         "ISF import beside spending",
     ):
-        assert re.search(rf"^{re.escape(label)}.* s +\d+ rows +[\d,]+ rows/s$", text, re.MULTILINE), text
+        assert re.search(
+            rf"^{re.escape(label)}.* s +\d+ rows +[\d,]+ rows/s(  \(\d+\.\d+ s CPU here\))?$",
+            text,
+            re.MULTILINE,
+        ), text
     assert re.search(r"^spending on another fund meanwhile +\d+\.\d+ s longest of \d+ requests$", text, re.M)
     # The imports really wrote: 40 people, 50 arrangements (every fourth person has two), 10 entries a fund
     # plus the second import's and the spending requests.
