@@ -66,5 +66,5 @@ ROWS = [
     Row(
         "imports:job-errors-csv", JOB_OWN, lambda w, t: f"/imports/{_job(w, t)}/problems.csv", other=JOB_OTHER
     ),
-    Row("admin:index", "302 302 302 302 302 302 302 200", lambda w, t: "/admin/"),
+    Row("admin:index", "302 302 302 302 302 302 302 200 302", lambda w, t: "/admin/"),
 ]
