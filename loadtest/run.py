@@ -196,10 +196,15 @@ def _warm(page: dict, port: int) -> None:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{page['url']}")
     if page.get("session"):
         request.add_header("Cookie", f"sessionid={page['session']}")
-    for _ in range(4):
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own server
-            if response.status != 200:
-                raise SystemExit(f"{page['url']} answered {response.status}")
+    for attempt in range(6):
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our own server
+                if response.status != 200:
+                    raise SystemExit(f"{page['url']} answered {response.status}")
+        except ConnectionError:
+            if attempt == 5:
+                raise
+            time.sleep(2)
 
 
 def _measure(page: dict, *, port: int, users: int, seconds: int, workdir: Path) -> dict:
@@ -265,6 +270,7 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": f"http://127.0.0.1:{args.port}",
     }
     env.pop("REDIS_URL", None)
     # Hashed static files, as deployed (DEBUG off needs the manifest).
