@@ -106,3 +106,12 @@ def test_the_approval_queue_and_reviews_due_stay_in_the_council(world, council, 
     assert list(selectors.approval_queue(user=approver)) == [world["proposal"]]
     due = selectors.reviews_due(user=commissioner, on=dt.date(2026, 4, 15))
     assert {b.person for b in due} == {world["own"], world["neighbour"]}
+
+
+def test_a_platform_administrators_caseload_is_every_council(world, platform_admin):
+    assert set(selectors.caseload(user=platform_admin)) == {
+        world["own"],
+        world["neighbour"],
+        world["elsewhere"],
+    }
+    assert list(selectors.caseload(user=platform_admin, search="Bryn")) == [world["elsewhere"]]

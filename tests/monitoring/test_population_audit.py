@@ -16,13 +16,18 @@ def test_each_council_in_the_file_gets_one_audit_entry_naming_the_actor_and_its_
     council, other_council, monitoring_officer
 ):
     PopulationFigure.objects.create(council=council, year=2026, age_band="85+", population=1)
+    kept = PopulationFigure.objects.create(council=other_council, year=2026, age_band="85+", population=2)
     rows = [
         (code, year, band)
         for code, year in (("E06000059", 2026), ("E06000059", 2025), ("E06000023", 2024))
         for band in ("0-17", "18-64", "65+")
     ]
     text = HEADER + "".join(f"{code},{year},{band},1000\n" for code, year, band in rows)
-    assert import_population(text=text, actor=monitoring_officer) == 9
+    told = []
+    assert import_population(text=text, actor=monitoring_officer, progress=lambda **n: told.append(n)) == 9
+    assert told[-1] == {"written": 9}
+    # Bristol's 2026 figures are not in the file: they stay.
+    assert PopulationFigure.objects.filter(pk=kept.pk).exists()
     # The file replaces what was held for Dorset 2026: the old 85+ figure is gone.
     assert not PopulationFigure.objects.filter(council=council, age_band="85+").exists()
     (dorset,) = history_for(council)
