@@ -68,16 +68,11 @@ def run_mutmut(globs: list[str], workers: int, budget_s: float, env: dict) -> bo
         return False
 
 
-def equivalents() -> dict[str, str]:
-    """`- `mutant.name`: why` lines of mutmut-equivalents.md."""
+def equivalents() -> set[str]:
+    """Every mutant name written in backticks in mutmut-equivalents.md."""
     if not EQUIVALENTS.exists():
-        return {}
-    found = {}
-    for line in EQUIVALENTS.read_text().splitlines():
-        m = re.match(r"\s*[-*]\s+`([^`]+)`\s*:?\s*(.*)", line)
-        if m:
-            found[m.group(1)] = m.group(2)
-    return found
+        return set()
+    return set(re.findall(r"`([^`\s]+__mutmut_\d+)`", EQUIVALENTS.read_text()))
 
 
 def results() -> dict[str, dict[str, int | None]]:
