@@ -37,3 +37,19 @@ def test_the_current_version_is_the_latest_started_and_on_a_tie_the_later_one(pe
     assert first.pk < tie.pk
     assert selectors.current_budget_for(person=person, on=DAY) == tie
     assert selectors.current_budget_for(person=person, on=dt.date(2026, 3, 31)) is None
+
+
+def test_the_caseload_is_in_name_order_and_reviews_soonest_first(council, commissioner):
+    people = [
+        PersonFactory(council=council, family_name="Stone", given_name=g, person_ref=r)
+        for g, r in (("Zoe", "R-1"), ("Ava", "R-3"), ("Ava", "R-2"))
+    ]
+    assert list(selectors.caseload(user=commissioner, search="Stone")) == [people[2], people[1], people[0]]
+    on = dt.date(2026, 4, 1)
+    late = approved_budget(people[0], review_due=on + dt.timedelta(days=30))
+    early = approved_budget(people[1], review_due=on + dt.timedelta(days=2))
+    approved_budget(people[2], review_due=on + dt.timedelta(days=31))  # not due within 30 days
+    PersonalBudget.objects.create(
+        person=people[2], start_date=on, status=BudgetStatus.PROPOSED, review_due=on
+    )  # a proposal is never due a review
+    assert list(selectors.reviews_due(user=commissioner, on=on)) == [early, late]
