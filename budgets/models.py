@@ -362,6 +362,11 @@ class SupportPlan(models.Model):
     who_helps = models.TextField("Who helps me")
     risks = models.TextField("Risks and how they are handled")
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who wrote the text as it stands: the last person to change it (each change is in the audit trail
+    # with its author), so a page never credits the first drafter with someone else's words.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -39,7 +39,13 @@ def people_visible_to(*, user) -> QuerySet[Person]:
         q |= Q(council_id__in=councils)
     providers = roles.providers_with(Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE)
     if providers:
-        q |= Q(budgets__arrangements__provider_id__in=providers)
+        # Only while the link is live: an arrangement the provider holds in an approved budget, not yet
+        # ended. A proposal naming the provider, or an ended arrangement, gives no access.
+        q |= Q(
+            pk__in=counted_arrangements()
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=_today()), provider_id__in=providers)
+            .values("budget__person_id")
+        )
     for rule in _EXTRA_VISIBILITY_RULES:
         extra = rule(user, roles)
         if extra is not None:

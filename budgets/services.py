@@ -379,13 +379,14 @@ def support_plan_save(*, person: Person, actor, **fields: str) -> SupportPlan:
         SupportPlan.objects.select_for_update().filter(person=person).order_by("-created_at", "-pk").first()
     )
     if plan is None or plan.status == PlanStatus.AGREED:
-        plan = SupportPlan.objects.create(person=person, drafted_by=actor, **values)
+        plan = SupportPlan.objects.create(person=person, drafted_by=actor, changed_by=actor, **values)
         audit.record(actor=actor, instance=plan, event="support plan drafted", action=audit.CREATE)
         return plan
     changes = {n: (getattr(plan, n), v) for n, v in values.items() if getattr(plan, n) != v}
     if changes:
         for n, (_, v) in changes.items():
             setattr(plan, n, v)
+        plan.changed_by = actor
         plan.save()
         audit.record(actor=actor, instance=plan, event="support plan changed", changes=changes)
     return plan

@@ -133,7 +133,9 @@ class ChoiceStatus(models.TextChoices):
 
 OPEN_CHOICE_STATUSES = (ChoiceStatus.SHORTLISTED, ChoiceStatus.REQUESTED, ChoiceStatus.ACCEPTED)
 # A provider's staff see a person once the person has asked them (not while only on a shortlist).
-CHOICE_STATUSES_SEEN_BY_PROVIDER = (ChoiceStatus.REQUESTED, ChoiceStatus.ACCEPTED, ChoiceStatus.DECLINED)
+# A provider sees a request waiting for its answer and one it accepted; a declined one is gone from
+# its view (the link is not live).
+CHOICE_STATUSES_SEEN_BY_PROVIDER = (ChoiceStatus.REQUESTED, ChoiceStatus.ACCEPTED)
 
 
 class ChoiceMade(models.TextChoices):

@@ -24,6 +24,8 @@ from .models import (
 )
 
 COMPARE_AT_MOST = 3
+# Agreements through which a provider sees the person: offered to it, agreed, or under notice.
+LIVE_AGREEMENT_STATUSES = (AgreementStatus.OFFERED, AgreementStatus.ACTIVE, AgreementStatus.ENDING)
 PROVIDER_STAFF = (Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE)
 COUNCIL_CASE_ROLES = (Role.COMMISSIONER, Role.APPROVER)
 
@@ -145,7 +147,7 @@ def agreements_visible_to(*, user) -> QuerySet[FlexibleAgreement]:
     q = Q(person__in=people_represented_by(user=user))
     providers = roles.providers_with(*PROVIDER_STAFF)
     if providers:
-        q |= Q(provider_id__in=providers)
+        q |= Q(provider_id__in=providers, status__in=LIVE_AGREEMENT_STATUSES)
     councils = roles.councils_with(*COUNCIL_CASE_ROLES)
     if councils:
         q |= Q(council_id__in=councils)
@@ -176,16 +178,22 @@ def acts_for(*, user, person: Person) -> bool:
 
 
 def people_seen_by_provider_rule(user, roles):
-    """Budgets visibility rule: a provider's staff see people who asked or chose it, or have an
-    agreement with it (registered in ProvidersConfig.ready)."""
+    """Budgets visibility rule: a provider's staff see a person only while the link is live: a request
+    it accepted, or an agreement offered to it or in force (registered in ProvidersConfig.ready). A
+    declined request or an ended agreement gives no access to the person or their plan."""
     providers = roles.providers_with(*PROVIDER_STAFF)
     if not providers:
         return None
     return Q(
-        pk__in=ProviderChoice.objects.filter(
-            provider_id__in=providers, status__in=CHOICE_STATUSES_SEEN_BY_PROVIDER
+        # An accepted request stops counting once an agreement made from it has ended.
+        pk__in=ProviderChoice.objects.filter(provider_id__in=providers, status=ChoiceStatus.ACCEPTED)
+        .exclude(agreements__status=AgreementStatus.ENDED)
+        .values("person_id")
+    ) | Q(
+        pk__in=FlexibleAgreement.objects.filter(
+            provider_id__in=providers, status__in=LIVE_AGREEMENT_STATUSES
         ).values("person_id")
-    ) | Q(pk__in=FlexibleAgreement.objects.filter(provider_id__in=providers).values("person_id"))
+    )
 
 
 def accepted_terms(agreement: FlexibleAgreement) -> dict[str, str | None] | None:

@@ -123,9 +123,12 @@ def test_a_provider_sees_people_who_asked_it_but_not_a_shortlist(person, family,
     services.shortlist_provider(person=person, provider=profile_a.provider, actor=family)
     assert not people_visible_to(user=provider_a).filter(pk=person.pk).exists()
     assert not choices_visible_to(user=provider_a).exists()
-    services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
-    assert people_visible_to(user=provider_a).filter(pk=person.pk).exists()
+    choice = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    # The request itself is shown (to answer it); the person's pages open once it is accepted.
     assert choices_visible_to(user=provider_a).count() == 1
+    assert not people_visible_to(user=provider_a).filter(pk=person.pk).exists()
+    services.accept_choice(choice=choice, actor=provider_a)
+    assert people_visible_to(user=provider_a).filter(pk=person.pk).exists()
 
 
 def test_a_commissioner_sees_their_councils_choices_only(
