@@ -9,6 +9,7 @@ is a 409 with a readable `detail`.
 
 import datetime as dt
 
+import django_filters
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -18,8 +19,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from organisations.models import Council, Provider
-from organisations.selectors import councils_where
+from config.api import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField, scoped_choices
+from organisations.models import Council, Provider, Role
+from organisations.selectors import councils_where, roles_of
 
 from . import services
 from .models import (
@@ -34,10 +36,41 @@ from .models import (
 )
 from .selectors import (
     arrangements_visible_to,
+    budgets_for_casework,
     budgets_visible_to,
     people_for_casework,
     people_visible_to,
 )
+
+# ---- scopes of the related fields and filters (what the browsable API lists, what a write may pick) --
+
+
+def _councils_to_add_people(*, user):
+    return councils_where(user=user, roles=("commissioner",))
+
+
+def _providers_to_choose(*, user):
+    """Any provider may hold a budget, but only council staff who write budgets pick one."""
+    if roles_of(user=user).councils_with(Role.COMMISSIONER, Role.APPROVER):
+        return Provider.objects.all()
+    return Provider.objects.none()
+
+
+class BudgetFilter(django_filters.FilterSet):
+    person = django_filters.ModelChoiceFilter(queryset=scoped_choices(people_for_casework, Person))
+
+    class Meta:
+        model = PersonalBudget
+        fields = ["status", "person"]
+
+
+class ArrangementFilter(django_filters.FilterSet):
+    budget = django_filters.ModelChoiceFilter(queryset=scoped_choices(budgets_for_casework, PersonalBudget))
+
+    class Meta:
+        model = Arrangement
+        fields = ["management_type", "budget"]
+
 
 # ---- serializers ---------------------------------------------------------------------------------
 
@@ -52,7 +85,7 @@ class RepresentativeSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    council = serializers.SlugRelatedField(slug_field="gss_code", queryset=Council.objects.all())
+    council = ScopedSlugRelatedField(slug_field="gss_code", scope=_councils_to_add_people, model=Council)
     representatives = RepresentativeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -72,8 +105,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ArrangementSerializer(serializers.ModelSerializer):
-    provider = serializers.SlugRelatedField(
-        slug_field="provider_ref", queryset=Provider.objects.all(), required=False, allow_null=True
+    provider = ScopedSlugRelatedField(
+        slug_field="provider_ref", scope=_providers_to_choose, model=Provider, required=False, allow_null=True
     )
     annual_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     start_date = serializers.DateField(required=False)
@@ -101,8 +134,21 @@ class ArrangementSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class PersonField(ScopedPrimaryKeyRelatedField):
+    """Someone the caller cannot see is a 404, as their URL would be: the same 404 as an id that does
+    not exist."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not str(data).isdigit() or int(data) >= 2**63:
+            return super().to_internal_value(data)  # the usual 400 for a value that is not an id
+        found = self.get_queryset().filter(pk=int(data)).first()
+        if found is None:
+            raise NotFound("Not found.")
+        return found
+
+
 class BudgetSerializer(serializers.ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person = PersonField(scope=people_visible_to, model=Person)
     arrangements = ArrangementSerializer(many=True)
     annual_total = serializers.SerializerMethodField(
         help_text="The sum of the arrangements active on annual_total_on, as stored."
@@ -154,12 +200,6 @@ class BudgetSerializer(serializers.ModelSerializer):
         if not value:
             raise serializers.ValidationError("Add at least one arrangement.")
         return value
-
-    def validate_person(self, person):
-        # Scoped like the pages: someone the caller cannot see is a 404, as their URL would be.
-        if not people_visible_to(user=self.context["request"].user).filter(pk=person.pk).exists():
-            raise NotFound("Not found.")
-        return person
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -277,6 +317,12 @@ class PersonList(generics.ListCreateAPIView):
             .prefetch_related("representatives__user")
         )
 
+    def create(self, request, *args, **kwargs):
+        # Someone who may add people nowhere is told so before their input is read.
+        if not councils_where(user=request.user, roles=("commissioner",)).exists():
+            raise PermissionDenied("Only a commissioner can add people.")
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         council = data["council"]
@@ -350,7 +396,7 @@ class BudgetList(generics.ListCreateAPIView):
     a new version for someone with an approved budget replaces it from its start date once approved."""
 
     serializer_class = BudgetSerializer
-    filterset_fields = ["status", "person"]
+    filterset_class = BudgetFilter
 
     def get_queryset(self):
         return (
@@ -426,7 +472,7 @@ class ArrangementList(generics.ListAPIView):
     """Arrangements of the budgets the caller may see. `?counted=true` keeps only approved versions'."""
 
     serializer_class = ArrangementSerializer
-    filterset_fields = ["management_type", "budget"]
+    filterset_class = ArrangementFilter
 
     def get_queryset(self):
         qs = arrangements_visible_to(user=self.request.user).select_related("provider")

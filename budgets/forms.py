@@ -79,7 +79,7 @@ class PersonForm(forms.ModelForm):
 
 
 class RepresentativeForm(forms.Form):
-    email = forms.EmailField(label="Their email address")
+    email = forms.EmailField(label="Their email address", max_length=254)
     full_name = forms.CharField(label="Their full name", max_length=200)
     relationship = forms.CharField(
         label="Relationship", max_length=100, required=False, help_text="For example: mother, brother, friend"

@@ -124,7 +124,7 @@ class ProfileForm(forms.Form):
     )
     taking_new_people = forms.BooleanField(label="We are taking on new people", required=False)
     regulator = forms.CharField(
-        label="Regulator", required=False, help_text="For example: Care Quality Commission"
+        label="Regulator", required=False, max_length=100, help_text="For example: Care Quality Commission"
     )
     regulator_registration = forms.CharField(label="Registration number", required=False, max_length=50)
     regulator_rating = forms.ChoiceField(
@@ -132,9 +132,9 @@ class ProfileForm(forms.Form):
         required=False,
         choices=[("", "None or not applicable")] + RegulatorRating.choices,
     )
-    email = forms.EmailField(label="Email address", required=False)
+    email = forms.EmailField(label="Email address", required=False, max_length=254)
     phone = forms.CharField(label="Phone number", required=False, max_length=40)
-    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    website = forms.URLField(label="Website", required=False, assume_scheme="https", max_length=200)
     address = forms.CharField(label="Address", required=False, max_length=200)
     town = forms.CharField(label="Town or city", required=False, max_length=100)
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)

@@ -5,6 +5,7 @@ raises `ProviderError` with a message a person can read. State changes lock the 
 (`select_for_update`) so that two clicks, or a person and a scheduled job at once, cannot both act.
 """
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -92,7 +93,18 @@ def ensure_profile(*, provider: Provider) -> ProviderProfile:
     return profile
 
 
+POSTCODE_DISTRICT = re.compile(r"^[A-Z0-9]{2,4}$")  # fits the column (4)
+LANGUAGE_MAX_LENGTH = 60
+
+
 def _check_profile_values(values: dict[str, Any]) -> None:
+    # Each value must fit its column, so a long one is a message on the form, never a database error.
+    bad = [d for d in values.get("postcode_districts") or [] if not POSTCODE_DISTRICT.match(d)]
+    if bad:
+        raise ProviderError(f"'{bad[0]}' is not a postcode district. Use the first part, like DT1 or BH15.")
+    long = [lang for lang in values.get("languages") or [] if len(lang) > LANGUAGE_MAX_LENGTH]
+    if long:
+        raise ProviderError(f"Write each language in {LANGUAGE_MAX_LENGTH} characters or fewer.")
     groups = values.get("client_groups")
     if groups is not None:
         unknown = sorted(set(groups) - CLIENT_GROUP_CODES)

@@ -281,7 +281,8 @@ ROWS = [
         "api-people",
         "401 201 403 403 403 403 403 403 403",
         lambda w, t: "/api/people/",
-        other="401 403 403 403 403 403 403 403 403",
+        # Another council's code is refused like a code that does not exist (400 on `council`).
+        other="401 400 403 403 403 403 403 403 403",
         method="post",
         content_type="json",
         data=lambda w, t: {
