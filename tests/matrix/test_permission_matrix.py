@@ -1,5 +1,6 @@
 """Walks the declared permission matrix (see harness.py) and checks every URL is declared."""
 
+import datetime as dt
 import importlib
 import pkgutil
 from decimal import Decimal
@@ -68,11 +69,98 @@ def build_world() -> World:
         primary_support_reason="physical_support",
     )
     world.objects["person"] = {"own": own_person, "other": other_person}
+    _add_secrets(world)
     for module in MODULES:
         populate = getattr(module, "populate", None)
         if populate:
             populate(world)
     return world
+
+
+# ---- what each role must never see listed, on any page or in any API answer ----------------------
+#
+# Another council's people (and their private objects) must not appear for anyone but a platform
+# admin; a council person with no live link to provider A (a declined request, a proposal naming it)
+# must not appear for provider A's staff, the family or anyone signed out.
+OTHER_TENANT_SECRETS = ("Bryn", "OTHER-1", "Zephyrine", "HIDDEN-B-1", "bristol-secret.csv")
+UNLINKED_SECRETS = ("Quillon", "UNLINKED-A-1")
+NOT_LINKED_ROLES = ("anonymous", "provider_manager", "provider_finance", "family")
+
+
+def secrets_for(role: str) -> tuple[str, ...]:
+    if role == "platform_admin":
+        return ()
+    return OTHER_TENANT_SECRETS + (UNLINKED_SECRETS if role in NOT_LINKED_ROLES else ())
+
+
+def _add_secrets(world: World) -> None:
+    """People and objects whose names must not leak: one in council B with a budget, a support plan, a
+    provider-B ISF and an uploaded file waiting; one in council A whose only links to provider A are a
+    declined request and a proposal."""
+    from budgets import batches, services
+    from providers import services as provider_services
+    from providers.models import ChoiceStatus, ProviderChoice
+    from tests.budgets.factories import approved_budget
+
+    council_a, council_b = world.councils["own"], world.councils["other"]
+    provider_a, provider_b = world.providers["own"], world.providers["other"]
+    hidden = Person.objects.create(
+        council=council_b,
+        person_ref="HIDDEN-B-1",
+        given_name="Zephyrine",
+        family_name="Zephyrine",
+        date_of_birth="1970-07-07",
+        primary_support_reason="mental_health",
+    )
+    approved_budget(hidden, parts=(("isf", "7000.00", provider_b),))
+    commissioner_b = staff(Role.COMMISSIONER, council=council_b)
+    services.support_plan_save(
+        person=hidden, actor=commissioner_b, what_matters="Zephyrine's garden", outcomes="o",
+        how_money_used="m", who_helps="w", risks="r",
+    )  # fmt: skip
+    batches.batch_upload(
+        council=council_b,
+        kind="budgets",
+        file_name="bristol-secret.csv",
+        data=(
+            b"person_ref,date_of_birth,primary_support_reason,budget_ref,management_type,annual_amount,"
+            b"start_date,end_date,provider_ref\nHIDDEN-B-2,1980-01-01,physical_support,HB-2,direct_payment,"
+            b"10.00,2026-04-01,,\n"
+        ),
+        actor=commissioner_b,
+    )
+    unlinked = Person.objects.create(
+        council=council_a,
+        person_ref="UNLINKED-A-1",
+        given_name="Quillon",
+        family_name="Quillon",
+        date_of_birth="1960-06-06",
+        primary_support_reason="sensory_support",
+    )
+    choice = ProviderChoice.objects.create(
+        person=unlinked, provider=provider_a, status=ChoiceStatus.REQUESTED
+    )
+    provider_services.decline_choice(
+        choice=choice, reason="We are full", actor=world.users["provider_manager"]
+    )
+    services.budget_propose(
+        person=unlinked,
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("isf", Decimal("4000.00"), provider_a)],
+        actor=world.users["commissioner"],
+    )
+
+
+def leaked(response, role: str, typed: str = "") -> list[str]:
+    """The secret names this role's answer shows (pages and JSON; files such as PDFs are not text).
+    What the user typed themselves may be shown back to them (a form kept on error)."""
+    if getattr(response, "streaming", False):
+        return []
+    content_type = response.get("Content-Type", "")
+    if not (content_type.startswith("text/") or "json" in content_type):
+        return []
+    body = response.content.decode("utf-8", "replace")
+    return [secret for secret in secrets_for(role) if secret in body and secret not in typed]
 
 
 class _Rollback(Exception):
@@ -116,6 +204,10 @@ def test_every_cell_of_the_matrix(row):
                 pass
             if response.status_code != expected[role]:
                 wrong.append(f"{tenant}/{role}: expected {expected[role]}, got {response.status_code}")
+            typed = f"{row.url(world, tenant)} {row.data(world, tenant) if row.data else ''}"
+            shown = leaked(response, role, typed)
+            if shown:
+                wrong.append(f"{tenant}/{role}: lists {', '.join(shown)}")
     assert not wrong, f"{row.id}: " + "; ".join(wrong)
 
 
