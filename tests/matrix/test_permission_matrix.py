@@ -84,7 +84,7 @@ def build_world() -> World:
 # must not appear for provider A's staff, the family or anyone signed out.
 OTHER_TENANT_SECRETS = ("Bryn", "OTHER-1", "Zephyrine", "HIDDEN-B-1", "bristol-secret.csv")
 UNLINKED_SECRETS = ("Quillon", "UNLINKED-A-1")
-NOT_LINKED_ROLES = ("anonymous", "provider_manager", "provider_finance", "family")
+NOT_LINKED_ROLES = ("anonymous", "provider_manager", "provider_finance", "family", "council_admin")
 
 
 def secrets_for(role: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0004_import_batches"),
+        ("budgets", "0005_personalbudget_difference_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
