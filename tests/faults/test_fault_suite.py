@@ -41,9 +41,7 @@ from tests.faults.workers import Worker, wait_for
 from tests.ledger.factories import isf_agreement, isf_fund
 from tests.monitoring.factories import arrangement, person
 
-# The workers live for the whole module and cache content type ids (the audit trail's foreign key):
-# resetting the sequences when each test's data is flushed gives the content types the same ids again.
-pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 START = dt.date(2026, 4, 6)
 TODAY = START + dt.timedelta(days=400)

@@ -20,7 +20,12 @@ _BOOT = """
 import os, sys, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
+from celery.signals import task_prerun
+from django.contrib.contenttypes.models import ContentType
 from config.celery import app
+# These workers outlive the tests' flushes, which may number content types afresh: forget the cached ids
+# before each task (a deployed worker never sees content types renumbered).
+task_prerun.connect(lambda **kwargs: ContentType.objects.clear_cache(), weak=False)
 app.worker_main(["worker", "--pool=prefork", "--concurrency=2", "--loglevel=INFO", "--without-gossip",
                  "--without-mingle", "--without-heartbeat", "-Q", sys.argv[2], "-n", sys.argv[1]])
 """

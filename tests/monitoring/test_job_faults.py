@@ -128,7 +128,7 @@ def test_asking_while_the_job_service_is_down_answers_at_once_and_starts_when_it
         private_redis.start()
         # The next beat (every 15 seconds) sends both, oldest first.
         assert send_queued_jobs() == [jobs[0].pk, jobs[1].pk]
-        assert private_redis.queue_length() == 2
+        assert private_redis.queue_length("returns") == 2  # the returns queue (CELERY_TASK_ROUTES)
     assert all(j.sent_at is not None for j in ReturnJob.objects.all())
     assert send_queued_jobs() == []
 
