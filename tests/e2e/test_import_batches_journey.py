@@ -17,7 +17,7 @@ CSV = (
 
 
 def test_an_upload_waits_until_a_second_person_confirms_it(
-    browser, live_server, council, commissioner, approver, password, tmp_path
+    browser, live_server, council, commissioner, approver, password, tmp_path, import_jobs_run_at_once
 ):
     upload = tmp_path / "april.csv"
     upload.write_text(CSV)
@@ -29,6 +29,8 @@ def test_an_upload_waits_until_a_second_person_confirms_it(
     assert_accessible(page)
     page.get_by_label("CSV file from your case-management system").set_input_files(str(upload))
     page.get_by_role("button", name="Check and send for approval").click()
+    # The file is checked as a job (organisations/jobs.py); its page leads to the batch.
+    page.get_by_role("link", name="See what happens next").click()
     assert page.locator("#batch-status").inner_text() == "Waiting for an approver"
     assert "£20,000.50" in page.locator("#batch-totals").inner_text()
     assert page.get_by_role("button", name="Confirm and import").count() == 0
