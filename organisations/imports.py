@@ -246,7 +246,12 @@ def insert_rows(objs: Sequence[models.Model]) -> None:
         attnames = [f.attname for f in fields]
         is_json = [isinstance(f, models.JSONField) for f in fields]
         auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # The raw psycopg COPY bypasses Django's error wrapping: wrap it, so a refused row is an
+        # IntegrityError / DatabaseError like any other write and callers catch one kind of error.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             for obj in objs:
                 for field in auto:
                     field.pre_save(obj, True)
@@ -276,6 +281,7 @@ def copy_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None
     columns = ", ".join(qn(f.column) for f in fields)
     with (
         connection.cursor() as cursor,
+        connection.wrap_database_errors,
         cursor.cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for values in rows:
