@@ -44,7 +44,7 @@ class World:
         self.commissioner = staff(Role.COMMISSIONER, council=council, email="c@q.example.org")
         self.approver = staff(Role.APPROVER, council=council, email="a@q.example.org")
         self.officer = staff(Role.MONITORING_OFFICER, council=council, email="m@q.example.org")
-        self.grow(4)
+        self.grow(8)
         self.fund = self.funds[0]
         self.provider = Provider.objects.get(pk=self.fund.provider_id)
         self.provider_staff = staff(Role.PROVIDER_MANAGER, provider=self.provider, email="p@q.example.org")
@@ -121,7 +121,7 @@ def _count(user, url: str) -> int:
 
 def test_no_page_makes_more_queries_for_a_bigger_council(world):
     small = {name: _count(user, url) for name, user, url in _pages(world)}
-    world.grow(12)
+    world.grow(16)
     big = {name: _count(user, url) for name, user, url in _pages(world)}
     grew = {name: (small[name], big[name]) for name in small if big[name] != small[name]}
     assert not grew, f"queries grew with the data (small, big): {grew}"
