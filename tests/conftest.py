@@ -42,6 +42,11 @@ def current_code(user) -> str:
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
+    clear_rate_limits()
+    yield
+
+
+def clear_rate_limits():
     """Rate-limit counts live in the cache (Redis when REDIS_URL is set, shared by every test): clear
     them, and only them (the same Redis database holds the Celery queues)."""
     from django.core.cache import cache
@@ -53,7 +58,6 @@ def fresh_rate_limits():
         redis = client_of(None, write=True)
         for key in redis.scan_iter(match=f"{cache.key_prefix}:*:throttle:*"):
             redis.delete(key)
-    yield
 
 
 # ---- personas ------------------------------------------------------------------------------------
