@@ -14,6 +14,7 @@ from monitoring.models import PopulationFigure
 from organisations import audit, jobs
 from organisations.models import ImportJob, ImportJobStatus
 from tests.conftest import sign_in
+from tests.monitoring.conftest import set_celery_conf
 
 HEADER = "council_code,year,age_band,population\n"
 GOOD = HEADER + "E06000059,2026,0-17,66000\nE06000059,2026,18-64,200000\nE06000059,2026,65+,110000\n"
@@ -26,9 +27,9 @@ def _bad(lines: int) -> str:
 @pytest.fixture
 def eager_celery():
     before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    set_celery_conf(task_always_eager=True)
     yield
-    celery_app.conf.task_always_eager = before
+    set_celery_conf(task_always_eager=before)
 
 
 @pytest.mark.django_db
