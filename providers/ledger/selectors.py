@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet, Sum, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -47,11 +47,25 @@ def funds_visible_to(*, user) -> QuerySet[IndividualServiceFund]:
     q = Q(person__in=people_represented_by(user=user))
     providers = roles.providers_with(*PROVIDER_STAFF)
     if providers:
-        q |= Q(provider_id__in=providers)
+        q |= Q(provider_id__in=providers) & ~_closed_with_final_statement()
     councils = roles.councils_with(*COUNCIL_READERS)
     if councils:
         q |= Q(council_id__in=councils)
     return qs.filter(q)
+
+
+def _closed_with_final_statement() -> Q:
+    """A fund whose money moved on and whose statement covering the move has been made: its provider's
+    link with the person has ended, so the provider no longer reads it (the council and family still do)."""
+
+    def moved_on(fund):
+        return LedgerEntry.objects.filter(fund=fund, category=Category.TRANSFER, amount__lt=0)
+
+    final = Statement.objects.filter(
+        fund=OuterRef("pk"),
+        period_end__gte=Subquery(moved_on(OuterRef("fund")).values("entry_date")[:1]),
+    )
+    return Q(Exists(moved_on(OuterRef("pk")))) & Q(Exists(final))
 
 
 def funds_of_family(*, user) -> QuerySet[IndividualServiceFund]:

@@ -1,0 +1,49 @@
+"""A provider reads a person's fund only while its link with them is live: after the money moved with
+the person to another provider, until the statement covering the move (the final statement) is made."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from providers import services as provider_services
+from providers.ledger import services
+from providers.ledger.models import Category
+from providers.models import AgreementStatus
+from tests.conftest import sign_in
+from tests.ledger.conftest import START
+from tests.ledger.factories import isf_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_old_provider_reads_a_moved_fund_until_its_final_statement_then_not_at_all(
+    person, family, provider_org, other_provider_org, provider_a, commissioner, robot
+):
+    old = isf_agreement(person=person, provider=provider_org, start=START)
+    fund = services.open_fund(agreement=old, actor=robot)
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    old.status, old.end_date = AgreementStatus.ENDING, START + dt.timedelta(days=9)
+    old.save()
+    new = isf_agreement(
+        person=person, provider=other_provider_org, replaces=old, start=START + dt.timedelta(days=10)
+    )
+    provider_services.complete_move(agreement=new, actor=robot, today=new.start_date)
+    moved = fund.entries.get(category=Category.TRANSFER, amount__lt=0)
+
+    provider = sign_in(Client(), provider_a)
+    page = provider.get(f"/isf/{fund.pk}/")
+    assert page.status_code == 200 and person.given_name in page.content.decode()
+    assert person.given_name in provider.get("/isf/provider/").content.decode()
+
+    # A statement that ends before the move is not the final one.
+    services.produce_statement(fund=fund, start=START, end=moved.entry_date - dt.timedelta(days=1))
+    assert provider.get(f"/isf/{fund.pk}/").status_code == 200
+
+    services.produce_statement(fund=fund, start=moved.entry_date, end=moved.entry_date)
+    assert provider.get(f"/isf/{fund.pk}/").status_code == 404
+    assert provider.get(f"/isf/{fund.pk}/statement/").status_code == 404
+    assert person.given_name not in provider.get("/isf/provider/").content.decode()
+    # The council and the family still read it.
+    assert sign_in(Client(), commissioner).get(f"/isf/{fund.pk}/").status_code == 200
+    assert sign_in(Client(), family).get(f"/isf/{fund.pk}/").status_code == 200
