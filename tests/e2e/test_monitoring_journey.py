@@ -69,7 +69,7 @@ def test_a_monitoring_officer_makes_and_downloads_a_return(
     ).is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish this return").click()
-    assert page.get_by_text("Your return is published.").is_visible()
+    page.get_by_text("Your return is published.").wait_for()
     assert_accessible(page)
     assert MonitoringReturn.objects.get().published_at is not None
 
