@@ -17,6 +17,7 @@ from django.utils import timezone
 from budgets.selectors import people_represented_by
 from organisations.models import Role
 from organisations.selectors import roles_of
+from providers.models import AgreementStatus
 
 from .models import (
     SPENDING_CATEGORIES,
@@ -55,8 +56,9 @@ def funds_visible_to(*, user) -> QuerySet[IndividualServiceFund]:
 
 
 def _closed_with_final_statement() -> Q:
-    """A fund whose money moved on and whose statement covering the move has been made: its provider's
-    link with the person has ended, so the provider no longer reads it (the council and family still do)."""
+    """A fund whose money moved on, or whose agreement ended, and whose statement covering the move or
+    the end (the final statement) has been made: the provider's link with the person is over, so the
+    provider no longer reads it (the council and the family still do)."""
 
     def moved_on(fund):
         return LedgerEntry.objects.filter(fund=fund, category=Category.TRANSFER, amount__lt=0)
@@ -65,7 +67,13 @@ def _closed_with_final_statement() -> Q:
         fund=OuterRef("pk"),
         period_end__gte=Subquery(moved_on(OuterRef("fund")).values("entry_date")[:1]),
     )
-    return Q(Exists(moved_on(OuterRef("pk")))) & Q(Exists(final))
+    covers_the_end = Statement.objects.filter(
+        fund=OuterRef("pk"), period_end__gte=OuterRef("agreement__end_date")
+    )
+    moved = Q(Exists(moved_on(OuterRef("pk"))))
+    return (moved & Q(Exists(final))) | (
+        ~moved & Q(agreement__status=AgreementStatus.ENDED) & Q(Exists(covers_the_end))
+    )
 
 
 def funds_of_family(*, user) -> QuerySet[IndividualServiceFund]:

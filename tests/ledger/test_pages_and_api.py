@@ -116,7 +116,7 @@ def test_the_ledger_filters_by_period_and_kind_with_the_running_balance(
     partial = client.get(
         f"/isf/{funded.pk}/?category=support&partial=lines", headers={"HX-Request": "true"}
     ).content.decode()
-    assert partial.lstrip().startswith('<div class="app-table-scroll" id="lines">') and "£850.00" in partial
+    assert partial.lstrip().startswith('<div class="app-table-scroll" id="lines"') and "£850.00" in partial
 
 
 def test_a_provider_reverses_an_entry(client, funded, provider_a, robot):

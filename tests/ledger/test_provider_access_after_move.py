@@ -1,5 +1,6 @@
 """A provider reads a person's fund only while its link with them is live: after the money moved with
-the person to another provider, until the statement covering the move (the final statement) is made."""
+the person to another provider, or the agreement ended, until the statement covering the move or the
+end (the final statement) is made."""
 
 import datetime as dt
 
@@ -45,5 +46,23 @@ def test_the_old_provider_reads_a_moved_fund_until_its_final_statement_then_not_
     assert provider.get(f"/isf/{fund.pk}/statement/").status_code == 404
     assert person.given_name not in provider.get("/isf/provider/").content.decode()
     # The council and the family still read it.
+    assert sign_in(Client(), commissioner).get(f"/isf/{fund.pk}/").status_code == 200
+    assert sign_in(Client(), family).get(f"/isf/{fund.pk}/").status_code == 200
+
+
+def test_the_provider_reads_an_ended_agreements_fund_until_the_statement_covering_its_end(
+    person, family, provider_org, provider_a, commissioner, robot
+):
+    agreement = isf_agreement(person=person, provider=provider_org, start=START)
+    fund = services.open_fund(agreement=agreement, actor=robot)
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    agreement.status, agreement.end_date = AgreementStatus.ENDED, START + dt.timedelta(days=20)
+    agreement.save()
+    provider = sign_in(Client(), provider_a)
+    assert provider.get(f"/isf/{fund.pk}/").status_code == 200
+    services.produce_statement(fund=fund, start=START, end=agreement.end_date - dt.timedelta(days=1))
+    assert provider.get(f"/isf/{fund.pk}/").status_code == 200
+    services.produce_statement(fund=fund, start=agreement.end_date, end=agreement.end_date)
+    assert provider.get(f"/isf/{fund.pk}/").status_code == 404
     assert sign_in(Client(), commissioner).get(f"/isf/{fund.pk}/").status_code == 200
     assert sign_in(Client(), family).get(f"/isf/{fund.pk}/").status_code == 200
