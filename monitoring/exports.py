@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import json
+from decimal import Decimal, InvalidOperation
 
 
 def canonical_json(figures: dict) -> str:
@@ -38,8 +39,8 @@ def _cell(value) -> tuple[str, str]:
     and `false` when not available (a rate with no population)."""
     if isinstance(value, str):
         try:
-            float(value)  # money is stored as a string of a number
-        except ValueError:
+            Decimal(value)  # money is stored as a string of a number; anything else is a marker
+        except InvalidOperation:
             return "", "true"
         return value, "false"
     if value is None:

@@ -26,10 +26,10 @@ class SignInForm(AuthenticationForm):
         return normalise_email(self.cleaned_data["username"])
 
 
-class SecurityCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Security code",
-        help_text="The 6-digit code shown in your authenticator app.",
+def six_digit_code_field(*, label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         max_length=6,
         widget=forms.TextInput(
             attrs={
@@ -41,35 +41,27 @@ class SecurityCodeForm(forms.Form):
         ),
     )
 
+
+class SecurityCodeForm(forms.Form):
+    code = six_digit_code_field(
+        label="Security code", help_text="The 6-digit code shown in your authenticator app."
+    )
+    invalid_code = "Enter the 6-digit security code from your authenticator app."
+
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().replace(" ", "")
         if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6-digit security code from your authenticator app.")
+            raise forms.ValidationError(self.invalid_code)
         return code
 
 
 class EmailCodeForm(SecurityCodeForm):
     """The one-time code emailed before an authenticator app can be set up."""
 
-    code = forms.CharField(
-        label="Code from the email",
-        help_text="The 6-digit code in the email we sent you.",
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "class": "govuk-input--width-5",
-                "spellcheck": "false",
-            }
-        ),
+    code = six_digit_code_field(
+        label="Code from the email", help_text="The 6-digit code in the email we sent you."
     )
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip().replace(" ", "")
-        if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6-digit code from the email we sent you.")
-        return code
+    invalid_code = "Enter the 6-digit code from the email we sent you."
 
 
 class PasswordResetRequestForm(PasswordResetForm):

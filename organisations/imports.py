@@ -17,6 +17,7 @@ Any error at any step rolls the transaction back: nothing is written. `progress`
 how many rows were checked and written, for the upload job's page.
 """
 
+import abc
 import csv
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -124,7 +125,7 @@ class CsvReader:
 Progress = Callable[..., None]
 
 
-class CsvImport:
+class CsvImport(abc.ABC):
     """Subclass and fill in the steps; `run()` keeps the order and the all-or-nothing rule.
 
     - `check_file(reader, errors)` → the rows (anything), every file problem added to `errors`;
@@ -140,17 +141,21 @@ class CsvImport:
 
     # -- the steps -------------------------------------------------------------------------------
 
+    @abc.abstractmethod
     def check_file(self, reader: CsvReader, errors: LineErrors) -> Any:
-        raise NotImplementedError
+        """Every importer reads its own columns."""
 
     def lock(self, rows: Any) -> None:
         """Nothing to lock by default."""
+        return None
 
     def check_database(self, rows: Any, errors: LineErrors) -> None:
         """Nothing to check by default."""
+        return None
 
+    @abc.abstractmethod
     def write(self, rows: Any) -> Any:
-        raise NotImplementedError
+        """Every importer writes its own tables."""
 
     # -- progress --------------------------------------------------------------------------------
 
