@@ -286,3 +286,38 @@ class ImportForm(forms.Form):
             self.fields["council"] = forms.ModelChoiceField(
                 queryset=type(councils[0]).objects.filter(pk__in=[c.pk for c in councils]), label="Council"
             )
+
+
+class CarerAssessmentForm(forms.Form):
+    """A carer's assessment, and the carer themselves when they are new to the council."""
+
+    carer_ref = forms.CharField(
+        label="Carer's council reference",
+        max_length=64,
+        help_text="A new reference adds the carer; an existing carer's reference adds another assessment",
+    )
+    given_name = forms.CharField(label="Carer's given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Carer's family name", max_length=100, required=False)
+    date_of_birth = _date_field(
+        "Carer's date of birth", required=False, help_text="Needed for a new carer. For example, 27 5 1970"
+    )
+    postcode = forms.CharField(label="Carer's postcode", max_length=10, required=False)
+    relationship = forms.CharField(
+        label="Relationship to the person", max_length=100, required=False, help_text="For example: daughter"
+    )
+    email = forms.EmailField(
+        label="Carer's email address (optional)",
+        max_length=254,
+        required=False,
+        help_text="Lets the carer sign in and see their own budget",
+    )
+    assessed_on = _date_field("Date of the carer's assessment")
+    caring_role = forms.CharField(
+        label="What caring involves for them", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    what_would_help = forms.CharField(
+        label="What would help them keep well and keep caring", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    indicative_amount = _money_field(
+        "Indicative carer's budget a year", help_text="In pounds, for example 1200"
+    )

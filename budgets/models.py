@@ -44,7 +44,11 @@ class Person(models.Model):
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
-    primary_support_reason = models.CharField(max_length=32, choices=PrimarySupportReason.choices)
+    # Blank only for a carer (a carer's own budget is not sorted by a primary support reason).
+    primary_support_reason = models.CharField(max_length=32, choices=PrimarySupportReason.choices, blank=True)
+    # A carer in their own right (issue 19): their own assessment, linked to the person they care for,
+    # and their own budget, counted only in the carers' section of a monitoring return.
+    is_carer = models.BooleanField("carer", default=False)
     postcode = models.CharField(max_length=10, blank=True)
     # The person's own sign-in, when they have one.
     user = models.OneToOneField(
@@ -83,6 +87,34 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.person}"
+
+
+class CarerAssessment(models.Model):
+    """A carer's assessment: what caring for one person involves for the carer, and what would help.
+    Its indicative amount is the starting point for the carer's own budget (a PersonalBudget of the
+    carer, held any of the ways a budget can be held)."""
+
+    carer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="carer_assessments")
+    cared_for = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="carers_assessed")
+    relationship = models.CharField(max_length=100, blank=True, help_text="For example: daughter, husband")
+    assessed_on = models.DateField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    caring_role = models.TextField("What caring involves")
+    what_would_help = models.TextField("What would help")
+    indicative_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(carer=models.F("cared_for")), name="carer_not_cared_for"),
+            models.CheckConstraint(
+                condition=Q(indicative_amount__gte=0), name="carer_assessment_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Carer's assessment of {self.carer} (caring for {self.cared_for})"
 
 
 class BudgetStatus(models.TextChoices):

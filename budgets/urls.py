@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import carer_views, views
 
 app_name = "budgets"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/<int:pk>/plan/", views.support_plan_view, name="support-plan"),
     path("people/<int:pk>/budgets/new/", views.budget_propose, name="budget-propose"),
     path("assessments/<int:pk>/", views.assessment_view, name="assessment"),
+    path("people/<int:pk>/carers/new/", carer_views.carer_assessment_create, name="carer-assessment-create"),
+    path("carer-assessments/<int:pk>/", carer_views.carer_assessment_view, name="carer-assessment"),
     path("plans/<int:pk>/agree/", views.support_plan_agree, name="support-plan-agree"),
     path("budgets/<int:pk>/", views.budget_view, name="budget"),
     path("budgets/<int:pk>/approve/", views.budget_approve, name="budget-approve"),

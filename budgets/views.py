@@ -18,6 +18,7 @@ from organisations.models import Role
 from organisations.selectors import approval_limit_of, councils_where, roles_of
 
 from . import batches, services
+from .family_sections import family_sections
 from .forms import (
     ArrangementFormSet,
     AssessmentForm,
@@ -178,6 +179,8 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
         "preference": person.holding_preferences.first(),
         "is_commissioner": is_commissioner_for(user=request.user, council_id=person.council_id),
         "rep_form": RepresentativeForm(),
+        "carer_assessments": person.carer_assessments.select_related("cared_for")[:10],
+        "carers_assessed": person.carers_assessed.select_related("carer")[:10],
     }
     return render(request, "budgets/person.html", context)
 
@@ -635,6 +638,10 @@ def _family_context(request, person: Person) -> dict:
         "contact": contact,
         "council": person.council,
         "is_family": can_act_for(user=request.user, person=person),
+        "carer_assessment": person.carer_assessments.select_related("cared_for").first()
+        if person.is_carer
+        else None,
+        "extra_sections": family_sections(request, person),
     }
 
 

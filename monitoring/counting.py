@@ -48,6 +48,12 @@ ADULT_POPULATION_BANDS = [
 ]
 
 
+def people_arrangements(council_id: int):
+    """The counted arrangements of people with care and support needs: a carer's own budget is
+    counted only in the carers' section (monitoring.carers), never in the people figures."""
+    return counted_arrangements(council_ids=[council_id]).filter(budget__person__is_carer=False)
+
+
 def years_before(day: date, years: int) -> date:
     """The same day `years` earlier; 29 February becomes 28 February in a common year, so that a person
     born on 28 February is a year older on 28 February (and one born on the 29th only on 1 March)."""
@@ -100,7 +106,7 @@ def people_figures(*, council_id: int, period: Period) -> dict:
         flags[f"pp_end_{t}"] = Max(Case(When(at_end & is_t, then=Value(1)), default=Value(0)))
         flags[f"pp_dur_{t}"] = Max(Case(When(is_t, then=Value(1)), default=Value(0)))
     per_person = (
-        counted_arrangements(council_ids=[council_id])
+        people_arrangements(council_id)
         .filter(_in_period(start, end))
         .values(person, "budget__person__date_of_birth", "budget__person__primary_support_reason")
         .annotate(**flags)
@@ -185,7 +191,7 @@ def arrangement_figures(*, council_id: int, period: Period) -> dict:
     """Arrangements active at period end by management type: count and annual value (summed as
     stored). One GROUP BY query."""
     rows = (
-        counted_arrangements(council_ids=[council_id])
+        people_arrangements(council_id)
         .filter(_active_on(period.end))
         .values("management_type")
         .annotate(count=Count("pk"), annual_value=Sum("annual_amount"))
@@ -293,7 +299,7 @@ def managed_third_party_history(*, council_id: int, periods: list[Period]) -> li
         for i, p in enumerate(periods)
     }
     row = (
-        counted_arrangements(council_ids=[council_id])
+        people_arrangements(council_id)
         .filter(_in_period(earliest, latest), management_type__in=_MTP)
         .aggregate(**counts)
     )
@@ -322,11 +328,7 @@ def trend_figures(*, council_id: int, periods: list[Period]) -> list[dict]:
         counts[f"a{i}_managed_third_party"] = Count(
             "budget__person_id", distinct=True, filter=at_end & adult & mtp
         )
-    row = (
-        counted_arrangements(council_ids=[council_id])
-        .filter(_in_period(earliest, latest))
-        .aggregate(**counts)
-    )
+    row = people_arrangements(council_id).filter(_in_period(earliest, latest)).aggregate(**counts)
     result = []
     for i, p in enumerate(periods):
         population = adult_population(council_id=council_id, year=p.year)

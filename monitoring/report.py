@@ -11,6 +11,7 @@ from surveys.disclosure import protect_outcome_results
 from surveys.selectors import outcome_results_by_management_type
 
 from . import suppression
+from .carers import carer_figures
 from .counting import (
     ALL_RATE_KEYS,
     DELIVERY_CLASSES,
@@ -239,4 +240,5 @@ def build_return(*, council: Council, period: Period, today: date | None = None)
     )
     figures["trend"] = trend_with_all_councils(council=council, periods=period.history(HISTORY_LENGTH))
     figures["outcome_survey"] = outcome_survey(council=council, period=period)
+    figures["carers"] = carer_figures(council_id=council.pk, period=period)
     return figures

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from organisations.money import format_money, round_half_up, to_money
 
+from .carers import carers_table
 from .counting import (
     AGE_BANDS,
     DELIVERY_CLASSES,
@@ -406,7 +407,8 @@ def tables(figures: dict) -> list[dict]:
                 "rows": [[SDS_LABELS[o], count(figures["sds_options"][o])] for o in SDS_OPTIONS],
             }
         )
+    result.append(carers_table(figures))
     result.append(_rates(figures))
     result += [t for t in (_rates_by_age(figures), _change(figures), _trend(figures)) if t]
     result.append(_comparison(figures))
-    return [t for t in result if t["rows"] or t.get("empty")]
+    return [t for t in result if t and (t["rows"] or t.get("empty"))]

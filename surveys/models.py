@@ -130,6 +130,10 @@ class Response(models.Model):
     provider = models.ForeignKey(
         Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="survey_responses"
     )
+    # The carers' survey: the carer (a person in their own right, issue 19) who answered about `person`.
+    carer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="carer_survey_responses"
+    )
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.PROTECT, related_name="survey_responses"
     )

@@ -17,7 +17,18 @@ from organisations.models import Council, Provider
 from providers.services import update_profile_from_self_assessment
 
 from .definitions import ELEMENT_CODES, PROVIDER_SELF_ASSESSMENT
-from .models import Answer, Channel, Option, Question, QuestionKind, Response, ResponseStatus, Section, Survey
+from .models import (
+    Answer,
+    Audience,
+    Channel,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Section,
+    Survey,
+)
 from .selectors import answers_by_code, management_types_on, questions_for
 
 
@@ -38,6 +49,14 @@ def current_version_of(survey: Survey):
 
 
 @transaction.atomic
+def _carer_answering(*, survey: Survey, person: Person | None, actor) -> Person | None:
+    """For the carers' survey: the carer (with their own carer's assessment for `person`) whose own
+    sign-in is answering, so their answers are linked to them."""
+    if person is None or survey.audience != Audience.CARER or not getattr(actor, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user=actor, is_carer=True, carer_assessments__cared_for=person).first()
+
+
 def start_or_continue_response(
     *,
     survey: Survey,
@@ -67,6 +86,7 @@ def start_or_continue_response(
         council=person.council if person else None,
         channel=channel,
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        carer=_carer_answering(survey=survey, person=person, actor=actor),
     )
     try:
         # A savepoint: two tabs starting at once hit the one-open-response constraint.
