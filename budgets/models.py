@@ -170,9 +170,10 @@ class PersonalBudget(models.Model):
         return f"Budget for {self.person} from {self.start_date:%d %B %Y}"
 
     def total_on(self, day: dt.date) -> Decimal:
-        """The annual amount on `day`: the sum, as stored, of the arrangements active that day. An
+        """The annual amount on `day`: the sum, as stored, of the arrangements active that day (with a
+        managed direct payment's management cost on top of its amount for support). An
         arrangement ended by a move or a new version no longer counts, its successor does."""
-        return sum((a.annual_amount for a in self.arrangements.all() if a.is_active_on(day)), Decimal("0.00"))
+        return sum((a.total_amount for a in self.arrangements.all() if a.is_active_on(day)), Decimal("0.00"))
 
     def day_shown(self, today: dt.date | None = None) -> dt.date:
         """The day a total is given for: today; the start day of a version that has not started; the
@@ -209,6 +210,11 @@ class Arrangement(models.Model):
     )
     # The council's own reference from its case-management system (import key); unique per council.
     budget_ref = models.CharField(max_length=64, blank=True, validators=[validate_reference])
+    # A managed direct payment's management cost, agreed with the organisation that manages it: a
+    # yearly amount, or a percentage of the amount for support. Added on top of `annual_amount` (the
+    # amount for support), so the person does not lose support to pay for management.
+    management_cost_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    management_cost_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     # Denormalised from budget.person.council so budget_ref can be unique per council in the database.
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="arrangements")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -232,6 +238,23 @@ class Arrangement(models.Model):
                 condition=~Q(budget_ref=""),
                 name="budget_ref_unique_in_council",
             ),
+            models.CheckConstraint(
+                condition=Q(management_cost_amount__isnull=True) | Q(management_cost_percent__isnull=True),
+                name="arrangement_management_cost_amount_or_percent",
+            ),
+            models.CheckConstraint(
+                condition=(Q(management_cost_amount__isnull=True) | Q(management_cost_amount__gte=0))
+                & (
+                    Q(management_cost_percent__isnull=True)
+                    | Q(management_cost_percent__gte=0, management_cost_percent__lte=100)
+                ),
+                name="arrangement_management_cost_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(management_type=ManagementType.DIRECT_PAYMENT_MANAGED)
+                | Q(management_cost_amount__isnull=True, management_cost_percent__isnull=True),
+                name="arrangement_management_cost_only_when_managed_dp",
+            ),
         ]
         # Serves the monitoring return's "active on day d" and "in the period" counts.
         indexes = [models.Index(fields=["council", "start_date", "end_date"], name="arrangement_dates")]
@@ -252,6 +275,22 @@ class Arrangement(models.Model):
         elif person_council is not None and self.council_id != person_council:
             raise ValueError("An arrangement's council must be the council of the budget's person.")
         super().save(*args, **kwargs)
+
+    @property
+    def management_cost(self) -> Decimal:
+        """The yearly management cost (a managed direct payment's), to the penny, half up."""
+        if self.management_cost_amount is not None:
+            return self.management_cost_amount
+        if self.management_cost_percent is not None:
+            return (self.annual_amount * self.management_cost_percent / 100).quantize(
+                Decimal("0.01"), rounding="ROUND_HALF_UP"
+            )
+        return Decimal("0.00")
+
+    @property
+    def total_amount(self) -> Decimal:
+        """The amount for support plus the management cost on top: what the council pays a year."""
+        return self.annual_amount + self.management_cost
 
     def is_active_on(self, day: dt.date) -> bool:
         """DESIGN.md: active on day d when start_date <= d and (no end_date or end_date >= d)."""

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from organisations import throttle
 
 from . import services
-from .models import SPENDING_CATEGORIES, Category, IndividualServiceFund, LedgerEntry
+from .models import SPENDING_CATEGORIES, Category, HeldAccount, LedgerEntry
 from .selectors import (
     balance_of,
     default_statement_period,
@@ -47,18 +47,14 @@ class FundSerializer(serializers.ModelSerializer):
     provider = serializers.CharField(source="provider.name")
     council = serializers.CharField(source="council.gss_code")
     balance = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
-    annual_budget = serializers.DecimalField(
-        source="agreement.annual_budget", max_digits=12, decimal_places=2
-    )
+    annual_budget = serializers.DecimalField(source="terms.annual_budget", max_digits=12, decimal_places=2)
     overdraft_limit = serializers.DecimalField(
-        source="agreement.overdraft_limit", max_digits=12, decimal_places=2
+        source="terms.overdraft_limit", max_digits=12, decimal_places=2
     )
-    unspent_limit = serializers.DecimalField(
-        source="agreement.unspent_limit", max_digits=12, decimal_places=2
-    )
+    unspent_limit = serializers.DecimalField(source="terms.unspent_limit", max_digits=12, decimal_places=2)
 
     class Meta:
-        model = IndividualServiceFund
+        model = HeldAccount
         fields = [
             "id",
             "person",
@@ -140,7 +136,7 @@ class StatementSerializer(serializers.Serializer):
     pdf_url = serializers.CharField()
 
 
-def _fund(request, pk: int) -> IndividualServiceFund:
+def _fund(request, pk: int) -> HeldAccount:
     return get_object_or_404(funds_visible_to(user=request.user), pk=pk)
 
 

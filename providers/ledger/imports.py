@@ -30,7 +30,7 @@ from organisations.imports import CsvImport, ImportFailed
 from organisations.models import Provider
 from organisations.validators import ISO_DATE_PATTERN, PLAIN_AMOUNT_PATTERN
 
-from .models import SPENDING_CATEGORIES, IndividualServiceFund
+from .models import SPENDING_CATEGORIES, HeldAccount
 from .services import MAX_DESCRIPTION, ImportRefused, record_spending_many
 
 HEADER = ["budget_ref", "entry_date", "category", "amount", "description", "entry_ref"]
@@ -60,16 +60,16 @@ class ImportResult:
         )
 
 
-def _funds_by_ref(provider: Provider, refs: list[str]) -> dict[str, IndividualServiceFund | list]:
+def _funds_by_ref(provider: Provider, refs: list[str]) -> dict[str, HeldAccount | list]:
     """One query for every reference in the file. A reference matching funds of more than one person maps
     to the list of them; a person who left and came back maps to their most recent fund (the one money is
     spent from)."""
-    found: dict[str, list[IndividualServiceFund]] = {}
-    for fund in IndividualServiceFund.objects.filter(provider=provider, budget_ref__any=refs).select_related(
+    found: dict[str, list[HeldAccount]] = {}
+    for fund in HeldAccount.objects.filter(provider=provider, budget_ref__any=refs).select_related(
         "agreement", "person"
     ):
         found.setdefault(fund.budget_ref, []).append(fund)
-    result: dict[str, IndividualServiceFund | list] = {}
+    result: dict[str, HeldAccount | list] = {}
     for ref, funds in found.items():
         if len({f.person_id for f in funds}) > 1:
             result[ref] = funds

@@ -1,12 +1,13 @@
-"""Individual Service Fund ledgers: money a provider holds for one person (DESIGN.md, "Money held for a
-person: the ISF ledger").
+"""Held accounts: money an organisation holds for one person (DESIGN.md, "Money held for a person:
+the ISF ledger"): an Individual Service Fund or a managed direct payment, kept the same way.
 
-- `IndividualServiceFund` is one ISF: the money held under one flexible agreement. It is also the row
-  every writer locks (`select_for_update`) so that writers to one ledger are serialised.
+- `HeldAccount` (formerly `IndividualServiceFund`, still importable by that name) is one account. It
+  is also the row every writer locks (`select_for_update`) so that writers to one ledger are serialised.
 - `LedgerEntry` is append-only. The code refuses to save an existing entry, delete one, or update or
   delete through a queryset; the database refuses UPDATE and DELETE with a trigger (migration 0002).
   A mistake is corrected by a reversing entry that points at the original (`reverses`, one per entry).
-- The balance is always the sum of the entries; it is never stored as the truth.
+- The balance is the sum of the entries, kept on the account row by the database as each entry is
+  written (migration 0005), so reading it never sums the entries.
 """
 
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from budgets.models import Person
+from budgets.models import Arrangement, Person
 from organisations.models import Council, Provider
 from providers.models import FlexibleAgreement
 
@@ -32,6 +33,7 @@ class Category(models.TextChoices):
     MANAGEMENT_FEE = "management_fee", "Management fee"
     TRANSFER = "transfer", "Moved with you to another organisation"
     REFUND = "refund", "Paid back to the council"
+    PAID_TO_PERSON = "paid_to_person", "Paid to you to manage yourself"
     CORRECTION = "correction", "Correction"
 
 
@@ -39,7 +41,7 @@ class Category(models.TextChoices):
 SPENDING_CATEGORIES = (Category.SUPPORT, Category.ACTIVITY, Category.EQUIPMENT)
 # Entries that must take money out (stored negative) and in (stored positive). Transfers and
 # corrections may go either way.
-OUT_CATEGORIES = (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE, Category.REFUND)
+OUT_CATEGORIES = (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE, Category.REFUND, Category.PAID_TO_PERSON)
 IN_CATEGORIES = (Category.COUNCIL_PAYMENT,)
 
 
@@ -53,29 +55,129 @@ class KeySource(models.TextChoices):
     GIVEN = "given", "Given by whoever recorded it"
 
 
-class IndividualServiceFund(models.Model):
-    """One person's ISF held by one provider under one flexible agreement. A move to another provider
-    opens a new fund (under the new agreement); the balance moves by a pair of transfer entries."""
+class HeldKind(models.TextChoices):
+    """Why an organisation holds the money. The two differ in who contracts the support (the provider
+    under a flexible agreement with the council; the person, through the organisation managing their
+    direct payment) and in the words shown, not in how the money is kept."""
 
-    agreement = models.OneToOneField(FlexibleAgreement, on_delete=models.PROTECT, related_name="isf")
-    # Copied from the agreement so that scoping queries need no join through it.
+    ISF = "isf", "Individual Service Fund"
+    MANAGED_DP = "direct_payment_managed", "Managed direct payment"
+
+
+class HeldAccount(models.Model):
+    """Money an organisation holds for one person: an Individual Service Fund (under one flexible
+    agreement) or a managed direct payment (for one arrangement of the person's budget). A move opens
+    a new account; the balance moves by a pair of transfer entries.
+
+    `balance` and `last_entry_on` are kept by the database: a trigger (migration 0005) adds each new
+    entry to its account's row in the same transaction, under that row's lock, and refuses any other
+    change to them, so a page reads the balance without summing the entries and it is always equal to
+    their sum."""
+
+    kind = models.CharField(max_length=32, choices=HeldKind.choices, default=HeldKind.ISF)
+    # An ISF's agreement; blank for a managed direct payment (no agreement: the person contracts).
+    agreement = models.OneToOneField(
+        FlexibleAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="isf"
+    )
+    # The part of the budget the account holds (for a managed direct payment, its terms: the amount,
+    # the management cost, the dates). An ISF reads its terms from the agreement.
+    arrangement = models.ForeignKey(
+        Arrangement, null=True, blank=True, on_delete=models.PROTECT, related_name="held_accounts"
+    )
+    # Copied from the agreement or arrangement so that scoping queries need no join through it.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="isfs")
+    # The organisation that holds the money (a support provider, a community hub, a managed account
+    # service).
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="isfs")
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="isfs")
-    # The council's budget_ref for the person's ISF arrangement: how a provider's accounting export
-    # names the fund. Kept from the old fund when the person moves (the new arrangement has none).
+    # The council's budget_ref for the person's arrangement: how an organisation's accounting export
+    # names the account. Kept from the old account when the person moves (the new arrangement has none).
     budget_ref = models.CharField(max_length=64, blank=True)
     opened_on = models.DateField()
+    # A managed direct payment's last day here (it moved, or ended); an ISF's is its agreement's end.
+    closed_on = models.DateField(null=True, blank=True)
+    # A managed direct payment's agreed limit of unspent money (an ISF's is in its agreement).
+    managed_unspent_limit = models.DecimalField(**MONEY, null=True, blank=True)
+    balance = models.DecimalField(**MONEY, default=ZERO, editable=False)
+    last_entry_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "ledger_individualservicefund"
         ordering = ["person__family_name", "person__given_name", "pk"]
-        verbose_name = "Individual Service Fund"
+        verbose_name = "held account"
         # Serves the provider import, which looks a fund up by (provider, budget_ref).
         indexes = [models.Index(fields=["provider", "budget_ref"], name="isf_provider_budget_ref")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=HeldKind.ISF, agreement__isnull=False)
+                | Q(kind=HeldKind.MANAGED_DP, agreement__isnull=True, arrangement__isnull=False),
+                name="held_account_isf_has_agreement_managed_has_arrangement",
+            ),
+            models.UniqueConstraint(
+                fields=["arrangement"],
+                condition=Q(kind=HeldKind.MANAGED_DP),
+                name="held_account_one_per_managed_arrangement",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Individual Service Fund for {self.person} with {self.provider}"
+        return f"{self.get_kind_display()} for {self.person} with {self.provider}"
+
+    def save(self, *args, **kwargs):
+        """The balance is the database's to keep: a save never writes it (an old copy in memory would
+        otherwise be written back, and the database refuses that)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("balance", "last_entry_on")
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def is_isf(self) -> bool:
+        return self.kind == HeldKind.ISF
+
+    @property
+    def terms(self):
+        """What the money is paid under: the flexible agreement (ISF) or the arrangement's terms."""
+        from .terms import terms_of
+
+        return terms_of(self)
+
+    @property
+    def words(self) -> "Words":
+        return WORDS[self.kind]
+
+
+class Words:
+    """The words each kind of account is shown with."""
+
+    def __init__(self, *, name: str, family_title: str, short: str, holder: str):
+        self.name = name  # "Individual Service Fund"
+        self.family_title = family_title  # "Your Individual Service Fund"
+        self.short = short  # "ISF"
+        self.holder = holder  # who holds it, for the family
+
+
+WORDS = {
+    HeldKind.ISF: Words(
+        name="Individual Service Fund",
+        family_title="Your Individual Service Fund",
+        short="ISF",
+        holder="the provider that holds your money and arranges your support",
+    ),
+    HeldKind.MANAGED_DP: Words(
+        name="Managed direct payment",
+        family_title="Your managed direct payment",
+        short="managed direct payment",
+        holder="the organisation that looks after your direct payment and pays for the support you choose",
+    ),
+}
+
+# The name every module used before the ledger held managed direct payments too.
+IndividualServiceFund = HeldAccount
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -97,7 +199,7 @@ class AppendOnlyError(Exception):
 class LedgerEntry(models.Model):
     """One line of a ledger. Written once by a service (providers/ledger/services.py), never changed."""
 
-    fund = models.ForeignKey(IndividualServiceFund, on_delete=models.PROTECT, related_name="entries")
+    fund = models.ForeignKey(HeldAccount, on_delete=models.PROTECT, related_name="entries")
     entry_date = models.DateField()
     category = models.CharField(max_length=20, choices=Category.choices)
     # Signed: money in is positive, money out negative.
@@ -173,7 +275,7 @@ class Statement(models.Model):
     always worked out from the entries; the closing balance here is what it was when produced.
     The unique constraint is the job's claim: a retry or a second worker cannot produce it twice."""
 
-    fund = models.ForeignKey(IndividualServiceFund, on_delete=models.PROTECT, related_name="statements")
+    fund = models.ForeignKey(HeldAccount, on_delete=models.PROTECT, related_name="statements")
     period_start = models.DateField()
     period_end = models.DateField()
     closing_balance = models.DecimalField(**MONEY)
@@ -203,7 +305,7 @@ class Notification(models.Model):
     shown on their page until they have seen it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="isf_notices")
-    fund = models.ForeignKey(IndividualServiceFund, on_delete=models.CASCADE, related_name="notifications")
+    fund = models.ForeignKey(HeldAccount, on_delete=models.CASCADE, related_name="notifications")
     statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.CASCADE)
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from .models import (
     SPENDING_CATEGORIES,
     ZERO,
     Category,
-    IndividualServiceFund,
+    HeldAccount,
     LedgerEntry,
     Notification,
     Statement,
@@ -36,12 +36,15 @@ QUIET_AFTER_DAYS = 56
 STATEMENT_DAYS = 28
 # What counts as spending against the budget (corrections to these count with them).
 SPENT_CATEGORIES = [*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE]
+# The entries that close an account: the money moved on with the person, or was paid to them to
+# manage themselves.
+CLOSING = Q(category=Category.TRANSFER, amount__lt=0) | Q(category=Category.PAID_TO_PERSON)
 
 
-def funds_visible_to(*, user) -> QuerySet[IndividualServiceFund]:
+def funds_visible_to(*, user) -> QuerySet[HeldAccount]:
     if not getattr(user, "is_authenticated", False):
-        return IndividualServiceFund.objects.none()
-    qs = IndividualServiceFund.objects.select_related("person", "provider", "council", "agreement")
+        return HeldAccount.objects.none()
+    qs = HeldAccount.objects.select_related("person", "provider", "council", "agreement", "arrangement")
     roles = roles_of(user=user)
     if roles.platform_admin:
         return qs
@@ -61,7 +64,7 @@ def _closed_with_final_statement() -> Q:
     provider no longer reads it (the council and the family still do)."""
 
     def moved_on(fund):
-        return LedgerEntry.objects.filter(fund=fund, category=Category.TRANSFER, amount__lt=0)
+        return LedgerEntry.objects.filter(CLOSING, fund=fund)
 
     final = Statement.objects.filter(
         fund=OuterRef("pk"),
@@ -70,27 +73,30 @@ def _closed_with_final_statement() -> Q:
     covers_the_end = Statement.objects.filter(
         fund=OuterRef("pk"), period_end__gte=OuterRef("agreement__end_date")
     )
+    covers_the_close = Statement.objects.filter(fund=OuterRef("pk"), period_end__gte=OuterRef("closed_on"))
     moved = Q(Exists(moved_on(OuterRef("pk"))))
-    return (moved & Q(Exists(final))) | (
-        ~moved & Q(agreement__status=AgreementStatus.ENDED) & Q(Exists(covers_the_end))
+    return (
+        (moved & Q(Exists(final)))
+        | (~moved & Q(agreement__status=AgreementStatus.ENDED) & Q(Exists(covers_the_end)))
+        | (~moved & Q(closed_on__isnull=False) & Q(Exists(covers_the_close)))
     )
 
 
-def funds_of_family(*, user) -> QuerySet[IndividualServiceFund]:
+def funds_of_family(*, user) -> QuerySet[HeldAccount]:
     """The funds of the people this user is or represents: the family's own view."""
     return (
-        IndividualServiceFund.objects.filter(person__in=people_represented_by(user=user))
-        .select_related("person", "provider", "council", "agreement")
+        HeldAccount.objects.filter(person__in=people_represented_by(user=user))
+        .select_related("person", "provider", "council", "agreement", "arrangement")
         .order_by("-opened_on", "-pk")
     )
 
 
-def funds_held_by_staff(*, user) -> QuerySet[IndividualServiceFund]:
+def funds_held_by_staff(*, user) -> QuerySet[HeldAccount]:
     providers = roles_of(user=user).providers_with(*PROVIDER_STAFF)
     return funds_visible_to(user=user).filter(provider_id__in=providers)
 
 
-def funds_commissioned_by(*, user) -> QuerySet[IndividualServiceFund]:
+def funds_commissioned_by(*, user) -> QuerySet[HeldAccount]:
     roles = roles_of(user=user)
     qs = funds_visible_to(user=user)
     if roles.platform_admin:
@@ -98,11 +104,11 @@ def funds_commissioned_by(*, user) -> QuerySet[IndividualServiceFund]:
     return qs.filter(council_id__in=roles.councils_with(Role.COMMISSIONER))
 
 
-def may_record_spending(*, user, fund: IndividualServiceFund) -> bool:
+def may_record_spending(*, user, fund: HeldAccount) -> bool:
     return fund.provider_id in roles_of(user=user).providers_with(*PROVIDER_STAFF)
 
 
-def may_record_refund(*, user, fund: IndividualServiceFund) -> bool:
+def may_record_refund(*, user, fund: HeldAccount) -> bool:
     return fund.council_id in roles_of(user=user).councils_with(Role.COMMISSIONER)
 
 
@@ -115,7 +121,7 @@ def may_reverse(*, user, entry: LedgerEntry) -> bool:
     return False
 
 
-def reversible_entries(*, user, fund: IndividualServiceFund, entries) -> set[int]:
+def reversible_entries(*, user, fund: HeldAccount, entries) -> set[int]:
     """The entries of one fund the user may correct (as `may_reverse`), with the permissions read once
     for the fund rather than once an entry (a ledger of 2,000 entries made 2,000 queries)."""
     may = {
@@ -135,19 +141,20 @@ def reversible_entries(*, user, fund: IndividualServiceFund, entries) -> set[int
 # ---- balances and running balances --------------------------------------------------------------
 
 
-def balance_of(fund: IndividualServiceFund, *, on: dt.date | None = None) -> Decimal:
-    """The balance: the sum of the fund's entries (up to and including `on`, if given)."""
-    qs = LedgerEntry.objects.filter(fund=fund)
-    if on is not None:
-        qs = qs.filter(entry_date__lte=on)
+def balance_of(fund: HeldAccount, *, on: dt.date | None = None) -> Decimal:
+    """The balance: the sum of the fund's entries (up to and including `on`, if given). Today's is
+    read from the account row, where the database keeps it as each entry is written (one row, however
+    many entries); a past day's is summed."""
+    if on is None:
+        return HeldAccount.objects.filter(pk=fund.pk).values_list("balance", flat=True).get()
+    qs = LedgerEntry.objects.filter(fund=fund, entry_date__lte=on)
     return qs.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
 
 
-def with_balances(qs: QuerySet[IndividualServiceFund]) -> QuerySet[IndividualServiceFund]:
-    return qs.annotate(
-        balance=Coalesce(Sum("entries__amount"), Value(ZERO)),
-        last_entry_on=Max("entries__entry_date"),
-    )
+def with_balances(qs: QuerySet[HeldAccount]) -> QuerySet[HeldAccount]:
+    """Each account's balance and last entry date are on its row (kept by the database): nothing is
+    summed. Kept so callers read as before."""
+    return qs
 
 
 @dataclass
@@ -157,7 +164,7 @@ class Line:
 
 
 def running_lines(
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -184,9 +191,9 @@ def running_lines(
     return lines
 
 
-def is_closed(fund: IndividualServiceFund) -> bool:
-    """The money has moved to the person's next provider."""
-    return LedgerEntry.objects.filter(fund=fund, category=Category.TRANSFER, amount__lt=0).exists()
+def is_closed(fund: HeldAccount) -> bool:
+    """The money has moved to the person's next organisation (or was paid to them)."""
+    return LedgerEntry.objects.filter(CLOSING, fund=fund).exists()
 
 
 # ---- statements ------------------------------------------------------------------------------------
@@ -261,7 +268,7 @@ def money_breakdown(entries) -> MoneyBreakdown:
 
 @dataclass
 class StatementContext:
-    fund: IndividualServiceFund
+    fund: HeldAccount
     start: dt.date
     end: dt.date
     opening_balance: Decimal
@@ -314,7 +321,7 @@ class StatementContext:
         }
 
 
-def statement_context(fund: IndividualServiceFund, *, start: dt.date, end: dt.date) -> StatementContext:
+def statement_context(fund: HeldAccount, *, start: dt.date, end: dt.date) -> StatementContext:
     """Opening balance (everything before `start`), every entry in the period with the running balance,
     where the money came from and went (corrections counted with what they correct, as on the family's
     page), and the closing balance (everything up to `end`)."""
@@ -341,7 +348,7 @@ def statement_context(fund: IndividualServiceFund, *, start: dt.date, end: dt.da
 
 @dataclass
 class FamilySummary:
-    fund: IndividualServiceFund
+    fund: HeldAccount
     since: dt.date
     money_in: Decimal
     spent: Decimal  # support, activities and equipment, net of corrections to them (positive)
@@ -356,7 +363,7 @@ class FamilySummary:
     other_corrections: Decimal = ZERO  # corrections that point at no entry (signed)
 
 
-def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None) -> FamilySummary:
+def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> FamilySummary:
     """Money in, money spent and money left over the last year (or since the fund opened), worked out
     by money_breakdown like every statement, so the two agree to the penny for the same dates."""
     today = today or timezone.localdate()
@@ -395,7 +402,10 @@ def family_summary(fund: IndividualServiceFund, *, today: dt.date | None = None)
         spending_by_kind=breakdown.spending_by_kind,
         balance_points=points,
         statements=list(fund.statements.all()[:6]),
-        closed=any(e.category == Category.TRANSFER and e.amount < 0 for e in entries),
+        closed=any(
+            (e.category == Category.TRANSFER and e.amount < 0) or e.category == Category.PAID_TO_PERSON
+            for e in entries
+        ),
         other_corrections=breakdown.other_corrections,
     )
 
@@ -409,7 +419,7 @@ def unseen_notifications(*, user) -> QuerySet[Notification]:
 
 @dataclass
 class CouncilRow:
-    fund: IndividualServiceFund
+    fund: HeldAccount
     balance: Decimal
     annual_budget: Decimal
     spent_this_year: Decimal
@@ -446,7 +456,7 @@ def council_overview(*, user, today: dt.date | None = None) -> list[CouncilRow]:
     )
     rows = []
     for fund in funds:
-        agreement = fund.agreement
+        agreement = fund.terms
         spent_this_year = -fund.spent
         share = (
             round_half_up(spent_this_year * 100 / agreement.annual_budget, 1)

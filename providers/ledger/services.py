@@ -57,13 +57,13 @@ from .models import (
     SPENDING_CATEGORIES,
     ZERO,
     Category,
-    IndividualServiceFund,
+    HeldAccount,
     KeySource,
     LedgerEntry,
     Notification,
     Statement,
 )
-from .selectors import STATEMENT_DAYS, balance_of, is_closed
+from .selectors import CLOSING, STATEMENT_DAYS, balance_of, is_closed
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class IdempotencyConflict(LedgerError):
 class FundClosed(LedgerError):
     """The money has moved with the person: this fund takes no more entries."""
 
-    def __init__(self, fund: IndividualServiceFund | None = None):
+    def __init__(self, fund: HeldAccount | None = None):
         super().__init__(
             "This money has moved with the person to their new provider: nothing more can be recorded "
             "here. A correction is made in the person's new fund."
@@ -186,19 +186,19 @@ def _budget_ref_for(agreement: FlexibleAgreement) -> str:
     if agreement.arrangement_id and agreement.arrangement.budget_ref:
         return agreement.arrangement.budget_ref
     if agreement.replaces_id:
-        old = IndividualServiceFund.objects.filter(agreement_id=agreement.replaces_id).first()
+        old = HeldAccount.objects.filter(agreement_id=agreement.replaces_id).first()
         if old is not None:
             return old.budget_ref
     return ""
 
 
-def open_fund(*, agreement: FlexibleAgreement, actor) -> IndividualServiceFund:
+def open_fund(*, agreement: FlexibleAgreement, actor) -> HeldAccount:
     """The fund for an agreement, opened the first time money may move under it. Idempotent."""
-    fund = IndividualServiceFund.objects.filter(agreement=agreement).first()
+    fund = HeldAccount.objects.filter(agreement=agreement).first()
     if fund is not None:
         return fund
     with transaction.atomic():
-        fund, created = IndividualServiceFund.objects.get_or_create(
+        fund, created = HeldAccount.objects.get_or_create(
             agreement=agreement,
             defaults={
                 "person_id": agreement.person_id,
@@ -219,20 +219,20 @@ def open_fund(*, agreement: FlexibleAgreement, actor) -> IndividualServiceFund:
     return fund
 
 
-def _lock(fund: IndividualServiceFund) -> IndividualServiceFund:
+def _lock(fund: HeldAccount) -> HeldAccount:
     """Lock the fund row until the transaction ends: every writer to this ledger waits here, so the
     balance read below cannot change before our entry is written. Whether the fund is closed is read
     under the lock too (a move takes the same lock), so no entry can slip in after the money moved."""
     locked = (
-        IndividualServiceFund.objects.select_for_update(of=("self",))
-        .select_related("agreement", "person", "provider", "council")
+        HeldAccount.objects.select_for_update(of=("self",))
+        .select_related("agreement", "arrangement", "person", "provider", "council")
         .get(pk=fund.pk)
     )
     locked.closed_now = is_closed(locked)
     return locked
 
 
-def _current_fund(fund: IndividualServiceFund) -> IndividualServiceFund:
+def _current_fund(fund: HeldAccount) -> HeldAccount:
     """The fund the person's money is in now: follow the moves from `fund` (each closed fund's
     transfer out points at the transfer into the next)."""
     seen = {fund.pk}
@@ -250,12 +250,12 @@ def _current_fund(fund: IndividualServiceFund) -> IndividualServiceFund:
         seen.add(fund.pk)
 
 
-def _check_money_out(fund: IndividualServiceFund, amount: Decimal, *, balance: Decimal | None = None) -> None:
+def _check_money_out(fund: HeldAccount, amount: Decimal, *, balance: Decimal | None = None) -> None:
     """Refuse money out that would take the balance below minus the overdraft limit. Call under the lock."""
     if amount >= 0:
         return
     balance = balance_of(fund) if balance is None else balance
-    limit = fund.agreement.overdraft_limit
+    limit = fund.terms.overdraft_limit
     if balance + amount < -limit:
         allowed = (
             f"The agreement allows the balance to go up to {format_money(limit)} below zero."
@@ -300,7 +300,7 @@ def _same_or_conflict(entry: LedgerEntry | None, key: str, **content) -> LedgerE
 
 def _write(
     *,
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     key: str,
     entry_date: dt.date,
     category: str,
@@ -388,15 +388,13 @@ def _slot_dates(slot: Slot) -> str:
 
 
 @transaction.atomic
-def post_due_payments(
-    *, fund: IndividualServiceFund, actor, today: dt.date | None = None
-) -> list[LedgerEntry]:
+def post_due_payments(*, fund: HeldAccount, actor, today: dt.date | None = None) -> list[LedgerEntry]:
     """Post every council payment (and its management fee) due by `today` that is not yet posted."""
     today = today or timezone.localdate()
     fund = _lock(fund)
     if fund.closed_now:
         return []  # the money moved with the person; the new fund is paid under the new agreement
-    agreement = fund.agreement
+    agreement = fund.terms
     posted = []
     done = set(
         LedgerEntry.objects.filter(fund=fund, key_source=KeySource.SYSTEM).values_list(
@@ -435,6 +433,8 @@ def post_due_payments(
                     amount=amount,
                     description=(
                         f"{fund.provider.name}'s fee for holding your money, {_slot_dates(slot)} ({how})"
+                        if fund.is_isf
+                        else f"{fund.provider.name}'s management cost, {_slot_dates(slot)} ({how})"
                     ),
                     actor=actor,
                     source=KeySource.SYSTEM,
@@ -464,25 +464,26 @@ def post_all_due_payments(*, today: dt.date | None = None, actor=None) -> dict[s
 # ---- spending, reversals and refunds -------------------------------------------------------------
 
 
-def _check_date(fund: IndividualServiceFund, entry_date: dt.date, today: dt.date) -> None:
+def _check_date(fund: HeldAccount, entry_date: dt.date, today: dt.date) -> None:
     if entry_date > today:
         raise LedgerError("The date cannot be in the future.", field="entry_date")
-    agreement = fund.agreement
-    if entry_date < agreement.start_date:
+    terms = fund.terms
+    what = "the agreement" if fund.is_isf else "the managed direct payment"
+    if entry_date < terms.start_date:
         raise LedgerError(
-            f"The date cannot be before the agreement started on {agreement.start_date:%-d %B %Y}.",
+            f"The date cannot be before {what} started on {terms.start_date:%-d %B %Y}.",
             field="entry_date",
         )
-    if agreement.end_date and entry_date > agreement.end_date:
+    if terms.end_date and entry_date > terms.end_date:
         raise LedgerError(
-            f"The date cannot be after the agreement ended on {agreement.end_date:%-d %B %Y}.",
+            f"The date cannot be after {what} ended on {terms.end_date:%-d %B %Y}.",
             field="entry_date",
         )
 
 
 def _check_spending(
     *,
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     entry_date: dt.date,
     category: str,
     amount,
@@ -529,7 +530,7 @@ def _check_spending(
 
 def _record_spending_locked(
     *,
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     entry_date: dt.date,
     category: str,
     amount,
@@ -571,7 +572,7 @@ def _record_spending_locked(
 @transaction.atomic
 def record_spending(
     *,
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     entry_date: dt.date,
     category: str,
     amount,
@@ -594,21 +595,17 @@ def record_spending(
     )
 
 
-def _lock_many(ids: list[int]) -> dict[int, IndividualServiceFund]:
+def _lock_many(ids: list[int]) -> dict[int, HeldAccount]:
     """`_lock` for many funds in one query, in id order (two imports touching the same funds cannot
     deadlock), with whether each is closed read under the lock in one more query."""
     funds = {
         f.pk: f
-        for f in IndividualServiceFund.objects.select_for_update(of=("self",))
-        .select_related("agreement", "person", "provider", "council")
+        for f in HeldAccount.objects.select_for_update(of=("self",))
+        .select_related("agreement", "arrangement", "person", "provider", "council")
         .filter(pk__any=ids)
         .order_by("pk")
     }
-    closed = set(
-        LedgerEntry.objects.filter(fund_id__any=ids, category=Category.TRANSFER, amount__lt=0).values_list(
-            "fund_id", flat=True
-        )
-    )
+    closed = set(LedgerEntry.objects.filter(CLOSING, fund_id__any=ids).values_list("fund_id", flat=True))
     for fund in funds.values():
         fund.closed_now = fund.pk in closed
     return funds
@@ -741,7 +738,7 @@ def reverse_entry(*, entry: LedgerEntry, reason: str, actor, today: dt.date | No
 @transaction.atomic
 def record_refund(
     *,
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     amount,
     reason: str,
     actor,
@@ -811,7 +808,7 @@ def _next_entry_ids(count: int) -> list[int]:
 
 @transaction.atomic
 def transfer_balance(
-    *, from_fund: IndividualServiceFund, to_fund: IndividualServiceFund, on_date: dt.date, actor
+    *, from_fund: HeldAccount, to_fund: HeldAccount, on_date: dt.date, actor
 ) -> tuple[LedgerEntry, LedgerEntry] | None:
     """Move the whole balance of `from_fund` to `to_fund`: a transfer out and a transfer in pointing at
     each other. Nothing to move (zero or below) → None. Moving twice moves nothing more."""
@@ -878,7 +875,7 @@ def transfer_balance(
 def move_balance_on_move(*, old_agreement, new_agreement, on_date, actor) -> None:
     """providers.hooks on_move callback: runs inside the move's transaction. Posts what the old
     agreement still had due, then moves the closing balance to a fund under the new agreement."""
-    old_fund = IndividualServiceFund.objects.filter(agreement=old_agreement).first()
+    old_fund = HeldAccount.objects.filter(agreement=old_agreement).first()
     new_fund = open_fund(agreement=new_agreement, actor=actor)
     if old_fund is None:
         return
@@ -891,7 +888,7 @@ def settle_on_end(*, agreement, on_date, actor) -> None:
     """providers.hooks on_end callback (an agreement ended with no replacement): post what fell due up
     to its last day, so the ledger is complete. The balance stays for the commissioner to settle with
     the provider (a refund to the council); nothing is taken back automatically."""
-    fund = IndividualServiceFund.objects.filter(agreement=agreement).first()
+    fund = HeldAccount.objects.filter(agreement=agreement).first()
     if fund is None:
         return
     last_day = agreement.end_date or (on_date - dt.timedelta(days=1))
@@ -901,7 +898,7 @@ def settle_on_end(*, agreement, on_date, actor) -> None:
 # ---- statements ------------------------------------------------------------------------------------
 
 
-def _family_users(fund: IndividualServiceFund):
+def _family_users(fund: HeldAccount):
     person = fund.person
     users = [person.user] if person.user_id else []
     users += [rep.user for rep in person.representatives.select_related("user")]
@@ -916,7 +913,7 @@ def _family_users(fund: IndividualServiceFund):
 @transaction.atomic
 def produce_statement(
     *,
-    fund: IndividualServiceFund,
+    fund: HeldAccount,
     start: dt.date,
     end: dt.date,
     actor=None,
@@ -986,11 +983,11 @@ def _email_statement_ready(*, body: str, emails: list[str]) -> None:
         )
 
 
-def due_statement_periods(fund: IndividualServiceFund, *, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+def due_statement_periods(fund: HeldAccount, *, today: dt.date) -> list[tuple[dt.date, dt.date]]:
     """Every four-week period (counted from the day the fund opened) that has ended by `today`, oldest
     first, up to the one in which the agreement ended."""
     completed = (today - fund.opened_on).days // STATEMENT_DAYS
-    agreement_end = fund.agreement.end_date
+    agreement_end = fund.terms.end_date
     periods = []
     for n in range(completed):
         start = fund.opened_on + dt.timedelta(days=STATEMENT_DAYS * n)
@@ -1000,7 +997,7 @@ def due_statement_periods(fund: IndividualServiceFund, *, today: dt.date) -> lis
     return periods
 
 
-def due_statement_period(fund: IndividualServiceFund, *, today: dt.date) -> tuple[dt.date, dt.date] | None:
+def due_statement_period(fund: HeldAccount, *, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The most recent four-week period that has ended (None before the first has)."""
     periods = due_statement_periods(fund, today=today)
     return periods[-1] if periods else None
@@ -1013,7 +1010,8 @@ def produce_due_statements(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     actor = system_actor()
     done = {"produced": 0, "already": 0}
-    for fund in IndividualServiceFund.objects.select_related("agreement", "person", "provider", "council"):
+    accounts = HeldAccount.objects.select_related("agreement", "arrangement", "person", "provider", "council")
+    for fund in accounts:
         made = set(Statement.objects.filter(fund=fund).values_list("period_start", "period_end"))
         for start, end in due_statement_periods(fund, today=today):
             if (start, end) in made:
@@ -1025,7 +1023,7 @@ def produce_due_statements(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def mark_notifications_seen(*, user, fund: IndividualServiceFund) -> int:
+def mark_notifications_seen(*, user, fund: HeldAccount) -> int:
     return Notification.objects.filter(user=user, fund=fund, seen_at__isnull=True).update(
         seen_at=timezone.now()
     )

@@ -38,9 +38,9 @@ def produce_statement(*, fund_id: int, start: str, end: str, user_id: int | None
 
     from django.contrib.auth import get_user_model
 
-    from .models import IndividualServiceFund
+    from .models import HeldAccount
 
-    fund = IndividualServiceFund.objects.get(pk=fund_id)
+    fund = HeldAccount.objects.get(pk=fund_id)
     actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     statement, _ = services.produce_statement(
         fund=fund, start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end), actor=actor

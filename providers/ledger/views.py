@@ -26,7 +26,7 @@ from . import services
 from .charts import balance_chart, spending_chart
 from .forms import EntryForm, LedgerFilterForm, ReasonForm, RefundForm, StatementPeriodForm, UploadForm
 from .imports import HEADER
-from .models import IndividualServiceFund
+from .models import HeldAccount
 from .pdf import statement_pdf
 from .selectors import (
     PROVIDER_STAFF,
@@ -50,11 +50,11 @@ from .selectors import (
 from .services import LedgerError
 
 
-def _fund(request: HttpRequest, pk: int) -> IndividualServiceFund:
+def _fund(request: HttpRequest, pk: int) -> HeldAccount:
     return get_object_or_404(funds_visible_to(user=request.user), pk=pk)
 
 
-def _is_family_of(request: HttpRequest, fund: IndividualServiceFund) -> bool:
+def _is_family_of(request: HttpRequest, fund: HeldAccount) -> bool:
     return funds_of_family(user=request.user).filter(pk=fund.pk).exists()
 
 
@@ -97,7 +97,7 @@ def provider_ledgers(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/provider_ledgers.html", {"funds": funds})
 
 
-def _ledger_context(request: HttpRequest, fund: IndividualServiceFund, *, form=None) -> dict:
+def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> dict:
     filters = LedgerFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     lines = running_lines(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 from budgets.models import Person
 from organisations.services import system_actor
 from providers.ledger import services
-from providers.ledger.models import Category, IndividualServiceFund, LedgerEntry
+from providers.ledger.models import Category, HeldAccount, IndividualServiceFund, LedgerEntry
 from providers.ledger.selectors import balance_of
 from providers.models import AgreementStatus, FlexibleAgreement
 from tests.budgets.factories import PersonFactory
@@ -206,6 +206,14 @@ class LedgerMachine(RuleBasedStateMachine):
             amounts = list(LedgerEntry.objects.filter(fund=fund).values_list("amount", flat=True))
             total += len(amounts)
             assert balance_of(fund) == sum(amounts, Decimal("0.00")) == self.expected[fund.pk]
+            # The balance kept on the account row (what pages read) is the sum of the entries, and its
+            # last entry date their latest, after any sequence of operations.
+            row = HeldAccount.objects.values("balance", "last_entry_on").get(pk=fund.pk)
+            assert row["balance"] == sum(amounts, Decimal("0.00"))
+            assert (
+                row["last_entry_on"]
+                == LedgerEntry.objects.filter(fund=fund).aggregate(last=Max("entry_date"))["last"]
+            )
             assert balance_of(fund) >= -fund.agreement.overdraft_limit
         # A repeated key adds nothing: the database holds exactly the entries the model wrote.
         assert total == self.count

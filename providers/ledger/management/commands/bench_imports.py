@@ -31,7 +31,7 @@ from budgets.models import Arrangement, ManagementType, PrimarySupportReason
 from organisations.models import Council, Provider
 from organisations.services import system_actor
 from providers.ledger.imports import import_isf_entries
-from providers.ledger.models import IndividualServiceFund
+from providers.ledger.models import HeldAccount
 from providers.ledger.services import record_spending
 from providers.models import AgreementStatus, FlexibleAgreement
 
@@ -184,7 +184,7 @@ class Command(BaseCommand):
         funds = self._open_funds(council, actor)
         self._isf(funds, actor)
 
-    def _open_funds(self, council: Council, actor) -> list[IndividualServiceFund]:
+    def _open_funds(self, council: Council, actor) -> list[HeldAccount]:
         """Active agreements and open funds for every ISF arrangement (setup, not timed)."""
         arrangements = list(
             Arrangement.objects.filter(
@@ -213,9 +213,9 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
-        return IndividualServiceFund.objects.bulk_create(
+        return HeldAccount.objects.bulk_create(
             [
-                IndividualServiceFund(
+                HeldAccount(
                     agreement=agreement,
                     person_id=agreement.person_id,
                     provider_id=agreement.provider_id,
@@ -246,8 +246,8 @@ class Command(BaseCommand):
                 )
         return as_csv(ISF_HEADER, lines), len(lines)
 
-    def _isf(self, funds: list[IndividualServiceFund], actor) -> None:
-        by_provider: dict[int, list[IndividualServiceFund]] = {}
+    def _isf(self, funds: list[HeldAccount], actor) -> None:
+        by_provider: dict[int, list[HeldAccount]] = {}
         for fund in funds:
             by_provider.setdefault(fund.provider_id, []).append(fund)
         providers = {p.pk: p for p in Provider.objects.filter(pk__in=by_provider)}
