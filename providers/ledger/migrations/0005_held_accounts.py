@@ -81,7 +81,7 @@ NOT_TRANSFER = [c for c, _ in CATEGORIES if c != "transfer"]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0007_arrangement_management_cost"),
+        ("budgets", "0008_arrangement_management_cost"),
         ("ledger", "0004_append_only_statements_versions_no_truncate"),
         ("providers", "0003_choice_recorded_by_commissioner"),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0006_support_plan_changed_by"),
+        ("budgets", "0007_carers"),
         ("organisations", "0004_import_jobs"),
     ]
 
