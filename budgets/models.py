@@ -62,7 +62,13 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["council", "person_ref"], name="person_ref_unique_in_council"),
         ]
-        indexes = [models.Index(fields=["council", "date_of_birth"], name="person_council_dob")]
+        indexes = [
+            models.Index(fields=["council", "date_of_birth"], name="person_council_dob"),
+            # The caseload, a page at a time in name order (issue 14).
+            models.Index(
+                fields=["council", "family_name", "given_name", "person_ref"], name="person_council_name"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.person_ref

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from organisations import jobs
 from organisations.audit import history_for_many
 from organisations.models import Role
+from organisations.paging import page_of
 from organisations.selectors import approval_limit_of, councils_where, roles_of
 
 from . import batches, services
@@ -110,6 +111,9 @@ def latest_agreed_plan(person: Person) -> SupportPlan | None:
 # ---- commissioner: caseload, people ---------------------------------------------------------------
 
 
+CASELOAD_PER_PAGE = 50
+
+
 @login_required
 def caseload_view(request: HttpRequest) -> HttpResponse:
     """Search and filter the caseload. A plain GET form; with htmx only the results are swapped."""
@@ -124,10 +128,12 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
         reason=filters.get("reason", ""),
         management_type=filters.get("management_type", ""),
         status=filters.get("status", ""),
-    )[:200]
+    )
+    page = page_of(request, people, CASELOAD_PER_PAGE)
     context = {
         "form": form,
-        "people": people,
+        "page": page,
+        "people": page.object_list,
         "can_add": bool(roles.councils_with(Role.COMMISSIONER)),
         "filtered": any(filters.values()) if filters else False,
     }

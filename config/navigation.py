@@ -2,9 +2,16 @@
 
 Each app names its pages here by URL name; an entry whose page does not exist (yet) is left out,
 so the header never links to nothing.
+
+Built cheaply (issue 14): the addresses are worked out once per process, not on every request; the
+items are only built when a template shows them (an htmx fragment or a redirect never does), from the
+roles the request reads anyway and at most two indexed lookups for "is this person family".
 """
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 
 from budgets.selectors import is_family_member
 from organisations.models import Role
@@ -33,37 +40,48 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("family", "Your surveys", "surveys:my-surveys"),
     (Role.COUNCIL_ADMIN, "Council settings", "council:settings-home"),
     (Role.PLATFORM_ADMIN, "Administration", "admin:index"),
+    (Role.PLATFORM_ADMIN, "Upload population figures", "monitoring:population-upload"),
+    (Role.PLATFORM_ADMIN, "Upload survey answers", "surveys:upload-responses"),
     ("everyone", "Find a provider", "providers:directory"),
 ]
 
 
+@lru_cache(maxsize=8)
+def _resolved(urlconf) -> tuple[tuple[str, str, str, str], ...]:
+    """NAV_ITEMS with their addresses, pages that do not exist left out: (who, label, name, url)."""
+    resolved = []
+    for who, label, name in NAV_ITEMS:
+        try:
+            resolved.append((who, label, name, reverse(name, urlconf=urlconf)))
+        except NoReverseMatch:
+            continue
+    return tuple(resolved)
+
+
 def items_for(user) -> list[dict]:
     roles = roles_of(user=user)
-    family = user.is_authenticated and is_family_member(user=user)
+    family = None  # asked only if a family item comes up, and then once
     items, seen = [], set()
-    for who, label, name in NAV_ITEMS:
+    for who, label, name, url in _resolved(get_urlconf()):
+        if name in seen:
+            continue
         if who == "everyone":
             allowed = True
         elif who == "family":
+            if family is None:
+                family = user.is_authenticated and is_family_member(user=user)
             allowed = family
         else:
             allowed = roles.has(who)
-        if not allowed or name in seen:
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        if not allowed:
             continue
         seen.add(name)
         items.append({"label": label, "url": url})
     return items
 
 
-def navigation(request):
-    user = getattr(request, "user", None)
-    if user is None:
-        return {}
-    items = items_for(user)
+def _items_for_page(request) -> list[dict]:
+    items = items_for(request.user)
     path = request.path
     # Only one item is current: the one whose address matches most of this page's path (on
     # /providers/choices/ that is "Provider choices", not "Find a provider" at /providers/).
@@ -73,8 +91,16 @@ def navigation(request):
     current = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
         item["active"] = item is current
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
     return {
-        "nav_items": items,
+        # Built the first time a template reads it, at most once a request.
+        "nav_items": SimpleLazyObject(lambda: _items_for_page(request)),
         "service_name": "Personalised support",
         # django-htmx's script tag reads the nonce from here.
         "csp_nonce": getattr(request, "csp_nonce", ""),

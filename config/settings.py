@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "organisations.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,9 +157,12 @@ AXES_USERNAME_CALLABLE = "organisations.signin.axes_username"
 AXES_CLIENT_IP_CALLABLE = "organisations.signin.client_ip"
 AXES_VERBOSE = False  # no banner on every manage.py command (it would mix with error lines)
 
-# Sessions: closed with the browser and after 30 minutes without activity.
+# Sessions: closed with the browser and after 30 minutes without activity. The expiry is pushed back
+# by saving the session again at most once a minute, not on every request
+# (organisations.middleware.SessionIdleRefreshMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_AFTER = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +28,17 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+
+
+def _locust() -> str:
+    """locust beside this Python (the `bench` extra), else $LOCUST or the one on PATH."""
+    here = BIN / "locust"
+    if here.exists():
+        return str(here)
+    found = os.environ.get("LOCUST") or shutil.which("locust")
+    if not found:
+        raise SystemExit("locust is not installed: pip install -e '.[bench]'")
+    return found
 
 
 def _database_urls() -> tuple[str, str]:
@@ -137,11 +149,22 @@ def _build(people: int) -> dict:
             proposed_by=users["commissioner"],
         )
     person = Person.objects.filter(council=council).order_by("pk").first()
+    # Statistics for the planner, as autovacuum would have made them on a live council (bulk COPY
+    # leaves none, and the plans without them are nothing like production's).
+    with connections["default"].cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
-        "sessions": {role: _session(user) for role, user in users.items()},
+        "users": {role: user.email for role, user in users.items()},
         "person": person.pk,
         "fund": big.pk,
     }
+
+
+def _sessions(built: dict) -> dict[str, str]:
+    """A fresh signed-in session for each user, signed with this run's SECRET_KEY (the server's)."""
+    from organisations.models import User
+
+    return {role: _session(User.objects.get(email=email)) for role, email in built["users"].items()}
 
 
 def _session(user) -> str:
@@ -151,7 +174,9 @@ def _session(user) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.create(user=user, name="load test", confirmed=True)
+    device = TOTPDevice.objects.filter(user=user, name="load test").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="load test", confirmed=True)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -163,7 +188,7 @@ def _session(user) -> str:
 
 
 def _pages(built: dict) -> list[dict]:
-    s = built["sessions"]
+    s = built["sessions"]  # made by _sessions() for this run
     return [
         {"name": "plain page (ceiling)", "url": "/accessibility/"},
         {"name": "/providers/", "url": "/providers/"},
@@ -214,7 +239,7 @@ def _measure(page: dict, *, port: int, users: int, seconds: int, workdir: Path) 
     prefix = workdir / "stats"
     run = subprocess.run(
         [
-            str(BIN / "locust"),
+            _locust(),
             "-f",
             str(ROOT / "loadtest" / "locustfile.py"),
             "--headless",
@@ -254,8 +279,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8180)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--build-only", action="store_true", help="build and keep the council only")
+    parser.add_argument("--only", action="append", default=[], help="measure only pages whose name has this")
     args = parser.parse_args()
+    if args.build_only:
+        args.keep = True
     url, name = _database_urls()
+    # One key for the sessions made here and the server that reads them (a session is signed with it).
+    secret = secrets.token_urlsafe(50)
+    os.environ["SECRET_KEY"] = secret
     _setup_django(url)
     plan_file = Path(tempfile.gettempdir()) / f"{name}.json"
     if _create_database(name, keep=args.keep) or not plan_file.exists():
@@ -263,11 +295,14 @@ def main() -> None:
         built = _build(args.people)
         plan_file.write_text(json.dumps(built))
     built = json.loads(plan_file.read_text())
+    if args.build_only:
+        return
+    built["sessions"] = _sessions(built)
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": secret,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SITE_URL": f"http://127.0.0.1:{args.port}",
@@ -280,6 +315,8 @@ def main() -> None:
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            "--timeout",
+            "120",
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{args.port}",
@@ -295,7 +332,10 @@ def main() -> None:
         _wait_for_port(args.port)
         results = []
         with tempfile.TemporaryDirectory() as workdir:
-            for page in _pages(built):
+            pages = _pages(built)
+            if args.only:
+                pages = [pages[0]] + [p for p in pages[1:] if any(o in p["name"] for o in args.only)]
+            for page in pages:
                 measured = _measure(
                     page, port=args.port, users=args.users, seconds=args.seconds, workdir=Path(workdir)
                 )

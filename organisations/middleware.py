@@ -1,4 +1,7 @@
-"""Request-wide safety rules: two-factor sign-in for staff, and no caching of personal data."""
+"""Request-wide safety rules: two-factor sign-in for staff, no caching of personal data, and the
+idle time-out kept without writing the session on every request."""
+
+import time
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -59,4 +62,34 @@ class NoStoreForPersonalDataMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
+        return response
+
+
+# Where the session remembers when its expiry was last pushed back (seconds since the epoch).
+SESSION_REFRESHED_KEY = "_refreshed_at"
+
+
+class SessionIdleRefreshMiddleware:
+    """The idle time-out (SESSION_COOKIE_AGE after the last request) without a database write on every
+    request: a session that nothing changed is saved again, moving its expiry on, only when its last
+    save is more than SESSION_REFRESH_AFTER seconds old. A signed-in person who is busy therefore writes
+    their session at most once a minute, and one who stops is signed out between
+    SESSION_COOKIE_AGE - SESSION_REFRESH_AFTER and SESSION_COOKIE_AGE later.
+
+    Goes after SessionMiddleware, so that its mark is in place before the session is saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response  # no cookie and nothing stored: nothing to keep alive (and no query)
+        refreshed = session.get(SESSION_REFRESHED_KEY, 0)
+        if session.is_empty():
+            return response  # a cookie for a session that has gone: never start one for it here
+        now = int(time.time())
+        if session.modified or now - refreshed >= settings.SESSION_REFRESH_AFTER:
+            session[SESSION_REFRESHED_KEY] = now
         return response

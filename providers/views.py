@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from budgets.selectors import people_for_casework, people_represented_by
 from organisations.audit import history_for
 from organisations.models import Provider, Role
+from organisations.paging import page_of
 from organisations.selectors import roles_of
 
 from . import services
@@ -54,15 +55,19 @@ from .services import ProviderError
 # ---- the public directory --------------------------------------------------------------------------
 
 
+DIRECTORY_PER_PAGE = 20
+
+
 def directory(request: HttpRequest) -> HttpResponse:
     """Find a provider: filters as a plain GET form; with htmx only the results are swapped."""
     form = DirectoryFilterForm(
         request.GET or None, councils=directory_councils(), languages=directory_languages()
     )
-    profiles = list(directory_profiles(filters=form.filters()))
+    page = page_of(request, directory_profiles(filters=form.filters()), DIRECTORY_PER_PAGE)
     context = {
         "form": form,
-        "profiles": profiles,
+        "page": page,
+        "profiles": page.object_list,
         "compare_at_most": COMPARE_AT_MOST,
         "filtered": bool(request.GET),
     }

@@ -178,6 +178,35 @@ def test_the_caseload_searches_and_filters_with_and_without_htmx(commissioner, c
     assert "2 people found" in partial and "Cara" not in partial
 
 
+def test_the_caseload_shows_fifty_people_a_page_in_name_order_and_counts_them_all(commissioner, council):
+    from budgets.models import Person
+
+    Person.objects.bulk_create(
+        Person(
+            council=council,
+            person_ref=f"PG-{i:03d}",
+            given_name="Given",
+            family_name=f"Family{i:03d}",
+            date_of_birth=dt.date(1980, 5, 1),
+            primary_support_reason="mental_health" if i % 2 else "learning_disability",
+        )
+        for i in range(120)
+    )
+    c = client_for(commissioner)
+    first = c.get("/people/")
+    assert [p.family_name for p in first.context["people"]] == [f"Family{i:03d}" for i in range(50)]
+    page = first.content.decode()
+    assert "120 people" in page and "Showing 1 to 50, in name order." in page
+    assert 'aria-label="Pages of people"' in page and 'href="?page=2" rel="next"' in page
+    last = c.get("/people/", {"page": "3"})
+    assert [p.family_name for p in last.context["people"]] == [f"Family{i:03d}" for i in range(100, 120)]
+    # The filters stay in the links; an htmx swap of the results carries the links too.
+    odd = c.get("/people/", {"reason": "mental_health"}, headers={"HX-Request": "true"}).content.decode()
+    assert "60 people found" in odd and 'href="?reason=mental_health&amp;page=2"' in odd
+    second = c.get("/people/", {"reason": "mental_health", "page": "2"})
+    assert [p.family_name for p in second.context["people"]] == [f"Family{i:03d}" for i in range(101, 120, 2)]
+
+
 def test_the_caseload_filters_by_management_type(commissioner, person, council, provider_org):
     approved_budget(person, parts=(("isf", "5000.00", provider_org),))
     PersonFactory(council=council, given_name="Nobody")

@@ -1,5 +1,7 @@
 """Signing in: email and password, lock-out, and two-factor sign-in for staff."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -128,8 +130,60 @@ def test_signing_out_ends_the_session(commissioner, client):
 
 def test_sessions_expire_after_inactivity_and_with_the_browser(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    # The expiry moves on at most once a minute (SessionIdleRefreshMiddleware), not on every request.
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_REFRESH_AFTER == 60
+
+
+def _session_writes(client, url) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_plain_get_does_not_write_the_session_but_activity_keeps_it_alive(commissioner, client):
+    from organisations.middleware import SESSION_REFRESHED_KEY
+
+    sign_in(client, commissioner)
+    client.get("/people/")  # the first request after signing in marks when the expiry last moved
+    before = _expiry(client)
+    assert _session_writes(client, "/people/") == []
+    assert _session_writes(client, "/accessibility/") == []
+    assert _expiry(client) == before
+    # A minute later (the mark moved back), the next request pushes the expiry on: one UPDATE.
+    session = client.session
+    session[SESSION_REFRESHED_KEY] -= 61
+    session.save()
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    soon = timezone.now() + dt.timedelta(minutes=5)
+    Session.objects.filter(session_key=session.session_key).update(expire_date=soon)
+    writes = _session_writes(client, "/people/")
+    assert len(writes) == 1 and writes[0].startswith("UPDATE"), writes
+    assert _expiry(client) > timezone.now() + dt.timedelta(minutes=29)
+    assert _session_writes(client, "/people/") == []
+    assert client.get("/people/").wsgi_request.user == commissioner
+
+
+def test_a_cookie_for_a_session_that_has_gone_starts_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.cookies["sessionid"] = "nosuchsession0000000000000000000"
+    response = client.get("/accessibility/")
+    assert response.status_code == 200
+    assert Session.objects.count() == 0
+    assert not response.cookies.get("sessionid") or not response.cookies["sessionid"].value
 
 
 # ---- lock-out cannot be dodged (issue 10) -------------------------------------------------------

@@ -304,3 +304,22 @@ def test_another_councils_agreement_is_404(client, other_council_commissioner, p
     agreement = agreed(person, directory[0].provider)
     sign_in(client, other_council_commissioner)
     assert client.get(f"/providers/agreements/{agreement.pk}/").status_code == 404
+
+
+def test_the_directory_shows_twenty_providers_a_page_and_keeps_the_filters(client, council):
+    for i in range(45):
+        profile_for(ProviderFactory(provider_ref=f"PRV-P{i:02d}", name=f"Provider {i:02d}"), areas=[council])
+    first = client.get("/providers/?offers_isf=on")
+    assert names(first) == [f"Provider {i:02d}" for i in range(20)]
+    page = first.content.decode()
+    assert "<strong>45</strong> providers found, showing 1 to 20" in page
+    assert 'aria-label="Pages of providers"' in page
+    assert 'href="?offers_isf=on&amp;page=2" rel="next"' in page
+    assert names(client.get("/providers/?offers_isf=on&page=3")) == [
+        f"Provider {i:02d}" for i in range(40, 45)
+    ]
+    assert names(client.get("/providers/?offers_isf=on&page=99")) == names(client.get("/providers/?page=3"))
+    assert names(client.get("/providers/?page=nonsense")) == names(first)
+    assert (
+        'aria-label="Pages of providers"' not in client.get("/providers/?text=Provider+07").content.decode()
+    )
