@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0006_support_plan_changed_by"),
+        ("budgets", "0008_arrangement_management_cost"),
         ("organisations", "0004_import_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
