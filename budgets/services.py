@@ -520,8 +520,10 @@ def new_budget_refs(*, council_id: int, count: int = 1, avoid: Iterable[str] = (
 
 
 def _lock_council_refs(council_id: int) -> None:
-    # Serialises reference numbering within one council (see new_budget_refs).
-    Council.objects.select_for_update().get(pk=council_id)
+    """Serialises reference numbering within one council (see new_budget_refs), and with the budgets
+    import, which takes the same lock. NO KEY UPDATE, so rows that merely point at the council (a fund
+    opened, an entry written, a person added) never wait for it and cannot deadlock with a move."""
+    Council.objects.select_for_update(no_key=True).get(pk=council_id)
 
 
 @transaction.atomic
@@ -738,11 +740,12 @@ def arrangement_move_to_provider(
     *, arrangement: Arrangement, provider: Provider, annual_amount: Decimal, start_date: dt.date, actor
 ) -> Arrangement:
     """The person's ISF passes to another provider from `start_date`: a new arrangement in the same
-    approved budget (the old one is ended separately, on the old agreement's last day)."""
+    approved budget (the old one is ended separately, on the old agreement's last day). It gets its own
+    reference, the next in the council's pattern: the new provider sends spending against it, and the
+    old reference stays with the old provider's closed fund."""
     if arrangement.management_type != ManagementType.ISF:
         raise BudgetError("Only an Individual Service Fund moves to another provider.")
-    # No reference of its own: the person's ISF keeps its reference across a move (the ledger's fund
-    # carries it), and a reference is unique per council.
+    _lock_council_refs(arrangement.council_id)
     moved = Arrangement.objects.create(
         budget=arrangement.budget,
         management_type=ManagementType.ISF,
@@ -750,13 +753,17 @@ def arrangement_move_to_provider(
         start_date=start_date,
         provider=provider,
         council=arrangement.council,
+        budget_ref=new_budget_refs(council_id=arrangement.council_id)[0],
     )
     audit.record(
         actor=actor,
         instance=moved,
         event="arrangement moved to new provider",
         action=audit.CREATE,
-        changes={"provider": (arrangement.provider, provider)},
+        changes={
+            "provider": (arrangement.provider, provider),
+            "budget_ref": (arrangement.budget_ref, moved.budget_ref),
+        },
     )
     return moved
 

@@ -91,7 +91,7 @@ class HeldAccount(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="isfs")
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="isfs")
     # The council's budget_ref for the person's arrangement: how an organisation's accounting export
-    # names the account. Kept from the old account when the person moves (the new arrangement has none).
+    # names the account. A move's new arrangement has its own reference, so the new account has too.
     budget_ref = models.CharField(max_length=64, blank=True)
     opened_on = models.DateField()
     # A managed direct payment's last day here (it moved, or ended); an ISF's is its agreement's end.

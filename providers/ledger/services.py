@@ -5,7 +5,8 @@ writes append-only entries and audits them.
 Decisions where the issue is silent:
 
 - A fund is opened for each flexible agreement in force (by the daily payments job, or when a person
-  moves); its `budget_ref` is the council's reference of the ISF arrangement, kept across a move.
+  moves); its `budget_ref` is the council's reference of the ISF arrangement. A move's new arrangement
+  has its own reference, so each fund has its own (the old one stays with the closed fund).
 - **Council payments** follow the agreement's schedule. The agreement's year is 52 weeks from its start
   date. In each year there are ceil(52 / payment_frequency_weeks) periods (13 for every four weeks); each
   period's payment is the annual budget / that number, to the penny (half up), and the last payment of
@@ -183,13 +184,27 @@ def payment_schedule(agreement: FlexibleAgreement, *, until: dt.date) -> list[Sl
 
 
 def _budget_ref_for(agreement: FlexibleAgreement) -> str:
-    if agreement.arrangement_id and agreement.arrangement.budget_ref:
+    """The reference of the agreement's ISF arrangement. A move's new arrangement (and its own
+    reference) is made when the move completes; a fund opened before that has none until then."""
+    if agreement.arrangement_id:
         return agreement.arrangement.budget_ref
-    if agreement.replaces_id:
-        old = HeldAccount.objects.filter(agreement_id=agreement.replaces_id).first()
-        if old is not None:
-            return old.budget_ref
     return ""
+
+
+def _take_arrangement_ref(fund: HeldAccount, agreement: FlexibleAgreement, actor) -> None:
+    """A fund opened before its move completed takes the moved arrangement's own reference, so the
+    provider's spending file (keyed by reference) reaches this fund, not the one the person left."""
+    ref = _budget_ref_for(agreement)
+    if ref and fund.budget_ref != ref:
+        old = fund.budget_ref
+        fund.budget_ref = ref
+        fund.save(update_fields=["budget_ref"])
+        audit.record(
+            actor=actor,
+            instance=fund,
+            event="reference given on the move",
+            changes={"budget_ref": (old, ref)},
+        )
 
 
 def open_fund(*, agreement: FlexibleAgreement, actor) -> HeldAccount:
@@ -877,6 +892,7 @@ def move_balance_on_move(*, old_agreement, new_agreement, on_date, actor) -> Non
     agreement still had due, then moves the closing balance to a fund under the new agreement."""
     old_fund = HeldAccount.objects.filter(agreement=old_agreement).first()
     new_fund = open_fund(agreement=new_agreement, actor=actor)
+    _take_arrangement_ref(new_fund, new_agreement, actor)
     if old_fund is None:
         return
     last_day = old_agreement.end_date or (on_date - dt.timedelta(days=1))

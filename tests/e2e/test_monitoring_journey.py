@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from monitoring.models import MonitoringReturn
-from tests.e2e.helpers import assert_accessible, browser_sign_in
+from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
 from tests.monitoring.factories import arrangement, budget, person
 from tests.monitoring.workers import kill_worker, purge_broker, start_worker
 
@@ -40,14 +40,17 @@ def test_a_monitoring_officer_makes_and_downloads_a_return(
     page.get_by_role("link", name="Monitoring returns").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Monitoring returns"
     assert_accessible(page)
+    assert_fits_320(page, "monitoring-returns")
 
     page.get_by_label("Period").select_option("2025-26")
     page.get_by_role("button", name="Make the return").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Return for 2025-26"
     assert_accessible(page)
+    assert_fits_320(page, "monitoring-job")
     # The page updates itself (htmx polling) when the worker has finished.
     page.get_by_role("heading", name="Your return is ready").wait_for(timeout=45_000)
     assert_accessible(page)
+    assert_fits_320(page, "monitoring-job-ready")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the PDF").click()
@@ -68,9 +71,11 @@ def test_a_monitoring_officer_makes_and_downloads_a_return(
         "On 31 March 2026, 4 people had a personal budget from Dorset Council"
     ).is_visible()
     assert_accessible(page)
+    assert_fits_320(page, "monitoring-return")
     page.get_by_role("button", name="Publish this return").click()
     page.get_by_text("Your return is published.").wait_for()
     assert_accessible(page)
+    assert_fits_320(page, "monitoring-published")
     assert MonitoringReturn.objects.get().published_at is not None
 
 
@@ -95,3 +100,16 @@ def test_without_javascript_the_job_page_offers_a_refresh_link(
         # (axe needs JavaScript; the same page is checked with it in the journey above.)
     finally:
         context.close()
+
+
+def test_the_population_upload_page_fits_a_phone_with_its_errors(page, live_server, platform_admin, password):
+    """The other monitoring page (platform administrators load the population figures)."""
+    browser_sign_in(page, live_server, platform_admin, password)
+    page.goto(f"{live_server.url}/monitoring/population/upload/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Upload population figures"
+    assert_accessible(page)
+    assert_fits_320(page, "monitoring-population-upload")
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    assert_fits_320(page, "monitoring-population-upload-errors")

@@ -9,7 +9,7 @@ import pytest
 from budgets.models import Representative
 from organisations.models import Role
 from surveys.models import Response, ResponseStatus
-from tests.e2e.helpers import assert_accessible, browser_sign_in
+from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
 from tests.factories import CouncilFactory, ProviderFactory, UserFactory, staff
 from tests.surveys.factories import person_holding
 
@@ -35,10 +35,12 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your surveys").click()
     assert heading(page) == "Your surveys"
     assert_accessible(page)
+    assert_fits_320(page, "surveys-yours")
 
     page.get_by_role("button", name=re.compile(r"^Start How is your budget working for you\?")).click()
     assert heading(page) == "Was it easy to get information about your personal budget?"
     assert_accessible(page)
+    assert_fits_320(page, "surveys-question")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Continue").click()
     assert heading(page) == "Did you know how much money was in your budget?"
@@ -46,6 +48,7 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
     page.get_by_role("button", name="Save and come back later").click()
     assert page.get_by_text("Your answers are saved. You can come back at any time to finish.").is_visible()
     assert_accessible(page)
+    assert_fits_320(page, "surveys-saved")
 
     # Later: carry on where they stopped.
     page.get_by_role("button", name=re.compile(r"^Continue How is your budget working for you\?")).click()
@@ -58,11 +61,13 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
         "stayed the same or got worse?"
     )
     assert_accessible(page)
+    assert_fits_320(page, "surveys-dignity")
     page.get_by_label("Better").check()
     page.get_by_role("button", name="Continue").click()
     while heading(page) != "Check your answers":
         page.get_by_role("button", name="Continue").click()
     assert_accessible(page)
+    assert_fits_320(page, "surveys-check")
     page.get_by_role("link", name=re.compile("Change the answer to: Did you know how much money")).click()
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and go back to your answers").click()
@@ -70,6 +75,7 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
     page.get_by_role("button", name="Send your answers").click()
     assert page.get_by_role("heading", name="Answers sent").is_visible()
     assert_accessible(page)
+    assert_fits_320(page, "surveys-sent")
 
     response = Response.objects.get(person=person)
     assert response.status == ResponseStatus.SUBMITTED
@@ -90,8 +96,10 @@ def test_a_provider_answers_the_self_assessment(page, live_server, password):
     page.goto(live_server.url + "/surveys/provider/")
     assert heading(page) == "Personalised support self-assessment"
     assert_accessible(page)
+    assert_fits_320(page, "surveys-provider-start")
     page.get_by_role("button", name="Start the self-assessment").click()
     assert_accessible(page)
+    assert_fits_320(page, "surveys-provider-form")
     page.get_by_label("Adults on the autistic spectrum").check()
     page.get_by_label("People with dementia").check()
     group = page.get_by_role("group", name="Do you match staff to the person they support?")
@@ -106,9 +114,11 @@ def test_a_provider_answers_the_self_assessment(page, live_server, password):
     page.get_by_role("button", name="Send the answers").click()
     assert page.get_by_role("heading", name="Answers sent").is_visible()
     assert_accessible(page)
+    assert_fits_320(page, "surveys-provider-sent")
     page.goto(live_server.url + "/surveys/provider/")
     assert page.get_by_role("heading", name="Your latest answers").is_visible()
     assert_accessible(page)
+    assert_fits_320(page, "surveys-provider-latest")
 
     from providers.models import ProviderProfile
 
@@ -147,3 +157,39 @@ def test_the_outcome_survey_works_without_javascript(browser, live_server, siste
     response = Response.objects.get(person=person)
     assert response.status == ResponseStatus.SUBMITTED
     assert response.answers.count() == 2
+
+
+def test_a_commissioner_reads_results_adds_a_question_and_enters_a_paper_survey(
+    page, live_server, sister, password
+):
+    """The council's side of surveys, each page checked with axe and at 320 px: the results and a full
+    report, the council's own questions (an error, then a question added) and a paper survey."""
+    _, person = sister
+    commissioner = staff(Role.COMMISSIONER, council=person.council, email="commissioner@dorset.example.org")
+    browser_sign_in(page, live_server, commissioner, password)
+    page.goto(live_server.url + "/surveys/")
+    assert heading(page) == "Survey results"
+    assert_accessible(page)
+    assert_fits_320(page, "surveys-results")
+    page.get_by_role("link", name=re.compile(r"^Full report: How is your budget working")).click()
+    assert_accessible(page)
+    assert_fits_320(page, "surveys-report")
+
+    page.goto(live_server.url + "/surveys/")
+    page.get_by_role("link", name="Add your council's own questions").click()
+    page.get_by_role("button", name="Add the question").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert_accessible(page)
+    assert_fits_320(page, "surveys-council-question-errors")
+
+    page.goto(live_server.url + "/surveys/")
+    page.get_by_role("link", name="Enter a paper survey").click()
+    assert_accessible(page)
+    assert_fits_320(page, "surveys-paper")
+    page.get_by_label("The person's reference").fill(person.person_ref)
+    page.get_by_label(re.compile(r"^How is your budget working")).check()
+    page.get_by_role("button", name="Continue").click()
+    assert heading(page) == "How is your budget working for you?"
+    assert_accessible(page)
+    assert_fits_320(page, "surveys-paper-form")

@@ -271,7 +271,11 @@ def test_a_move_carries_the_closing_balance_in_a_pair_of_transfers(fund, person,
     assert out.transfer_pair == into and into.transfer_pair == out
     assert out.entry_date == into.entry_date == new.start_date
     assert into.description == "Money left moved with you from Harbour Lights Support"
-    assert balance_of(fund) == 0 and new_fund.budget_ref == "DOR-ISF-1"
+    # The moved arrangement has its own reference, the next in the council's pattern; the old fund keeps
+    # the old one.
+    new.refresh_from_db()
+    assert new.arrangement.budget_ref == "DOR-ISF-2"
+    assert balance_of(fund) == 0 and new_fund.budget_ref == "DOR-ISF-2" and fund.budget_ref == "DOR-ISF-1"
     with pytest.raises(services.LedgerError, match="moved with the person"):
         spend(fund, robot, "1.00", "late", day=START + dt.timedelta(days=10))
     # Moving again moves nothing more.
