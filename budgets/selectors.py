@@ -24,6 +24,22 @@ def register_visibility_rule(rule: Callable) -> None:
         _EXTRA_VISIBILITY_RULES.append(rule)
 
 
+# Rules that higher apps add to say who else may draft and change a person's support plan (the
+# brokerage app adds "a broker the person invited, while the invitation is live"). Each takes
+# (user, person) and returns True or False.
+_PLAN_HELPER_RULES: list[Callable] = []
+
+
+def register_plan_helper_rule(rule: Callable) -> None:
+    if rule not in _PLAN_HELPER_RULES:
+        _PLAN_HELPER_RULES.append(rule)
+
+
+def helps_with_plan(*, user, person: Person) -> bool:
+    """Someone the person asked to help plan (not the family, a provider or the council)."""
+    return any(rule(user, person) for rule in _PLAN_HELPER_RULES)
+
+
 def people_visible_to(*, user) -> QuerySet[Person]:
     """A commissioner, approver or monitoring officer sees their council's people; a provider sees the
     people whose arrangements it holds (the providers app adds those who chose it); a person or

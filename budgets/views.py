@@ -55,6 +55,7 @@ from .selectors import (
     case_councils_of,
     caseload,
     current_budget_for,
+    helps_with_plan,
     import_batches_visible_to,
     people_represented_by,
     people_visible_to,
@@ -270,12 +271,14 @@ def assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _may_draft_plan(user, person: Person) -> bool:
-    """The family, a provider that can see the person, or the council's commissioner."""
+    """The family, a provider that can see the person, the council's commissioner, or a broker the
+    person invited (while the invitation is live)."""
     roles = roles_of(user=user)
     return (
         can_act_for(user=user, person=person)
         or is_commissioner_for(user=user, council_id=person.council_id)
         or roles.is_provider_staff
+        or helps_with_plan(user=user, person=person)
     )
 
 
@@ -321,6 +324,7 @@ def support_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
         "agreed_plan": latest_agreed_plan(person),
         "is_family": can_act_for(user=request.user, person=person),
         "can_view_casework": can_view_casework(user=request.user, person=person),
+        "is_helper": helps_with_plan(user=request.user, person=person),
     }
     return render(request, "budgets/support_plan.html", context)
 

@@ -38,6 +38,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("family", "Choosing a provider", "providers:your-choices"),
     ("family", "Your Individual Service Fund", "ledger:your-isf"),
     ("family", "Your surveys", "surveys:my-surveys"),
+    ("family", "Help to plan", "brokerage:family"),
+    (Role.BROKER, "People you are helping", "brokerage:home"),
     (Role.COUNCIL_ADMIN, "Council settings", "council:settings-home"),
     (Role.PLATFORM_ADMIN, "Administration", "admin:index"),
     (Role.PLATFORM_ADMIN, "Upload population figures", "monitoring:population-upload"),

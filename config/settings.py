@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "budgets",
     "providers",
     "providers.ledger",
+    "brokerage",
     "surveys",
     "monitoring",
 ]

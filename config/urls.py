@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("providers/", include("providers.urls")),
     path("isf/", include("providers.ledger.urls")),
+    path("brokerage/", include("brokerage.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("surveys/", include("surveys.urls")),
 ]

@@ -105,10 +105,16 @@ class Role(models.TextChoices):
     PROVIDER_MANAGER = "provider_manager", "Provider manager"
     PROVIDER_FINANCE = "provider_finance", "Provider finance staff"
     PLATFORM_ADMIN = "platform_admin", "Platform administrator"
+    # Staff of an independent support brokerage (an organisation whose directory profile is of the
+    # support_brokerage kind): they see a person only while that person's invitation is live.
+    BROKER = "broker", "Support broker"
 
 
 COUNCIL_ROLES = frozenset({Role.COMMISSIONER, Role.APPROVER, Role.MONITORING_OFFICER, Role.COUNCIL_ADMIN})
 PROVIDER_ROLES = frozenset({Role.PROVIDER_MANAGER, Role.PROVIDER_FINANCE})
+# A broker's membership names their brokerage organisation in `provider`, but a broker is no provider
+# staff: they never see a provider's requests, agreements or ledgers.
+BROKER_ROLES = frozenset({Role.BROKER})
 
 
 class Membership(models.Model):
@@ -143,6 +149,11 @@ class Membership(models.Model):
                         provider__isnull=False,
                     )
                     | Q(role=Role.PLATFORM_ADMIN, council__isnull=True, provider__isnull=True)
+                    | Q(
+                        role__in=sorted(r.value for r in BROKER_ROLES),
+                        council__isnull=True,
+                        provider__isnull=False,
+                    )
                 ),
             ),
             models.UniqueConstraint(

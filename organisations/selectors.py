@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from .models import COUNCIL_ROLES, PROVIDER_ROLES, Council, Membership, Provider, Role, User
+from .models import BROKER_ROLES, COUNCIL_ROLES, PROVIDER_ROLES, Council, Membership, Provider, Role, User
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,8 @@ class Roles:
     council_roles: dict[int, frozenset[str]] = field(default_factory=dict)
     provider_roles: dict[int, frozenset[str]] = field(default_factory=dict)
     platform_admin: bool = False
+    # Brokerage organisations (Provider ids) where the user is a broker.
+    brokerages: frozenset[int] = frozenset()
 
     def councils_with(self, *roles: str) -> set[int]:
         return {cid for cid, held in self.council_roles.items() if held & set(roles)}
@@ -30,12 +32,20 @@ class Roles:
         return bool(self.provider_roles)
 
     @property
+    def is_broker(self) -> bool:
+        return bool(self.brokerages)
+
+    @property
     def is_staff(self) -> bool:
-        return self.is_council_staff or self.is_provider_staff or self.platform_admin
+        """Anyone who may see other people's records: staff of a council or provider, a broker, an admin
+        (they give a second factor when signing in)."""
+        return self.is_council_staff or self.is_provider_staff or self.is_broker or self.platform_admin
 
     def has(self, role: str) -> bool:
         if role == Role.PLATFORM_ADMIN:
             return self.platform_admin
+        if role in BROKER_ROLES:
+            return self.is_broker
         held = self.council_roles if role in COUNCIL_ROLES else self.provider_roles
         return any(role in roles for roles in held.values())
 
@@ -50,6 +60,7 @@ def roles_of(*, user) -> Roles:
     council: dict[int, set[str]] = {}
     provider: dict[int, set[str]] = {}
     admin = False
+    brokerages: set[int] = set()
     for m in Membership.objects.filter(user=user).only("role", "council_id", "provider_id"):
         if m.role in COUNCIL_ROLES:
             council.setdefault(m.council_id, set()).add(m.role)
@@ -57,10 +68,13 @@ def roles_of(*, user) -> Roles:
             provider.setdefault(m.provider_id, set()).add(m.role)
         elif m.role == Role.PLATFORM_ADMIN:
             admin = True
+        elif m.role in BROKER_ROLES:
+            brokerages.add(m.provider_id)
     roles = Roles(
         council_roles={k: frozenset(v) for k, v in council.items()},
         provider_roles={k: frozenset(v) for k, v in provider.items()},
         platform_admin=admin,
+        brokerages=frozenset(brokerages),
     )
     user._roles_cache = roles
     return roles

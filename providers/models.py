@@ -39,6 +39,8 @@ class OrganisationKind(models.TextChoices):
     SUPPORT_PROVIDER = "support_provider", "A support provider"
     COMMUNITY_HUB = "community_hub", "A community hub"
     MANAGED_ACCOUNT_SERVICE = "managed_account_service", "A managed account or payroll service"
+    # Independent help to plan and choose (the brokerage app keeps its area, cost and funding).
+    SUPPORT_BROKERAGE = "support_brokerage", "An independent support broker or planner"
 
 
 class ProviderProfile(models.Model):

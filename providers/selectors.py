@@ -105,6 +105,22 @@ def element_statements(profile: ProviderProfile) -> list[dict[str, str]]:
     return rows
 
 
+# The self-assessment's answer to "how long have you offered ISFs" (surveys.definitions.ISF_YEARS), in
+# words a family reads on the provider's page.
+ISF_YEARS_WORDS = {
+    "not_offered": "They do not offer Individual Service Funds",
+    "less_than_1": "Less than a year",
+    "1_to_3": "1 to 3 years",
+    "3_to_5": "3 to 5 years",
+    "5_to_10": "5 to 10 years",
+    "more_than_10": "More than 10 years",
+}
+
+
+def isf_years_label(profile: ProviderProfile) -> str:
+    return ISF_YEARS_WORDS.get(profile.isf_years or "", "Not stated")
+
+
 def client_group_labels(profile: ProviderProfile) -> list[str]:
     return [ClientGroup(code).label for code in ClientGroup.values if code in (profile.client_groups or [])]
 

@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import AgreementStatus, ChoiceMade, ChoiceStatus, FlexibleAgreement, NoticeFrom, ProviderChoice
 from .plain import agreement_in_plain_english
+from .sections import compare_rows, detail_sections
 from .selectors import (
     COMPARE_AT_MOST,
     acts_for,
@@ -47,6 +48,7 @@ from .selectors import (
     element_statements,
     is_commissioner_for,
     is_manager_of,
+    isf_years_label,
     providers_staffed_by,
     where_a_choice_is_up_to,
 )
@@ -101,6 +103,8 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_choose": people.exists(),
             "people": people,
             "choices": choices,
+            "isf_years": isf_years_label(profile),
+            "sections": detail_sections(profile=profile, request=request),
         },
     )
 
@@ -119,6 +123,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "profile": profile,
                 "statements": {s["code"]: s for s in element_statements(profile)},
                 "groups": client_group_labels(profile),
+                "isf_years": isf_years_label(profile),
             }
         )
     from .elements import ELEMENTS
@@ -126,7 +131,13 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "providers/compare.html",
-        {"rows": rows, "too_many": too_many, "elements": ELEMENTS, "compare_at_most": COMPARE_AT_MOST},
+        {
+            "rows": rows,
+            "too_many": too_many,
+            "elements": ELEMENTS,
+            "compare_at_most": COMPARE_AT_MOST,
+            "extra_rows": compare_rows(profiles=profiles),
+        },
     )
 
 

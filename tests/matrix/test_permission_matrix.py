@@ -11,8 +11,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from brokerage.models import Invitation
 from budgets.models import Person, Representative
 from organisations.models import Role
+from providers.models import OrganisationKind, ProviderProfile
 from tests.conftest import clear_rate_limits, sign_in
 from tests.factories import CouncilFactory, ProviderFactory, UserFactory, staff
 from tests.matrix import rows as rows_package
@@ -35,6 +37,8 @@ def build_world() -> World:
     council_b = CouncilFactory(gss_code="E06000023", name="Other Council")
     provider_a = ProviderFactory(provider_ref="PRV-A", name="Own Provider")
     provider_b = ProviderFactory(provider_ref="PRV-B", name="Other Provider")
+    brokerage = ProviderFactory(provider_ref="BRK-A", name="Own Brokerage")
+    ProviderProfile.objects.create(provider=brokerage, organisation_kind=OrganisationKind.SUPPORT_BROKERAGE)
     users = {
         "anonymous": None,
         "commissioner": staff(Role.COMMISSIONER, council=council_a),
@@ -45,6 +49,7 @@ def build_world() -> World:
         "family": UserFactory(),
         "platform_admin": staff(Role.PLATFORM_ADMIN, is_staff=True),
         "council_admin": staff(Role.COUNCIL_ADMIN, council=council_a),
+        "broker": staff(Role.BROKER, provider=brokerage),
     }
     world = World(
         users=users,
@@ -61,6 +66,12 @@ def build_world() -> World:
         primary_support_reason="learning_disability",
     )
     Representative.objects.create(person=own_person, user=users["family"], relationship="sister")
+    # The broker is invited (by the family) for the family's person, and for nobody else.
+    world.providers["brokerage"] = brokerage
+    world.objects["invitation"] = Invitation.objects.create(
+        person=own_person, brokerage=brokerage, purpose="Plan with us", invited_as="family",
+        invited_by=users["family"],
+    )  # fmt: skip
     other_person = Person.objects.create(
         council=council_b,
         person_ref="OTHER-1",
@@ -84,8 +95,10 @@ def build_world() -> World:
 # admin; a council person with no live link to provider A (a declined request, a proposal naming it)
 # must not appear for provider A's staff, the family or anyone signed out.
 OTHER_TENANT_SECRETS = ("Bryn", "OTHER-1", "Zephyrine", "HIDDEN-B-1", "bristol-secret.csv")
-UNLINKED_SECRETS = ("Quillon", "UNLINKED-A-1")
-NOT_LINKED_ROLES = ("anonymous", "provider_manager", "provider_finance", "family", "council_admin")
+# Quillon: linked to provider A only by a declined request and a proposal. Perpetua: invited the
+# brokerage once, then ended it. Ottoline: invited another brokerage (still live). A broker sees none.
+UNLINKED_SECRETS = ("Quillon", "UNLINKED-A-1", "Perpetua", "ENDED-A-1", "Ottoline", "ELSEWHERE-A-1")
+NOT_LINKED_ROLES = ("anonymous", "provider_manager", "provider_finance", "family", "council_admin", "broker")
 
 
 def secrets_for(role: str) -> tuple[str, ...]:
@@ -150,6 +163,38 @@ def _add_secrets(world: World) -> None:
         arrangements=[services.ArrangementInput("isf", Decimal("4000.00"), provider_a)],
         actor=world.users["commissioner"],
     )
+    _add_broker_secrets(world)
+
+
+def _add_broker_secrets(world: World) -> None:
+    """Council-A people the broker must never see: one whose invitation ended, one who invited another
+    brokerage. Each has a plan and an assessment."""
+    from django.utils import timezone
+
+    from budgets import services
+
+    council_a = world.councils["own"]
+    other_brokerage = ProviderFactory(provider_ref="BRK-Z", name="Elsewhere Brokerage")
+    ProviderProfile.objects.create(
+        provider=other_brokerage, organisation_kind=OrganisationKind.SUPPORT_BROKERAGE
+    )
+    for ref, name, brokerage, ended in (
+        ("ENDED-A-1", "Perpetua", world.providers["brokerage"], True),
+        ("ELSEWHERE-A-1", "Ottoline", other_brokerage, False),
+    ):
+        person = Person.objects.create(
+            council=council_a, person_ref=ref, given_name=name, family_name=name,
+            date_of_birth="1966-06-06", primary_support_reason="social_support",
+        )  # fmt: skip
+        services.support_plan_save(
+            person=person, actor=world.users["commissioner"], what_matters=f"{name}'s allotment",
+            outcomes="o", how_money_used="m", who_helps="w", risks="r",
+        )  # fmt: skip
+        Invitation.objects.create(
+            person=person, brokerage=brokerage, purpose="p", invited_as="commissioner",
+            family_agreement="agreed", invited_by=world.users["commissioner"],
+            ended_at=timezone.now() if ended else None,
+        )  # fmt: skip
 
 
 def leaked(response, role: str, typed: str = "") -> list[str]:

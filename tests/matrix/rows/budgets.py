@@ -107,7 +107,9 @@ def _person(world, tenant):
     return world.objects["person"][tenant].pk
 
 
-# Shorthand for common patterns (statuses in role order).
+# Shorthand for common patterns (statuses in role order). The broker (invited for the family's person)
+# gets what harness.broker_default says unless a row names `broker=`: they open and change that
+# person's plan, and are refused the council's casework pages about them.
 CASEWORK_VIEW = "302 200 200 403 403 403 403 200 404"  # commissioner, approver, platform admin read
 COMMISSIONER_ONLY = "302 200 403 403 403 403 403 403"
 COMMISSIONER_POST = "302 302 403 403 403 403 403 403 404"
@@ -121,7 +123,13 @@ ROWS = [
     # ---- pages ----
     Row("budgets:caseload", "302 200 200 403 403 403 403 200 403", lambda w, t: "/people/"),
     Row("budgets:person-create", COMMISSIONER_ONLY + " 403", lambda w, t: "/people/new/"),
-    Row("budgets:person", CASEWORK_VIEW, lambda w, t: f"/people/{_person(w, t)}/", other=OTHER_ADMIN_READS),
+    Row(
+        "budgets:person",
+        CASEWORK_VIEW,
+        lambda w, t: f"/people/{_person(w, t)}/",
+        other=OTHER_ADMIN_READS,
+        broker=403,
+    ),
     Row(
         "budgets:representative-add",
         COMMISSIONER_POST,
@@ -129,12 +137,14 @@ ROWS = [
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {"email": "new.rep@example.org", "full_name": "New Rep", "relationship": "uncle"},
+        broker=403,
     ),
     Row(
         "budgets:assessment-create",
         COMMISSIONER_ONLY + " 404",
         lambda w, t: f"/people/{_person(w, t)}/assessments/new/",
         other=OTHER_ADMIN_403,
+        broker=403,
     ),
     Row(
         "budgets:assessment-create",
@@ -143,12 +153,14 @@ ROWS = [
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {f"q_{q}": str(o) for q, o in _b(w, t)["answers"].items()},
+        broker=403,
     ),
     Row(
         "budgets:support-plan",
         "302 200 200 403 200 200 200 200 404",
         lambda w, t: f"/people/{_person(w, t)}/plan/",
         other=OTHER_ADMIN_READS,
+        broker=200,
     ),
     Row(
         "budgets:support-plan",
@@ -163,18 +175,21 @@ ROWS = [
             "who_helps": "w",
             "risks": "v",
         },
+        broker=302,
     ),
     Row(
         "budgets:budget-propose",
         COMMISSIONER_ONLY + " 404",
         lambda w, t: f"/people/{_person(w, t)}/budgets/new/",
         other=OTHER_ADMIN_403,
+        broker=403,
     ),
     Row(
         "budgets:assessment",
         CASEWORK_VIEW,
         lambda w, t: f"/assessments/{_b(w, t)['assessment'].pk}/",
         other=OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "budgets:support-plan-agree",
@@ -182,12 +197,14 @@ ROWS = [
         lambda w, t: f"/plans/{_b(w, t)['plan'].pk}/agree/",
         other=OTHER_ADMIN_403,
         method="post",
+        broker=403,
     ),
     Row(
         "budgets:budget",
         CASEWORK_VIEW,
         lambda w, t: f"/budgets/{_b(w, t)['approved'].pk}/",
         other=OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "budgets:budget-approve",
@@ -222,12 +239,14 @@ ROWS = [
         COMMISSIONER_ONLY + " 404",
         lambda w, t: f"/budgets/{_b(w, t)['approved'].pk}/review/",
         other=OTHER_ADMIN_403,
+        broker=403,
     ),
     Row(
         "budgets:budget-history",
         CASEWORK_VIEW,
         lambda w, t: f"/budgets/{_b(w, t)['approved'].pk}/history/",
         other=OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row("budgets:approval-queue", "302 403 200 403 403 403 403 403 403", lambda w, t: "/approvals/"),
     Row("budgets:reviews-due", COMMISSIONER_ONLY + " 403", lambda w, t: "/reviews/"),
@@ -237,12 +256,14 @@ ROWS = [
         FAMILY_VIEW,
         lambda w, t: f"/your-budget/{_person(w, t)}/",
         other=OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "budgets:holding-choice",
         FAMILY_VIEW,
         lambda w, t: f"/your-budget/{_person(w, t)}/how-to-hold/",
         other=OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "budgets:holding-choice",
@@ -251,6 +272,7 @@ ROWS = [
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {"management_types": ["isf"]},
+        broker=403,
     ),
     Row("budgets:import-upload", COMMISSIONER_ONLY + " 403", lambda w, t: "/imports/budgets/"),
     Row(
@@ -297,12 +319,14 @@ ROWS = [
         "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/people/{_person(w, t)}/",
         other=API_OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "api-person-assessments",
         "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/people/{_person(w, t)}/assessments/",
         other=API_OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "api-person-assessments",
@@ -312,12 +336,14 @@ ROWS = [
         method="post",
         content_type="json",
         data=lambda w, t: {"answers": [{"question": q, "option": o} for q, o in _b(w, t)["answers"].items()]},
+        broker=403,
     ),
     Row(
         "api-assessment",
         "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/assessments/{_b(w, t)['assessment'].pk}/",
         other=API_OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row("api-budgets", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/budgets/"),
     Row(
@@ -339,6 +365,7 @@ ROWS = [
         "401 200 200 403 403 403 200 200 404",
         lambda w, t: f"/api/budgets/{_b(w, t)['approved'].pk}/",
         other=API_OTHER_ADMIN_READS,
+        broker=403,
     ),
     Row(
         "api-budget-approve",
