@@ -8,6 +8,7 @@ items are only built when a template shows them (an htmx fragment or a redirect 
 roles the request reads anyway and at most two indexed lookups for "is this person family".
 """
 
+import re
 from functools import lru_cache
 
 from django.urls import NoReverseMatch, get_urlconf, reverse
@@ -48,6 +49,26 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
 ]
 
 
+# Pages whose address does not start with their section's: (path pattern, the items that hold them, in
+# order of preference: the first one the user has is current). A budget seen by an approver sits under
+# "Budgets to approve", by a commissioner under "People"; a fund's pages under each role's ledgers.
+SECTIONS: list[tuple[re.Pattern, tuple[str, ...]]] = [
+    (re.compile(p), names)
+    for p, names in [
+        (r"^/(budgets|assessments|plans|carer-assessments)/", ("budgets:caseload", "budgets:approval-queue")),
+        (r"^/imports/budgets/", ("budgets:caseload",)),
+        (r"^/people/\d+/plan/", ("budgets:caseload", "budgets:your-budget")),
+        (r"^/providers/people/", ("budgets:caseload",)),
+        (r"^/providers/requests/", ("providers:provider-requests",)),
+        (r"^/providers/agreements/", ("providers:agreements", "providers:your-choices")),
+        (r"^/providers/choices/", ("providers:commissioner-choices", "providers:your-choices")),
+        (r"^/isf/\d+/", ("ledger:your-isf", "ledger:commissioner-isfs", "ledger:provider-ledgers")),
+        (r"^/surveys/(yours|responses)/", ("surveys:my-surveys", "surveys:dashboard")),
+        (r"^/council/", ("council:settings-home",)),
+    ]
+]
+
+
 @lru_cache(maxsize=8)
 def _resolved(urlconf) -> tuple[tuple[str, str, str, str], ...]:
     """NAV_ITEMS with their addresses, pages that do not exist left out: (who, label, name, url)."""
@@ -78,19 +99,32 @@ def items_for(user) -> list[dict]:
         if not allowed:
             continue
         seen.add(name)
-        items.append({"label": label, "url": url})
+        items.append({"label": label, "url": url, "name": name})
     return items
 
 
 def _items_for_page(request) -> list[dict]:
     items = items_for(request.user)
     path = request.path
-    # Only one item is current: the one whose address matches most of this page's path (on
-    # /providers/choices/ that is "Provider choices", not "Find a provider" at /providers/).
-    matches = [
-        item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
-    ]
-    current = max(matches, key=lambda item: len(item["url"]), default=None)
+    # Only one item is current: the section the page belongs to (SECTIONS), or else the one whose
+    # address matches most of this page's path (on /providers/choices/ that is "Provider choices", not
+    # "Find a provider" at /providers/).
+    by_name = {item["name"]: item for item in items}
+    current = next(
+        (
+            next((by_name[n] for n in names if n in by_name), None)
+            for pattern, names in SECTIONS
+            if pattern.match(path)
+        ),
+        None,
+    )
+    if current is None:
+        matches = [
+            item
+            for item in items
+            if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
+        ]
+        current = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
         item["active"] = item is current
     return items

@@ -65,3 +65,45 @@ def test_the_navigation_costs_two_queries_and_is_not_built_for_an_htmx_fragment(
     assert family_check, "the full page shows the navigation"
     assert len(fragment) < len(full)
     assert not [q for q in fragment if "budgets_representative" in q["sql"]]
+
+
+def _current(user, path: str) -> list[str]:
+    from django.test import RequestFactory
+
+    from config.navigation import _items_for_page
+
+    request = RequestFactory().get(path)
+    request.user = user
+    return [item["label"] for item in _items_for_page(request) if item["active"]]
+
+
+def test_pages_outside_their_sections_address_mark_their_section_as_current(
+    commissioner, approver, provider_a, council
+):
+    """Each page of a journey marks one item, the section it belongs to for this user, even where its
+    address starts with another item's (a family's agreement is under /providers/, not "Find a
+    provider")."""
+    from budgets.models import Representative
+    from tests.budgets.factories import PersonFactory
+    from tests.factories import UserFactory
+
+    family = UserFactory(email="family.nav@example.org")
+    Representative.objects.create(person=PersonFactory(council=council), user=family, relationship="son")
+    cases = [
+        (commissioner, "/budgets/7/", "People"),
+        (commissioner, "/assessments/3/", "People"),
+        (commissioner, "/providers/people/4/record-choice/", "People"),
+        (commissioner, "/providers/agreements/5/", "Flexible agreements"),
+        (commissioner, "/isf/9/statement/", "Individual Service Funds"),
+        (approver, "/budgets/7/", "Budgets to approve"),
+        (provider_a, "/isf/9/", "Ledgers"),
+        (provider_a, "/providers/requests/2/", "Requests"),
+        (provider_a, "/providers/agreements/5/", "Agreements"),
+        (family, "/providers/agreements/5/", "Choosing a provider"),
+        (family, "/people/4/plan/", "Your budget"),
+        (family, "/isf/9/statement/", "Your Individual Service Fund"),
+        (family, "/surveys/responses/3/check/", "Your surveys"),
+        (family, "/providers/1/", "Find a provider"),
+    ]
+    for user, path, label in cases:
+        assert _current(user, path) == [label], (user.email, path)

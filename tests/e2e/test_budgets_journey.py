@@ -61,6 +61,7 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
         "Each point is worth £850.00 a year, so 15 points give £12,750.00 a year."
     ).is_visible()
     assert_accessible(page)
+    assert_fits_320(page, "assessment")
 
     # The support plan, written and agreed.
     page.get_by_role("link", name="Support plan").click()
@@ -93,6 +94,9 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     assert page.get_by_text("Budget proposed. An approver will look at it next.").is_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "Budget from 1 April 2026: £12,750.00 a year"
     assert_accessible(page)
+    assert_fits_320(page, "budget")
+    page.goto(f"{live_server.url}/people/{person.pk}/")
+    assert_fits_320(page, "person-with-a-budget")
     page.context.close()
 
     # The approver's queue, with totals; approve.

@@ -112,6 +112,9 @@ def provider_accepts_agreement(page, live_server, pk: int):
     page.get_by_role("button", name="Accept version 1").click()
     expect(page.get_by_text("You have accepted the agreement.")).to_be_visible()
     assert_accessible(page)
+    assert_fits_320(page, "provider-agreement")
+    page.goto(f"{live_server.url}/providers/agreements/")
+    assert_fits_320(page, "provider-agreements")
 
 
 def test_a_family_finds_compares_and_chooses_and_then_moves(browser, live_server, world, password):
@@ -205,6 +208,11 @@ def test_a_family_finds_compares_and_chooses_and_then_moves(browser, live_server
     family.goto(f"{live_server.url}/providers/agreements/{new_pk}/")
     expect(family.get_by_text("The move is complete")).to_be_visible()
     assert_accessible(family)
+    # The new provider is given the moved arrangement's own reference, for its spending file.
+    assert new.arrangement.budget_ref and new.arrangement.budget_ref != old.arrangement.budget_ref
+    provider_b.goto(f"{live_server.url}/providers/agreements/{new_pk}/")
+    budget_reference = provider_b.locator(".govuk-summary-list__row", has_text="Budget reference")
+    expect(budget_reference).to_contain_text(new.arrangement.budget_ref)
     family.goto(f"{live_server.url}/providers/your-choices/")
     expect(family.get_by_text("The agreement has ended.")).to_be_visible()
     expect(family.get_by_text("Agreed. Purbeck Circles of Support holds your money from")).to_be_visible()
