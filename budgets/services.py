@@ -49,6 +49,13 @@ class BudgetError(DomainConflict):
         super().__init__(" ".join(messages))
 
 
+class ReasonNeeded(BudgetError):
+    """A proposal's total differs from the assessment's amount and no reason is written (the form
+    shows it by the reason's box)."""
+
+    field = "difference_reason"
+
+
 class NotAllowed(Exception):
     """The user may see this but may not do this to it (403)."""
 
@@ -563,7 +570,7 @@ def budget_propose(
     if assessment is not None and not difference_reason:
         proposed = _highest_total(arrangements, start_date)
         if proposed != assessment.agreed_amount:
-            raise BudgetError(
+            raise ReasonNeeded(
                 f"The budget comes to {format_money(proposed)} a year but the assessment gives "
                 f"{format_money(assessment.agreed_amount)}. Write why the amount is different: the "
                 "approver and the family will see it."

@@ -418,8 +418,9 @@ def budget_propose(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except BudgetError as exc:
+                field = getattr(exc, "field", None)
                 for message in exc.messages:
-                    form.add_error(None, message)
+                    form.add_error(field, message)
             else:
                 messages.success(request, "Budget proposed. An approver will look at it next.")
                 return redirect("budgets:budget", pk=budget.pk)

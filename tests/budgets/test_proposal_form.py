@@ -153,10 +153,13 @@ def test_a_different_amount_from_the_assessment_needs_a_reason_the_approver_and_
     c = client_for(commissioner)
     parts = [{"management_type": "direct_payment", "annual_amount": "40,000"}]
     page = _post(c, person, parts).content.decode()
-    assert (
+    message = (
         "The budget comes to £40,000.00 a year but the assessment gives £12,750.00. Write why the amount is "
         "different: the approver and the family will see it."
-    ) in page
+    )
+    # By the reason's box, and linked to it from the error summary.
+    assert f'<a href="#id_difference_reason">{message}</a>' in page
+    assert 'id="id_difference_reason-error"' in page
     assert not PersonalBudget.objects.exists()
 
     response = _post(c, person, parts, difference_reason="Two people support Ava at night.")
