@@ -186,6 +186,21 @@ class ArrangementForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
     end_date = _date_field("End date (optional)", required=False, help_text="Leave blank if it carries on")
+    management_cost_amount = _money_field(
+        "Management cost a year (managed direct payment only)",
+        required=False,
+        help_text="Agreed with the organisation, added on top of the amount. Or give a percentage below.",
+    )
+    management_cost_percent = forms.DecimalField(
+        label="Or management cost as a percentage of the amount",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        help_text="For example, 8 for 8%",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal"}),
+    )
 
     def __init__(self, *args, number: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,6 +220,17 @@ class ArrangementForm(forms.Form):
             self.add_error("management_type", f"Choose how the money in part {self.number} is held")
         if data.get("management_type") in TYPES_HELD_BY_A_PROVIDER and not data.get("provider"):
             self.add_error("provider", f"Choose the organisation that holds the money for part {self.number}")
+        amount, percent = data.get("management_cost_amount"), data.get("management_cost_percent")
+        if amount is not None and percent is not None:
+            self.add_error(
+                "management_cost_percent",
+                f"Give the management cost for part {self.number} as an amount or a percentage, not both",
+            )
+        elif (amount is not None or percent is not None) and data.get(
+            "management_type"
+        ) != ManagementType.DIRECT_PAYMENT_MANAGED:
+            field = "management_cost_amount" if amount is not None else "management_cost_percent"
+            self.add_error(field, f"Only a managed direct payment has a management cost (part {self.number})")
         return data
 
     @property

@@ -445,6 +445,9 @@ class ArrangementInput:
     end_date: dt.date | None = None
     start_date: dt.date | None = None  # defaults to the budget's start date
     budget_ref: str = ""
+    # A managed direct payment's management cost, on top of the amount: a yearly amount or a percentage.
+    management_cost_amount: Decimal | None = None
+    management_cost_percent: Decimal | None = None
 
 
 def latest_approved_version(person: Person) -> PersonalBudget | None:
@@ -470,6 +473,15 @@ def _check_arrangements(arrangements: list[ArrangementInput], start_date: dt.dat
         if a.management_type in TYPES_HELD_BY_A_PROVIDER and a.provider is None:
             kind = ManagementType(a.management_type).label
             problems.append(f"Choose the organisation that holds the money for {where} ({kind}).")
+        has_cost = a.management_cost_amount is not None or a.management_cost_percent is not None
+        if has_cost and a.management_type != ManagementType.DIRECT_PAYMENT_MANAGED:
+            problems.append(f"Only a managed direct payment has a management cost ({where}).")
+        if a.management_cost_amount is not None and a.management_cost_percent is not None:
+            problems.append(f"Give the management cost for {where} as an amount or a percentage, not both.")
+        if (a.management_cost_amount is not None and a.management_cost_amount < 0) or (
+            a.management_cost_percent is not None and not 0 <= a.management_cost_percent <= 100
+        ):
+            problems.append(f"Enter a management cost for {where} of £0.00 or more, or 0 to 100%.")
         if a.budget_ref and not is_reference(a.budget_ref):
             problems.append(
                 f"Enter a reference for {where} of 1 to 64 letters, digits, full stops, underscores, "
@@ -614,6 +626,8 @@ def budget_propose(
             end_date=a.end_date,
             provider=a.provider,
             budget_ref=a.budget_ref or next(generated),
+            management_cost_amount=a.management_cost_amount,
+            management_cost_percent=a.management_cost_percent,
         )
     audit.record(
         actor=actor,

@@ -402,6 +402,8 @@ def budget_propose(request: HttpRequest, pk: int) -> HttpResponse:
                     provider=f.cleaned_data.get("provider"),
                     end_date=f.cleaned_data.get("end_date"),
                     budget_ref=f.cleaned_data.get("budget_ref", "").strip(),
+                    management_cost_amount=f.cleaned_data.get("management_cost_amount"),
+                    management_cost_percent=f.cleaned_data.get("management_cost_percent"),
                 )
                 for f in formset
                 if f.cleaned_data and not f.is_blank

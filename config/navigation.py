@@ -38,6 +38,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("family", "Your budget", "budgets:your-budget"),
     ("family", "Choosing a provider", "providers:your-choices"),
     ("family", "Your Individual Service Fund", "ledger:your-isf"),
+    ("managed_dp_family", "Your managed direct payment", "ledger:your-managed-dp"),
     ("family", "Your surveys", "surveys:my-surveys"),
     ("family", "Help to plan", "brokerage:family"),
     (Role.BROKER, "People you are helping", "brokerage:home"),
@@ -62,11 +63,26 @@ SECTIONS: list[tuple[re.Pattern, tuple[str, ...]]] = [
         (r"^/providers/requests/", ("providers:provider-requests",)),
         (r"^/providers/agreements/", ("providers:agreements", "providers:your-choices")),
         (r"^/providers/choices/", ("providers:commissioner-choices", "providers:your-choices")),
-        (r"^/isf/\d+/", ("ledger:your-isf", "ledger:commissioner-isfs", "ledger:provider-ledgers")),
+        (
+            r"^/isf/\d+/",
+            (
+                "ledger:your-isf",
+                "ledger:commissioner-isfs",
+                "ledger:provider-ledgers",
+                "ledger:your-managed-dp",
+            ),
+        ),
         (r"^/surveys/(yours|responses)/", ("surveys:my-surveys", "surveys:dashboard")),
         (r"^/council/", ("council:settings-home",)),
     ]
 ]
+
+
+def _has_managed_dp(user) -> bool:
+    """Only a family with a managed direct payment sees its page in the header."""
+    from providers.ledger.selectors import funds_of_family
+
+    return funds_of_family(user=user).filter(kind="direct_payment_managed").exists()
 
 
 @lru_cache(maxsize=8)
@@ -94,6 +110,8 @@ def items_for(user) -> list[dict]:
             if family is None:
                 family = user.is_authenticated and is_family_member(user=user)
             allowed = family
+        elif who == "managed_dp_family":
+            allowed = family and _has_managed_dp(user)
         else:
             allowed = roles.has(who)
         if not allowed:

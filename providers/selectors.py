@@ -244,3 +244,21 @@ def where_a_choice_is_up_to(choice: ProviderChoice) -> str:
     if choice.status == ChoiceStatus.DECLINED:
         return f"{name} cannot support you: {choice.decline_reason}"
     return choice.get_status_display()
+
+
+def managed_direct_payments_of(*, provider, on: date) -> QuerySet:
+    """The direct payments this organisation manages on day `on` (approved budgets only): it holds the
+    money for these people (their accounts are on the ledger pages)."""
+    from budgets.models import Arrangement, BudgetStatus, ManagementType
+
+    return (
+        Arrangement.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            management_type=ManagementType.DIRECT_PAYMENT_MANAGED,
+            provider=provider,
+            budget__status=BudgetStatus.APPROVED,
+            start_date__lte=on,
+        )
+        .select_related("budget__person")
+        .order_by("budget__person__family_name", "budget__person__given_name", "pk")
+    )

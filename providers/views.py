@@ -49,6 +49,7 @@ from .selectors import (
     is_commissioner_for,
     is_manager_of,
     isf_years_label,
+    managed_direct_payments_of,
     providers_staffed_by,
     where_a_choice_is_up_to,
 )
@@ -268,6 +269,7 @@ def provider_home(request: HttpRequest) -> HttpResponse:
                 status__in=[AgreementStatus.ACTIVE, AgreementStatus.ENDING, AgreementStatus.OFFERED]
             ),
             "is_manager": is_manager_of(user=request.user, provider_id=provider.pk),
+            "managed_dps": managed_direct_payments_of(provider=provider, on=timezone.localdate()),
         },
     )
 

@@ -103,3 +103,42 @@ class UploadForm(forms.Form):
 
     def clean_provider(self):
         return self.cleaned_data.get("provider") or self.only_provider
+
+
+class MoveForm(forms.Form):
+    """Move a managed direct payment to another organisation, or change it into an ISF or a
+    self-managed direct payment, from a date."""
+
+    to = forms.ChoiceField(
+        label="Where does the direct payment go?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("organisation", "Another organisation manages it"),
+            ("isf", "It becomes an Individual Service Fund with a provider the person chose"),
+            ("self_managed", "The person (or their family) manages it themselves"),
+        ],
+    )
+    on_date = DateField(label="From which date?", help_text="Today or a day before. For example, 27 3 2027")
+    provider = forms.ChoiceField(
+        label="The new organisation (if another organisation manages it)", required=False
+    )
+    agreement = forms.ChoiceField(
+        label="The person's agreement with the provider (if it becomes an ISF)", required=False
+    )
+
+    def __init__(self, *args, organisations=(), agreements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Choose an organisation")] + [
+            (str(p.pk), p.name) for p in organisations
+        ]
+        self.fields["agreement"].choices = [("", "Choose an agreement")] + [
+            (str(a.pk), f"{a.provider.name}, from {a.start_date:%-d %B %Y}") for a in agreements
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == "organisation" and not data.get("provider"):
+            self.add_error("provider", "Choose the organisation that will manage the direct payment")
+        if data.get("to") == "isf" and not data.get("agreement"):
+            self.add_error("agreement", "Choose the agreement under which the provider will hold the money")
+        return data

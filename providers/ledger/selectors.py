@@ -303,7 +303,8 @@ class StatementContext:
         elif b.moved < 0:
             rows.append(("Money that moved to the new organisation", b.moved))
         rows.append(("Money spent on support, activities and equipment", b.spent))
-        rows.append((f"{self.fund.provider.name}'s fee for holding the money", b.management_fee))
+        fee = "management cost" if self.fund.kind == "direct_payment_managed" else "fee for holding the money"
+        rows.append((f"{self.fund.provider.name}'s {fee}", b.management_fee))
         if b.paid_back:
             rows.append((f"Paid back to {self.fund.council.name}", b.paid_back))
         if b.other_corrections:
@@ -428,10 +429,12 @@ class CouncilRow:
     over_limit: bool
     last_entry_on: dt.date | None
     quiet: bool
+    can_move: bool = False  # a managed direct payment still held here: it can move or change
 
 
 def council_overview(*, user, today: dt.date | None = None) -> list[CouncilRow]:
-    """Across the council's ISFs: balance, spending in the last year against the annual budget, unspent
+    """Across the council's held accounts (ISFs and managed direct payments): balance (read from the
+    account row), spending in the last year against the annual budget, unspent
     money above the agreement's limit (to talk about; never reclaimed automatically), and ledgers with
     no entries for QUIET_AFTER_DAYS."""
     from organisations.money import round_half_up
@@ -474,6 +477,7 @@ def council_overview(*, user, today: dt.date | None = None) -> list[CouncilRow]:
                 over_limit=fund.balance > agreement.unspent_limit,
                 last_entry_on=fund.last_entry_on,
                 quiet=fund.last_entry_on is None or (today - fund.last_entry_on).days > QUIET_AFTER_DAYS,
+                can_move=fund.kind == "direct_payment_managed" and fund.closed_on is None,
             )
         )
     return rows

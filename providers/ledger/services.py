@@ -460,7 +460,8 @@ def post_due_payments(*, fund: HeldAccount, actor, today: dt.date | None = None)
 
 
 def post_all_due_payments(*, today: dt.date | None = None, actor=None) -> dict[str, int]:
-    """The daily job: open a fund for each agreement in force and post what is due. Each fund in its own
+    """The daily job: open a fund for each agreement in force (and an account for each managed direct
+    payment) and post what is due. Each fund in its own
     transaction, under its own lock; keys make a retry or a second worker add nothing."""
     today = today or timezone.localdate()
     actor = actor or system_actor()
@@ -473,6 +474,11 @@ def post_all_due_payments(*, today: dt.date | None = None, actor=None) -> dict[s
         except (LedgerError, IntegrityError):
             log.exception("Could not post payments for agreement %s", agreement.pk)
             done["failed"] += 1
+    # Managed direct payments are held the same way (managed.py opens their accounts).
+    from .managed import post_all_due_managed_payments
+
+    for key, count in post_all_due_managed_payments(today=today, actor=actor).items():
+        done[key] += count
     return done
 
 

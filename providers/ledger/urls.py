@@ -1,4 +1,4 @@
-"""Individual Service Fund pages, under /isf/."""
+"""Held-account pages (Individual Service Funds and managed direct payments), under /isf/."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ app_name = "ledger"
 
 urlpatterns = [
     path("", views.your_isf, name="your-isf"),
+    path("managed/", views.your_managed_dp, name="your-managed-dp"),
     path("provider/", views.provider_ledgers, name="provider-ledgers"),
     path("provider/upload/", views.upload, name="upload"),
     path("council/", views.commissioner_isfs, name="commissioner-isfs"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/entries/new/", views.add_entry, name="add-entry"),
     path("<int:pk>/entries/<int:entry_pk>/reverse/", views.reverse_entry, name="reverse"),
     path("<int:pk>/refund/", views.refund, name="refund"),
+    path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/statement/", views.statement, name="statement"),
     path("<int:pk>/statement.pdf", views.statement_pdf_view, name="statement-pdf"),
 ]

@@ -22,11 +22,19 @@ from organisations import jobs
 from organisations.models import Provider
 from organisations.selectors import roles_of
 
-from . import services
+from . import managed, services
 from .charts import balance_chart, spending_chart
-from .forms import EntryForm, LedgerFilterForm, ReasonForm, RefundForm, StatementPeriodForm, UploadForm
+from .forms import (
+    EntryForm,
+    LedgerFilterForm,
+    MoveForm,
+    ReasonForm,
+    RefundForm,
+    StatementPeriodForm,
+    UploadForm,
+)
 from .imports import HEADER
-from .models import HeldAccount
+from .models import WORDS, HeldAccount, HeldKind
 from .pdf import statement_pdf
 from .selectors import (
     PROVIDER_STAFF,
@@ -61,13 +69,13 @@ def _is_family_of(request: HttpRequest, fund: HeldAccount) -> bool:
 # ---- the family ------------------------------------------------------------------------------------
 
 
-@login_required
-def your_isf(request: HttpRequest) -> HttpResponse:
-    """Money in, money spent and money left, in plain words, with two simple charts."""
+def _family_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Money in, money spent and money left, in plain words, with two simple charts: the same page for
+    an ISF and a managed direct payment, in each one's words."""
     if not is_family_member(user=request.user):
         raise PermissionDenied
     summaries = []
-    for fund in funds_of_family(user=request.user):
+    for fund in funds_of_family(user=request.user).filter(kind=kind):
         summary = family_summary(fund)
         summaries.append(
             {
@@ -76,11 +84,28 @@ def your_isf(request: HttpRequest) -> HttpResponse:
                 "spending_chart": spending_chart(summary.spending_by_kind, chart_id=f"spending-{fund.pk}"),
             }
         )
+    notices = [n for n in unseen_notifications(user=request.user) if n.fund.kind == kind]
     return render(
         request,
         "ledger/your_isf.html",
-        {"summaries": summaries, "notices": list(unseen_notifications(user=request.user))},
+        {
+            "summaries": summaries,
+            "notices": notices,
+            "words": WORDS[kind],
+            "managed": kind == HeldKind.MANAGED_DP,
+        },
     )
+
+
+@login_required
+def your_isf(request: HttpRequest) -> HttpResponse:
+    return _family_page(request, HeldKind.ISF)
+
+
+@login_required
+def your_managed_dp(request: HttpRequest) -> HttpResponse:
+    """ "Your managed direct payment": the money the organisation managing it holds for you."""
+    return _family_page(request, HeldKind.MANAGED_DP)
 
 
 # ---- providers ---------------------------------------------------------------------------------------
@@ -91,10 +116,26 @@ def provider_ledgers(request: HttpRequest) -> HttpResponse:
     roles = roles_of(user=request.user)
     if not roles.providers_with(*PROVIDER_STAFF):
         raise PermissionDenied
-    funds = with_balances(funds_held_by_staff(user=request.user)).order_by(
-        "person__family_name", "person__given_name", "pk"
+    funds = list(
+        with_balances(funds_held_by_staff(user=request.user)).order_by(
+            "person__family_name", "person__given_name", "pk"
+        )
     )
-    return render(request, "ledger/provider_ledgers.html", {"funds": funds})
+    groups = [
+        (WORDS[kind], [f for f in funds if f.kind == kind])
+        for kind in (HeldKind.ISF, HeldKind.MANAGED_DP)
+        if any(f.kind == kind for f in funds)
+    ]
+    return render(
+        request,
+        "ledger/provider_ledgers.html",
+        {
+            "funds": funds,
+            "groups": groups,
+            "managed_only": bool(funds) and len(groups) == 1 and funds[0].kind == HeldKind.MANAGED_DP,
+            "mixed": len(groups) > 1,
+        },
+    )
 
 
 def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> dict:
@@ -224,12 +265,19 @@ def commissioner_isfs(request: HttpRequest) -> HttpResponse:
     roles = roles_of(user=request.user)
     if not (roles.councils_with("commissioner") or roles.platform_admin):
         raise PermissionDenied
+    kind = request.GET.get("kind", "")
     rows = council_overview(user=request.user)
+    kinds = {r.fund.kind for r in rows}
+    if kind in HeldKind.values:
+        rows = [r for r in rows if r.fund.kind == kind]
     return render(
         request,
         "ledger/commissioner_isfs.html",
         {
             "rows": rows,
+            "kind": kind if kind in HeldKind.values else "",
+            "kind_words": WORDS.get(kind),
+            "show_kinds": len(kinds) > 1 or kind in HeldKind.values,
             "over_limit": [r for r in rows if r.over_limit],
             "quiet": [r for r in rows if r.quiet],
         },
@@ -260,6 +308,38 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("ledger:ledger", pk=fund.pk)
     return render(request, "ledger/refund.html", {"fund": fund, "form": form, "balance": balance_of(fund)})
+
+
+@login_required
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commissioner moves a managed direct payment (managed.move_managed_account)."""
+    fund = _fund(request, pk)
+    if fund.kind != HeldKind.MANAGED_DP or not may_record_refund(user=request.user, fund=fund):
+        raise PermissionDenied
+    organisations = managed.organisations_to_manage(council=fund.council, excluding=fund.provider)
+    agreements = managed.agreements_to_move_into(person=fund.person)
+    form = MoveForm(request.POST or None, organisations=organisations, agreements=agreements)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = managed.move_managed_account(
+                account=fund,
+                to=data["to"],
+                on_date=data["on_date"],
+                actor=request.user,
+                provider=next((p for p in organisations if str(p.pk) == data["provider"]), None),
+                agreement=next((a for a in agreements if str(a.pk) == data["agreement"]), None),
+            )
+        except LedgerError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "Done: the direct payment has moved, and the money left went with it.")
+            return redirect("ledger:ledger", pk=target.pk if target is not None else fund.pk)
+    return render(
+        request,
+        "ledger/move.html",
+        {"fund": fund, "form": form, "balance": balance_of(fund), "closed": fund.closed_on is not None},
+    )
 
 
 # ---- statements ------------------------------------------------------------------------------------

@@ -22,13 +22,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from budgets.models import Person
+from budgets.models import ManagementType, Person
 from organisations.services import system_actor
-from providers.ledger import services
+from providers.ledger import managed, services
 from providers.ledger.models import Category, HeldAccount, IndividualServiceFund, LedgerEntry
 from providers.ledger.selectors import balance_of
 from providers.models import AgreementStatus, FlexibleAgreement
-from tests.budgets.factories import PersonFactory
+from tests.budgets.factories import PersonFactory, approved_budget
 from tests.factories import CouncilFactory, ProviderFactory
 from tests.ledger.factories import isf_agreement
 
@@ -47,29 +47,46 @@ class LedgerMachine(RuleBasedStateMachine):
     entries = Bundle("entries")
 
     @initialize(
+        kind=st.sampled_from(["isf", "managed"]),
         annual=st.sampled_from(["13000.00", "9999.99", "2600.00"]),
         overdraft=st.sampled_from(["0.00", "50.00", "250.00"]),
         fee=st.sampled_from([("5.00", None), (None, "520.00"), ("0.00", None)]),
     )
-    def open(self, annual, overdraft, fee):
+    def open(self, kind, annual, overdraft, fee):
+        """One held-account model: an ISF (under an agreement) or a managed direct payment (for an
+        arrangement, with its management cost on top), kept by the same services."""
         self.actor = system_actor()
         n = next(_people)
+        self.kind = kind
         self.council = CouncilFactory(gss_code="E06000059")
         self.person = PersonFactory(council=self.council, person_ref=f"PROP-{os.getpid()}-{n}")
         self.providers = [ProviderFactory(provider_ref=f"PRV-P{i}") for i in range(3)]
         self.today = START
-        self.overdraft = Decimal(overdraft)
         self.annual, self.fee = annual, fee
-        agreement = isf_agreement(
-            person=self.person,
-            provider=self.providers[0],
-            annual=annual,
-            fee_percent=fee[0],
-            fee_fixed=fee[1],
-            overdraft=overdraft,
-            start=START,
-        )
-        self.fund = services.open_fund(agreement=agreement, actor=self.actor)
+        if kind == "isf":
+            self.overdraft = Decimal(overdraft)
+            agreement = isf_agreement(
+                person=self.person,
+                provider=self.providers[0],
+                annual=annual,
+                fee_percent=fee[0],
+                fee_fixed=fee[1],
+                overdraft=overdraft,
+                start=START,
+            )
+            self.fund = services.open_fund(agreement=agreement, actor=self.actor)
+        else:
+            self.overdraft = Decimal("0.00")  # a managed direct payment never goes below zero
+            budget = approved_budget(
+                self.person,
+                start=START,
+                parts=((ManagementType.DIRECT_PAYMENT_MANAGED, annual, self.providers[0]),),
+            )
+            arrangement = budget.arrangements.get()
+            arrangement.management_cost_percent = Decimal(fee[0]) if fee[0] else None
+            arrangement.management_cost_amount = Decimal(fee[1]) if fee[1] else None
+            arrangement.save()
+            self.fund = managed.open_managed_account(arrangement=arrangement, actor=self.actor)
         self.funds = [self.fund]
         self.expected = {self.fund.pk: Decimal("0.00")}  # the model's balance of each fund
         self.count = 0  # entries written, by the model
@@ -165,6 +182,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if self.moves >= 2:
             return
         self.moves += 1
+        if self.kind == "managed":
+            self._move_managed()
+            return
         old = self.fund.agreement
         FlexibleAgreement.objects.filter(pk=old.pk).update(
             status=AgreementStatus.ENDED, end_date=max(self.today - dt.timedelta(days=1), old.start_date)
@@ -197,6 +217,29 @@ class LedgerMachine(RuleBasedStateMachine):
         self.fund = new_fund
         self.funds.append(new_fund)
 
+    def _move_managed(self):
+        """The person moves their managed direct payment to another organisation from a date."""
+        self.today = max(self.today, self.fund.arrangement.start_date + dt.timedelta(days=1))
+        before = {f.pk: f.entries.count() for f in self.funds}
+        new_fund = managed.move_managed_account(
+            account=self.fund,
+            to=managed.MOVE_TO_ORGANISATION,
+            provider=self.providers[self.moves],
+            on_date=self.today,
+            actor=self.actor,
+            today=self.today,
+        )
+        for fund in self.funds:
+            for entry in fund.entries.order_by("pk")[before[fund.pk] :]:
+                self._add(entry)
+        self.expected[new_fund.pk] = Decimal("0.00")
+        for entry in new_fund.entries.all():
+            self._add(entry)
+        assert balance_of(self.fund) <= 0 and services.is_closed(self.fund)
+        assert new_fund.kind == "direct_payment_managed" and new_fund.budget_ref == self.fund.budget_ref
+        self.fund = new_fund
+        self.funds.append(new_fund)
+
     @invariant()
     def balances_are_the_sum_of_entries(self):
         if not hasattr(self, "fund"):
@@ -214,7 +257,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 row["last_entry_on"]
                 == LedgerEntry.objects.filter(fund=fund).aggregate(last=Max("entry_date"))["last"]
             )
-            assert balance_of(fund) >= -fund.agreement.overdraft_limit
+            assert balance_of(fund) >= -fund.terms.overdraft_limit
         # A repeated key adds nothing: the database holds exactly the entries the model wrote.
         assert total == self.count
 

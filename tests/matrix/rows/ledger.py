@@ -4,8 +4,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from budgets.models import ManagementType
 from organisations.services import system_actor
-from providers.ledger import services
+from providers.ledger import managed, services
+from tests.budgets.factories import approved_budget
 from tests.ledger.factories import isf_agreement
 from tests.matrix.harness import Row
 
@@ -35,6 +37,18 @@ def populate(world):
         funds[tenant] = fund
     world.objects["isf"] = funds
     world.objects["isf_entry"] = entries
+    # A managed direct payment for each tenant's person, held by that tenant's organisation.
+    accounts = {}
+    for tenant in ("own", "other"):
+        budget = approved_budget(
+            world.objects["person"][tenant],
+            start=today - dt.timedelta(days=60),
+            parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "5200.00", world.providers[tenant]),),
+        )
+        account = managed.open_managed_account(arrangement=budget.arrangements.get(), actor=robot)
+        services.post_due_payments(fund=account, actor=robot, today=today)
+        accounts[tenant] = account
+    world.objects["managed_dp"] = accounts
 
 
 def fund(path=""):
@@ -63,6 +77,22 @@ API_READ_OTHER = "401 404 404 404 404 404 404 200 404"
 
 ROWS = [
     Row("ledger:your-isf", "302 403 403 403 403 403 200 403 403", lambda w, t: "/isf/"),
+    Row("ledger:your-managed-dp", "302 403 403 403 403 403 200 403 403", lambda w, t: "/isf/managed/"),
+    Row(
+        "ledger:move",
+        "302 200 403 404 403 403 403 403 404",
+        lambda w, t: f"/isf/{w.objects['managed_dp'][t].pk}/move/",
+        other="302 404 404 404 404 404 404 403 404",
+    ),
+    Row(
+        "ledger:move",
+        "302 200 403 404 403 403 403 403 404",
+        lambda w, t: f"/isf/{w.objects['managed_dp'][t].pk}/move/",
+        other="302 404 404 404 404 404 404 403 404",
+        method="post",
+        data=lambda w, t: {},
+        note="(nothing chosen: the form says so, nothing moves)",
+    ),
     Row("ledger:provider-ledgers", "302 403 403 403 200 200 403 403 403", lambda w, t: "/isf/provider/"),
     Row("ledger:upload", "302 403 403 403 200 200 403 403 403", lambda w, t: "/isf/provider/upload/"),
     Row(
