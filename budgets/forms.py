@@ -269,18 +269,6 @@ class SendBackForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
-    notes = forms.CharField(
-        label="What the review found",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write what the review found."},
-    )
-    reviewed_on = _date_field("Date of the review", required=False, help_text="Leave blank for today")
-    next_review_due = _date_field(
-        "Next review due", required=False, help_text="Leave blank for a year after this review"
-    )
-
-
 class HoldingChoiceForm(forms.Form):
     management_types = forms.MultipleChoiceField(
         label="Which would you like?",

@@ -165,6 +165,10 @@ class PersonalBudget(models.Model):
     imported = models.BooleanField(default=False)
     # Why the proposed amount differs from the assessment's amount; the approver and the family see it.
     difference_reason = models.TextField(blank=True)
+    # The review whose recommendation this version carries out (issue 17), if any.
+    from_review = models.ForeignKey(
+        "BudgetReview", null=True, blank=True, on_delete=models.PROTECT, related_name="proposed_versions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -480,6 +484,13 @@ class HoldingPreference(models.Model):
         return [family_title(t) for t in self.management_types if t in ManagementType.values]
 
 
+class Recommendation(models.TextChoices):
+    KEEP = "keep", "Keep the budget as it is"
+    INCREASE = "increase", "Increase the budget"
+    REDUCE = "reduce", "Reduce the budget"
+    END = "end", "End the budget"
+
+
 class BudgetReview(models.Model):
     """A review of a budget that took place; it sets when the next one is due."""
 
@@ -488,10 +499,21 @@ class BudgetReview(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField()
     next_review_due = models.DateField()
+    # Issue 17: what changed in the person's life and what the reviewer recommends (the outcomes walked
+    # one by one are ReviewOutcome rows). Blank on reviews recorded before.
+    what_changed = models.JSONField(default=list, blank=True)
+    what_changed_note = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=16, choices=Recommendation.choices, blank=True)
+    recommendation_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
+
+    @property
+    def outcomes_met(self) -> bool:
+        """At least one outcome met: a reduction after it is tapering, not a cut."""
+        return any(o.status == "met" for o in self.outcomes.all())
 
 
 # ---- uploads that wait for a second person: separation of duties -----------------------------------
@@ -534,3 +556,14 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} for {self.council}"
+
+
+# Issue 17's models live in their own module; imported here so they are budgets models like the rest.
+from . import review_models  # noqa: E402
+
+OutcomeStatus = review_models.OutcomeStatus
+ReviewOutcome = review_models.ReviewOutcome
+ReviewResponse = review_models.ReviewResponse
+BlockStatus = review_models.BlockStatus
+BlockContract = review_models.BlockContract
+BlockPlace = review_models.BlockPlace

@@ -556,18 +556,26 @@ def budget_propose(
     support_plan: SupportPlan | None = None,
     review_due: dt.date | None = None,
     difference_reason: str = "",
+    ending: bool = False,
 ) -> PersonalBudget:
     """Propose a budget (or a new version of an approved one, effective from `start_date`) for
     someone else with the approver role to approve. Only one proposal may wait at a time.
 
     Every part gets a reference: the one typed, or the next in the council's pattern. A total that
-    differs from the assessment's amount needs a written reason, as the assessment itself does."""
+    differs from the assessment's amount needs a written reason, as the assessment itself does.
+
+    `ending` proposes a version with no parts: approved, it ends the current version's parts the day
+    before `start_date` (a review that recommends ending the budget)."""
     _require_commissioner(actor=actor, council_id=person.council_id)
     # Lock the person so two proposals cannot slip in side by side.
     Person.objects.select_for_update().get(pk=person.pk)
     if PersonalBudget.objects.filter(person=person, status=BudgetStatus.PROPOSED).exists():
         raise BudgetError(f"A budget for {person} is already waiting for approval.")
-    _check_arrangements(arrangements, start_date)
+    if ending:
+        if arrangements or latest_approved_version(person) is None:
+            raise BudgetError("Only an approved budget can be ended, and the ending has no parts.")
+    else:
+        _check_arrangements(arrangements, start_date)
     if assessment is not None and assessment.person_id != person.pk:
         raise BudgetError("That assessment is for someone else.")
     if support_plan is not None and support_plan.person_id != person.pk:
@@ -632,7 +640,9 @@ def budget_propose(
     audit.record(
         actor=actor,
         instance=budget,
-        event="budget proposed" if replaces is None else "new budget version proposed",
+        event="budget ending proposed"
+        if ending
+        else ("budget proposed" if replaces is None else "new budget version proposed"),
         action=audit.CREATE,
         changes={
             "status": (None, BudgetStatus.PROPOSED),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import carer_views, views
+from . import carer_views, review_views, views
 
 app_name = "budgets"
 
@@ -22,7 +22,9 @@ urlpatterns = [
     path("budgets/<int:pk>/approve/", views.budget_approve, name="budget-approve"),
     path("budgets/<int:pk>/send-back/", views.budget_send_back, name="budget-send-back"),
     path("budgets/<int:pk>/withdraw/", views.budget_withdraw, name="budget-withdraw"),
-    path("budgets/<int:pk>/review/", views.budget_review, name="budget-review"),
+    path("budgets/<int:pk>/review/", review_views.budget_review, name="budget-review"),
+    path("reviews/<int:pk>/", review_views.review_view, name="review"),
+    path("your-budget/reviews/<int:pk>/", review_views.your_review, name="your-review"),
     path("budgets/<int:pk>/history/", views.budget_history, name="budget-history"),
     path("approvals/", views.approval_queue_view, name="approval-queue"),
     path("reviews/", views.reviews_due_view, name="reviews-due"),

@@ -30,7 +30,6 @@ from .forms import (
     PersonForm,
     RejectBatchForm,
     RepresentativeForm,
-    ReviewForm,
     SendBackForm,
     SupportPlanForm,
 )
@@ -38,6 +37,7 @@ from .history import in_words
 from .models import (
     AllocationQuestionnaire,
     Assessment,
+    BudgetReview,
     BudgetStatus,
     ImportBatch,
     ManagementType,
@@ -46,6 +46,7 @@ from .models import (
     PlanStatus,
     SupportPlan,
 )
+from .review_selectors import budget_by_version, budget_chart
 from .selectors import (
     approval_queue,
     batches_waiting_for,
@@ -189,6 +190,10 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
         "carer_assessments": person.carer_assessments.select_related("cared_for")[:10],
         "carers_assessed": person.carers_assessed.select_related("carer")[:10],
     }
+    version_rows = budget_by_version(person)
+    context["version_rows"] = version_rows
+    context["version_chart"] = budget_chart(person, version_rows)
+    context["reviews"] = BudgetReview.objects.filter(budget__person=person).order_by("-reviewed_on", "-pk")
     return render(request, "budgets/person.html", context)
 
 
@@ -462,6 +467,9 @@ def _budget_context(request, budget: PersonalBudget, **extra) -> dict:
         "over_limit": limit is None or budget.highest_total > limit,
         "send_back_form": extra.pop("send_back_form", SendBackForm()),
         "reviews": budget.reviews.select_related("reviewed_by"),
+        "family_response": budget.from_review.responses.select_related("user").first()
+        if budget.from_review_id
+        else None,
         **extra,
     }
 
@@ -527,27 +535,6 @@ def budget_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def budget_review(request: HttpRequest, pk: int) -> HttpResponse:
-    budget = _budget(request, pk)
-    if not is_commissioner_for(user=request.user, council_id=budget.person.council_id):
-        raise PermissionDenied
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.review_record(budget=budget, actor=request.user, **form.cleaned_data)
-        except BudgetError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"Review recorded. The next one is due by {review.next_review_due:%-d %B %Y}."
-            )
-            return redirect("budgets:budget", pk=budget.pk)
-    return render(
-        request, "budgets/review_form.html", {"budget": budget, "person": budget.person, "form": form}
-    )
-
-
-@login_required
 def budget_history(request: HttpRequest, pk: int) -> HttpResponse:
     budget = _budget(request, pk)
     if not can_view_casework(user=request.user, person=budget.person):
@@ -603,6 +590,21 @@ def reviews_due_view(request: HttpRequest) -> HttpResponse:
 # ---- family ---------------------------------------------------------------------------------------
 
 
+def _family_reviews(person: Person) -> list:
+    """Reviews the family can read (those that walked the outcomes), newest first; `waiting` when a
+    change is waiting for approval and they have not answered yet."""
+    reviews = list(
+        BudgetReview.objects.filter(budget__person=person)
+        .exclude(recommendation="")
+        .prefetch_related("responses", "proposed_versions")
+        .order_by("-reviewed_on", "-pk")[:5]
+    )
+    for r in reviews:
+        waiting = any(v.status == BudgetStatus.PROPOSED for v in r.proposed_versions.all())
+        r.waiting = waiting and not r.responses.all()
+    return reviews
+
+
 def _family_context(request, person: Person) -> dict:
     current = current_budget_for(person=person)
     upcoming = upcoming_budget_for(person=person)
@@ -655,6 +657,7 @@ def _family_context(request, person: Person) -> dict:
         if person.is_carer
         else None,
         "extra_sections": family_sections(request, person),
+        "family_reviews": _family_reviews(person),
     }
 
 

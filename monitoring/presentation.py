@@ -10,6 +10,7 @@ from . import suppression, tables
 from .charts import bar_chart, rate_chart
 from .counting import DELIVERY_CLASSES
 from .labels import DELIVERY_CLASS_LABELS, GROUP_LABELS
+from .trend_presentation import budget_trend_chart
 
 HOW_COUNTED = [
     (
@@ -235,6 +236,9 @@ def charts(figures: dict) -> list[dict]:
             unit="people",
         )
         result.append({"id": "trend", "title": trend_title, "svg": svg})
+    budget_chart = budget_trend_chart(figures)
+    if budget_chart:
+        result.append(budget_chart)
     return result
 
 

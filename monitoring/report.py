@@ -11,6 +11,7 @@ from surveys.disclosure import protect_outcome_results
 from surveys.selectors import outcome_results_by_management_type
 
 from . import suppression
+from .budget_trend import TREND_LENGTH, budget_trend
 from .carers import carer_figures
 from .counting import (
     ALL_RATE_KEYS,
@@ -240,5 +241,7 @@ def build_return(*, council: Council, period: Period, today: date | None = None)
     )
     figures["trend"] = trend_with_all_councils(council=council, periods=period.history(HISTORY_LENGTH))
     figures["outcome_survey"] = outcome_survey(council=council, period=period)
+    # Issue 17: budget per person over time, and tapering after outcomes met versus cuts.
+    figures["budget_trend"] = budget_trend(council_id=council.pk, periods=period.history(TREND_LENGTH))
     figures["carers"] = carer_figures(council_id=council.pk, period=period)
     return figures

@@ -279,7 +279,13 @@ def test_reviews_due_lists_current_budgets_due_soon(commissioner, person, counci
 def test_recording_a_review_moves_the_next_review_a_year_on(commissioner, person):
     budget = approved_budget(person, review_due=dt.date(2026, 5, 1))
     response = client_for(commissioner).post(
-        f"/budgets/{budget.pk}/review/", {"notes": "Going well", "reviewed_on": "2026-04-20"}
+        f"/budgets/{budget.pk}/review/",
+        {
+            "notes": "Going well",
+            "reviewed_on": "2026-04-20",
+            "recommendation": "keep",
+            "recommendation_reason": "Support is about right",
+        },
     )
     assert response.status_code == 302
     budget.refresh_from_db()

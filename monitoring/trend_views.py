@@ -1,0 +1,60 @@
+"""The council's budget trend page (issue 17): budget per person over the last five years, by support
+reason and by how it is held, and how many budgets went down after outcomes were met (tapering) or
+otherwise (a cut). For the council's monitoring officers, commissioners and approvers."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from organisations.models import Council, Role
+from organisations.money import format_money
+from organisations.selectors import roles_of
+
+from .budget_trend import TREND_LENGTH, budget_trend, budget_trend_breakdown
+from .periods import period_containing
+from .trend_presentation import budget_trend_chart, budget_trend_table
+
+
+def trend_councils(*, user):
+    roles = roles_of(user=user)
+    if roles.platform_admin:
+        return Council.objects.order_by("name")
+    ids = roles.councils_with(Role.MONITORING_OFFICER, Role.COMMISSIONER, Role.APPROVER)
+    return Council.objects.filter(pk__in=ids).order_by("name")
+
+
+@login_required
+@require_GET
+def budget_trend_page(request: HttpRequest) -> HttpResponse:
+    councils = list(trend_councils(user=request.user))
+    if not councils:
+        raise PermissionDenied
+    council = councils[0]
+    wanted = request.GET.get("council")
+    if wanted:
+        council = next((c for c in councils if str(c.pk) == wanted), None)
+        if council is None:
+            raise Http404
+    periods = period_containing(timezone.localdate()).history(TREND_LENGTH)
+    figures = {"budget_trend": budget_trend(council_id=council.pk, periods=periods)}
+    breakdown = budget_trend_breakdown(council_id=council.pk, periods=periods)
+    for group in ("by_reason", "by_type"):
+        for row in breakdown[group]:
+            row["shown"] = [
+                f"{format_money(mean)} / {format_money(median)} ({people:,})" if people else "–"
+                for people, mean, median in row["cells"]
+            ]
+    return render(
+        request,
+        "monitoring/budget_trend.html",
+        {
+            "council": council,
+            "councils": councils,
+            "chart": budget_trend_chart(figures),
+            "table": budget_trend_table(figures),
+            "breakdown": breakdown,
+        },
+    )
