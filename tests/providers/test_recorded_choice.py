@@ -56,6 +56,8 @@ def test_a_commissioner_records_a_phone_choice_and_the_provider_accepts_the_agre
     p = client_for(provider_a)
     request_page = p.get(f"/providers/requests/{choice.pk}/").content.decode()
     assert "By Ava, with her mother Pat, by phone, on 20 November 2026." in request_page
+    requests_page = p.get("/providers/organisation/requests/").content.decode()
+    assert "chose you by phone on 20 November 2026 (recorded by their council)" in requests_page
 
     # The commissioner starts the agreement from it straight away.
     choices_page = c.get("/providers/choices/").content.decode()
