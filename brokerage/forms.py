@@ -54,6 +54,19 @@ class InviteForm(_InviteFields):
 
 
 class CommissionerInviteForm(_InviteFields):
+    """The same invitation, made by the social worker: words for staff, and the family's agreement."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brokerage"].label = "Which broker"
+        self.fields["purpose"].label = "What the broker is asked to help with"
+        self.fields[
+            "purpose"
+        ].help_text = "In the family's words, for example: help Jamie plan for leaving college."
+        self.fields[
+            "until"
+        ].help_text = "Leave blank to keep it until the family ends it. The family can end it at any time."
+
     family_agreement = forms.CharField(
         label="How and when the person or their family agreed",
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -47,6 +47,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     (Role.PLATFORM_ADMIN, "Upload population figures", "monitoring:population-upload"),
     (Role.PLATFORM_ADMIN, "Upload survey answers", "surveys:upload-responses"),
     ("everyone", "Find a provider", "providers:directory"),
+    ("everyone", "Advice", "advice:index"),
 ]
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "providers",
     "providers.ledger",
     "brokerage",
+    "advice",
     "surveys",
     "monitoring",
 ]

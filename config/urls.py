@@ -24,6 +24,8 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("isf/", include("providers.ledger.urls")),
     path("brokerage/", include("brokerage.urls")),
+    path("advice/", include("advice.urls")),
+    path("council/", include("advice.settings_urls")),
     path("monitoring/", include("monitoring.urls")),
     path("surveys/", include("surveys.urls")),
 ]

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from budgets.models import ManagementType, Person
-from organisations.models import Council, Provider
+from organisations.models import Council, Provider, User
 from organisations.services import system_actor
 
 from .definitions import (
@@ -144,7 +144,49 @@ def build(*, stdout) -> None:
         submit_response(response=response, actor=actor)
         assessed += 1
 
+    made += _families_of_harbour_lights(holder=holder, actor=actor, now=now)
     stdout.write(f"surveys: {made} outcome responses and {assessed} provider self-assessments added")
+
+
+def _families_of_harbour_lights(*, holder: Survey, actor, now) -> int:
+    """Six more Dorset people whose ISF Harbour Lights (PRV-001) holds, each with a sent outcome survey,
+    so its directory page shows what families say (5 or more respondents; fewer would be suppressed)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from budgets import services as budget_services
+
+    provider = Provider.objects.filter(provider_ref="PRV-001").first()
+    council = Council.objects.filter(gss_code="E06000059").first()
+    commissioner = User.objects.filter(email="commissioner@example.org").first()
+    approver = User.objects.filter(email="approver@example.org").first()
+    if not (provider and council and commissioner and approver):
+        return 0
+    made = 0
+    for i in range(6):
+        ref = f"DOR-HL{i + 1:02d}"
+        if Person.objects.filter(council=council, person_ref=ref).exists():
+            continue
+        person = budget_services.person_create(
+            council=council, person_ref=ref, given_name=["Ari", "Bo", "Cal", "Dee", "Eli", "Fen"][i],
+            family_name="Harbour", date_of_birth=dt.date(1980 + i, 1 + i, 10), postcode="DT1 1AA",
+            primary_support_reason="learning_disability", actor=commissioner,
+        )  # fmt: skip
+        budget = budget_services.budget_propose(
+            person=person, start_date=dt.date(2025, 4, 1),
+            arrangements=[budget_services.ArrangementInput("isf", Decimal(14000 + 500 * i), provider)],
+            actor=commissioner,
+        )  # fmt: skip
+        budget_services.budget_approve(budget=budget, actor=approver)
+        rng = random.Random(ref)  # noqa: S311 - made-up demo answers, reproducible
+        _store(
+            survey=holder, answers=_outcome_answers(rng, "isf", carer=False),
+            when=now - timedelta(days=rng.randint(1, 90)), person=person, council=council,
+            respondent_ref=f"demo/{council.gss_code}/{ref}", channel=Channel.ONLINE,
+            management_types=["isf"], submitted_by=actor,
+        )  # fmt: skip
+        made += 1
+    return made
 
 
 def _self_assessment_from_profile(provider: Provider) -> dict[str, list[str]]:

@@ -46,12 +46,14 @@ ROWS = [
         "302 200 403 403 403 403 403 403 404",
         lambda w, t: f"/people/{_person(w, t)}/carers/new/",
         other=OTHER_404,
+        broker=403,  # the broker sees the person they were invited for, but not their casework
     ),
     Row(
         "budgets:carer-assessment-create",
         "302 302 403 403 403 403 403 403 404",
         lambda w, t: f"/people/{_person(w, t)}/carers/new/",
         other=OTHER_404,
+        broker=403,  # the broker sees the person they were invited for, but not their casework
         method="post",
         data=lambda w, t: {
             "carer_ref": f"NEW-CARER-{t}",
