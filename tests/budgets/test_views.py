@@ -414,5 +414,8 @@ def test_an_agreed_plan_reads_as_text_with_change_links(commissioner, family, pe
     assert '<dd class="govuk-summary-list__value">Grow vegetables</dd>' in page
     change = '<span class="govuk-visually-hidden"> the outcomes I want</span>'
     assert f'href="?change=outcomes#id_outcomes">Change{change}' in page
+    # What happens next follows where the plan is now.
+    assert "The plan is agreed. The social worker proposes the budget" in page
+    assert "When the plan is agreed" not in page
     page = c.get(f"/people/{person.pk}/plan/?change=outcomes").content.decode()
     assert 'id="id_outcomes"' in page and "Your changes make a new draft." in page
