@@ -638,6 +638,7 @@ def _family_context(request, person: Person) -> dict:
         "person": person,
         "current": current,
         "upcoming": upcoming,
+        "upcoming_total": upcoming.total_on(upcoming.start_date) if upcoming else None,
         "shown": shown,
         "pending": pending,
         "arrangements": arrangements,

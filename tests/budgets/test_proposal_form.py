@@ -173,3 +173,30 @@ def test_a_different_amount_from_the_assessment_needs_a_reason_the_approver_and_
     budget = services.budget_approve(budget=budget, actor=approver)
     mine = client_for(family).get("/your-budget/").content.decode()
     assert "because: Two people support Ava at night." in mine
+
+
+def test_the_family_is_told_a_new_versions_amount_and_why_it_differs_before_it_starts(
+    commissioner, approver, family, person, questionnaire
+):
+    assessment = services.assessment_create(
+        person=person,
+        answers={q.pk: q.options.all()[1].pk for q in questionnaire.questions.all()},
+        actor=commissioner,
+    )
+    approved_budget(person, start=dt.date(2026, 4, 1), assessment=assessment)
+    starts = services.today() + dt.timedelta(days=30)
+    budget = services.budget_propose(
+        person=person,
+        start_date=starts,
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("19000.00"))],
+        assessment=assessment,
+        difference_reason="Day services three days a week.",
+        actor=commissioner,
+    )
+    services.budget_approve(budget=budget, actor=approver)
+    page = client_for(family).get("/your-budget/").content.decode()
+    assert (
+        f'A new budget of <strong class="app-money">£19,000.00</strong> a year has been approved from '
+        f"{starts:%-d %B %Y}. It is different from the amount worked out from your assessment because: "
+        "Day services three days a week."
+    ) in page
