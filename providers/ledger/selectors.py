@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -74,7 +74,10 @@ def _closed_with_final_statement() -> Q:
         fund=OuterRef("pk"), period_end__gte=OuterRef("agreement__end_date")
     )
     covers_the_close = Statement.objects.filter(fund=OuterRef("pk"), period_end__gte=OuterRef("closed_on"))
-    moved = Q(Exists(moved_on(OuterRef("pk"))))
+    # `fund_id <= pk` is always true beside `fund_id = pk`; it is there so that PostgreSQL looks up each
+    # fund's entries by the fund's index instead of reading every entry of the platform to build a hash
+    # of closing entries (its choice for a pure equality: 20 ms a query at 77,000 entries, and growing).
+    moved = Q(Exists(moved_on(OuterRef("pk")).filter(fund_id__lte=OuterRef("pk"))))
     return (
         (moved & Q(Exists(final)))
         | (~moved & Q(agreement__status=AgreementStatus.ENDED) & Q(Exists(covers_the_end)))
@@ -188,6 +191,50 @@ def running_lines(
         if category and entry.category != category:
             continue
         lines.append(Line(entry=entry, balance=running))
+    return lines
+
+
+def running_balances(
+    fund: HeldAccount,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    category: str = "",
+) -> list[tuple[int, Decimal]]:
+    """(entry id, balance after it) for each entry the filters keep, in date order, as running_lines
+    works them out, but summed by the database (a window over all the fund's entries, so the balance is
+    the same whatever the filter) and without loading the entries: a page of a 2,000-entry ledger then
+    loads only the entries it shows (lines_of)."""
+    rows = (
+        LedgerEntry.objects.filter(fund=fund)
+        .annotate(
+            running=Window(
+                Sum("amount"), order_by=[F("entry_date").asc(), F("recorded_at").asc(), F("pk").asc()]
+            )
+        )
+        .order_by("entry_date", "recorded_at", "pk")
+        .values_list("pk", "entry_date", "category", "running")
+    )
+    return [
+        (pk, running)
+        for pk, entry_date, kind, running in rows
+        if not (start and entry_date < start)
+        and not (end and entry_date > end)
+        and not (category and kind != category)
+    ]
+
+
+def lines_of(fund: HeldAccount, balances: list[tuple[int, Decimal]]) -> list[Line]:
+    """The entries named in `balances` (from running_balances), in that order, with their balances."""
+    entries = LedgerEntry.objects.filter(fund=fund, pk__in=[pk for pk, _ in balances]).select_related(
+        "recorded_by", "reverses", "reversed_by", "transfer_pair__fund__provider"
+    )
+    by_pk = {entry.pk: entry for entry in entries}
+    lines = []
+    for pk, balance in balances:
+        entry = by_pk[pk]
+        entry.fund = fund  # the page asks each entry about its fund: no query per entry
+        lines.append(Line(entry=entry, balance=balance))
     return lines
 
 
@@ -369,28 +416,30 @@ def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> Family
     by money_breakdown like every statement, so the two agree to the penny for the same dates."""
     today = today or timezone.localdate()
     since = max(fund.opened_on, today - dt.timedelta(days=364))
+    # Everything before `since` as one sum; only the year's entries loaded (a corrected entry read by
+    # its id, not by joining every entry of the platform to find it).
+    opening = LedgerEntry.objects.filter(fund=fund, entry_date__lt=since).aggregate(
+        total=Coalesce(Sum("amount"), Value(ZERO))
+    )["total"]
     entries = list(
-        LedgerEntry.objects.filter(fund=fund)
-        .select_related("reverses")
+        LedgerEntry.objects.filter(fund=fund, entry_date__gte=since)
+        .prefetch_related("reverses")
         .order_by("entry_date", "recorded_at", "pk")
     )
     points: list[tuple[dt.date, Decimal]] = []
-    running = ZERO
+    running = opening
     for entry in entries:
         entry.fund = fund  # the page asks each entry about its fund: no query per entry
         running += entry.amount
-        if entry.entry_date < since:
-            continue
         if points and points[-1][0] == entry.entry_date:
             points[-1] = (entry.entry_date, running)
         else:
             points.append((entry.entry_date, running))
-    opening = sum((e.amount for e in entries if e.entry_date < since), ZERO)
     if not points or points[0][0] > since:
         points.insert(0, (since, opening))
     if points[-1][0] < today:
         points.append((today, running))
-    breakdown = money_breakdown(e for e in entries if e.entry_date >= since)
+    breakdown = money_breakdown(entries)
     return FamilySummary(
         fund=fund,
         since=since,
@@ -403,10 +452,7 @@ def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> Family
         spending_by_kind=breakdown.spending_by_kind,
         balance_points=points,
         statements=list(fund.statements.all()[:6]),
-        closed=any(
-            (e.category == Category.TRANSFER and e.amount < 0) or e.category == Category.PAID_TO_PERSON
-            for e in entries
-        ),
+        closed=is_closed(fund),
         other_corrections=breakdown.other_corrections,
     )
 

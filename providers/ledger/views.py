@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils import timezone
 from budgets.selectors import is_family_member
 from organisations import jobs
 from organisations.models import Provider
+from organisations.paging import page_of
 from organisations.selectors import roles_of
 
 from . import managed, services
@@ -46,11 +48,12 @@ from .selectors import (
     funds_of_family,
     funds_visible_to,
     is_closed,
+    lines_of,
     may_record_refund,
     may_record_spending,
     may_reverse,
     reversible_entries,
-    running_lines,
+    running_balances,
     statement_context,
     unseen_notifications,
     with_balances,
@@ -116,11 +119,17 @@ def provider_ledgers(request: HttpRequest) -> HttpResponse:
     roles = roles_of(user=request.user)
     if not roles.providers_with(*PROVIDER_STAFF):
         raise PermissionDenied
-    funds = list(
-        with_balances(funds_held_by_staff(user=request.user)).order_by(
-            "person__family_name", "person__given_name", "pk"
-        )
+    held = with_balances(funds_held_by_staff(user=request.user))
+    # How many of each kind, in one query (and so the page count without a COUNT of its own).
+    kinds = dict(held.order_by().values_list("kind").annotate(n=Count("pk")))
+    order = Case(When(kind=HeldKind.ISF, then=Value(0)), default=Value(1))
+    page = page_of(
+        request,
+        held.order_by(order, "person__family_name", "person__given_name", "pk"),
+        FUNDS_PER_PAGE,
+        count=sum(kinds.values()),
     )
+    funds = list(page.object_list)
     groups = [
         (WORDS[kind], [f for f in funds if f.kind == kind])
         for kind in (HeldKind.ISF, HeldKind.MANAGED_DP)
@@ -131,25 +140,34 @@ def provider_ledgers(request: HttpRequest) -> HttpResponse:
         "ledger/provider_ledgers.html",
         {
             "funds": funds,
+            "page": page,
             "groups": groups,
-            "managed_only": bool(funds) and len(groups) == 1 and funds[0].kind == HeldKind.MANAGED_DP,
-            "mixed": len(groups) > 1,
+            "managed_only": set(kinds) == {HeldKind.MANAGED_DP},
+            "mixed": len(kinds) > 1,
         },
     )
+
+
+FUNDS_PER_PAGE = 50
+LEDGER_LINES_PER_PAGE = 50
 
 
 def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> dict:
     filters = LedgerFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
-    lines = running_lines(
+    balances = running_balances(
         fund, start=data.get("start"), end=data.get("end"), category=data.get("category") or ""
     )
+    # The newest entries first (the last page) unless another page is asked for.
+    page = page_of(request, balances, LEDGER_LINES_PER_PAGE, last_by_default=True)
+    lines = lines_of(fund, page.object_list)
     closed = is_closed(fund)
     can_spend = may_record_spending(user=request.user, fund=fund) and not closed
     return {
         "fund": fund,
         "filters": filters,
         "lines": lines,
+        "page": page,
         "balance": balance_of(fund),
         "closed": closed,
         "can_spend": can_spend,

@@ -116,7 +116,10 @@ def test_the_ledger_filters_by_period_and_kind_with_the_running_balance(
     partial = client.get(
         f"/isf/{funded.pk}/?category=support&partial=lines", headers={"HX-Request": "true"}
     ).content.decode()
-    assert partial.lstrip().startswith('<div class="app-table-scroll" id="lines"') and "£850.00" in partial
+    assert (
+        partial.lstrip().startswith('<div id="lines">\n  <div class="app-table-scroll" role="region"')
+        and "£850.00" in partial
+    )
 
 
 def test_a_provider_reverses_an_entry(client, funded, provider_a, robot):
@@ -345,3 +348,70 @@ def test_the_api_is_in_the_schema(client):
 
 def test_balance_helper(funded):
     assert balance_of(funded) == D("950.00")
+
+
+# ---- a long ledger a page at a time (issue 14) -----------------------------------------------------
+
+
+def test_a_long_ledger_shows_the_newest_fifty_entries_with_the_same_running_balance(
+    client, provider_a, funded, today
+):
+    from providers.ledger.selectors import running_lines
+
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            fund=funded,
+            entry_date=START + dt.timedelta(days=1 + i % 40),
+            category=Category.SUPPORT if i % 3 else Category.ACTIVITY,
+            amount=D("-1.25") - i,
+            description=f"Entry {i:03d}",
+            idempotency_key=f"long-{i}",
+        )
+        for i in range(118)
+    )
+    everything = running_lines(funded)
+    assert len(everything) > 100
+    sign_in(client, provider_a)
+
+    def shown(response):
+        return [(line.entry.pk, line.balance) for line in response.context["lines"]]
+
+    newest = client.get(f"/isf/{funded.pk}/")
+    count = len(everything)
+    last_page = (count - 1) // 50 + 1
+    assert shown(newest) == [(line.entry.pk, line.balance) for line in everything[(last_page - 1) * 50 :]]
+    page = newest.content.decode()
+    assert f"of {count}, oldest first" in page and 'aria-label="Pages of entries"' in page
+    assert 'rel="prev"' in page and 'rel="next"' not in page
+    first = client.get(f"/isf/{funded.pk}/", {"page": "1"})
+    assert shown(first) == [(line.entry.pk, line.balance) for line in everything[:50]]
+    # Filtered, the balance is still the balance after each entry over the whole ledger.
+    activities = running_lines(funded, category=Category.ACTIVITY)
+    filtered = client.get(f"/isf/{funded.pk}/", {"category": Category.ACTIVITY, "page": "1"})
+    assert shown(filtered) == [(line.entry.pk, line.balance) for line in activities[:50]]
+    assert newest.context["balance"] == everything[-1].balance == balance_of(funded)
+
+
+def test_the_provider_ledger_list_shows_fifty_people_a_page(client, provider_a, provider_org, council, robot):
+    from budgets.models import Person
+    from tests.ledger.factories import isf_fund
+
+    for i in range(55):
+        person = Person.objects.create(
+            council=council,
+            person_ref=f"LL-{i:02d}",
+            given_name="Given",
+            family_name=f"Ledger{i:02d}",
+            date_of_birth=dt.date(1980, 1, 1),
+            primary_support_reason="learning_disability",
+        )
+        isf_fund(person=person, provider=provider_org, actor=robot, start=START, budget_ref=f"LL-ISF-{i}")
+    sign_in(client, provider_a)
+    first = client.get("/isf/provider/")
+    assert len(first.context["funds"]) == 50
+    page = first.content.decode()
+    assert "Showing 1 to 50 of 55, in name order." in page and 'href="?page=2" rel="next"' in page
+    second = client.get("/isf/provider/", {"page": "2"})
+    assert [f.person.family_name for f in second.context["funds"]] == [
+        f"Ledger{i:02d}" for i in range(50, 55)
+    ]
