@@ -43,9 +43,12 @@ test: setup services
 # mutmut-equivalents.md). Slow, so not part of `make test`; stops after MUTATE_BUDGET minutes (default 28)
 # and goes on where it stopped next time. MUTATE_ARGS narrows it, e.g. MUTATE_ARGS='"monitoring.counting.*"'.
 MUTATE_BUDGET ?= 28
+MUTATE_WORKERS ?= 2
+MUTATE_TEST_SECONDS ?= 20
 mutate: setup services
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(PY) scripts/mutate.py --budget $(MUTATE_BUDGET) $(MUTATE_ARGS)
+	  $(PY) scripts/mutate.py --budget $(MUTATE_BUDGET) --workers $(MUTATE_WORKERS) \
+	  --test-seconds $(MUTATE_TEST_SECONDS) $(MUTATE_ARGS)
 
 lint:
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

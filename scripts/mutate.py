@@ -4,7 +4,13 @@ mutmut's configuration is `[tool.mutmut]` in pyproject.toml: which modules are m
 run (the fast ones: no browser tests, no tests that start processes or measure speed). mutmut records
 which tests call each function and runs only those for each of its mutants.
 
-    scripts/mutate.py [--budget MINUTES] [--workers N] [--report-only] [--diffs] [GLOB ...]
+    scripts/mutate.py [--budget MINUTES] [--workers N] [--test-seconds S] [--report-only] [--diffs] [GLOB ...]
+
+How a mutant's tests are chosen: mutmut's first run of the tests records which tests call each function
+(kept in mutants/mutmut-stats.json, redone only when the test selection changes). A mutant runs the tests
+that call its function, quickest first, stopping at the first failure and after --test-seconds of
+measured test time (tests/conftest.py), against the test database that first run made (no migrations
+checked per mutant).
 
 GLOBs narrow the run to some mutants, e.g. "monitoring.counting.*". The run stops when the budget
 (default 28 minutes) is spent; what was not checked is reported as such, never as killed. The score of a
@@ -140,6 +146,13 @@ def main() -> int:
     parser.add_argument("globs", nargs="*", help='mutant names to run, e.g. "monitoring.counting.*"')
     parser.add_argument("--budget", type=float, default=28.0, help="minutes for mutmut (default 28)")
     parser.add_argument("--workers", type=int, default=1, help="mutants tested at once (default 1)")
+    parser.add_argument(
+        "--test-seconds",
+        type=float,
+        default=20.0,
+        help="a mutant runs its quickest covering tests first, as many as fit in this many seconds of "
+        "measured test time (default 20; tests/conftest.py)",
+    )
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores")
     parser.add_argument("--diffs", action="store_true", help="print each survivor's change")
     args = parser.parse_args()
@@ -149,6 +162,8 @@ def main() -> int:
     )
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    env.pop("DEBUG", None)  # the tests expect the settings `make test` uses (some check DEBUG is off)
+    env["MUTATE_TEST_SECONDS"] = str(args.test_seconds)
     if not args.report_only:
         drop_test_database(env["DATABASE_URL"])
         started = time.monotonic()

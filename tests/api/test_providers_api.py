@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from providers.models import AgreementStatus, ChoiceStatus, ProviderChoice
+from providers.models import AgreementStatus, ChoiceStatus, FlexibleAgreement, ProviderChoice
 from tests.budgets.factories import PersonFactory, RepresentativeFactory
 from tests.conftest import sign_in
 from tests.factories import UserFactory
@@ -138,6 +138,10 @@ def test_only_the_commissioner_sets_up_and_only_the_provider_accepts(
     assert response.status_code == 403
     assert api(commissioner).post(f"/api/agreements/{agreement.pk}/accept/").status_code == 403
     assert api(family).post(f"/api/agreements/{agreement.pk}/accept/").status_code == 403
+    # Refused, and nothing changed: still the one agreement, waiting for the provider.
+    assert FlexibleAgreement.objects.get() == agreement
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.OFFERED
 
 
 def test_the_person_gives_notice_through_the_api(person, family, profile_a):

@@ -14,6 +14,7 @@ from budgets.models import (
     BudgetStatus,
     HoldingPreference,
     PersonalBudget,
+    PlanStatus,
     SupportPlan,
 )
 from organisations.models import ImportJob
@@ -250,7 +251,12 @@ def test_the_family_can_draft_the_support_plan_but_not_agree_it(family, person):
     )
     assert response.status_code == 302
     plan = SupportPlan.objects.get()
+    assert (plan.person, plan.status, plan.drafted_by) == (person, PlanStatus.DRAFT, family)
+    written = (plan.what_matters, plan.outcomes, plan.how_money_used, plan.who_helps, plan.risks)
+    assert written == tuple("abcde")
     assert c.post(f"/plans/{plan.pk}/agree/").status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT  # refused, and nothing changed
 
 
 def test_a_departure_from_the_indicative_budget_needs_a_reason(commissioner, person, questionnaire):

@@ -26,6 +26,7 @@ def test_a_person_signs_in_with_email_and_password(stranger, client):
 def test_the_email_is_not_case_sensitive(stranger, client):
     response = _post_login(client, "Stranger@Example.org", PASSWORD)
     assert response.status_code == 302
+    assert client.get("/").context["user"] == stranger  # signed in as the account spelt in lower case
 
 
 def test_a_wrong_password_is_refused_with_a_clear_message_and_the_email_kept(stranger, client):

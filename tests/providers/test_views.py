@@ -121,6 +121,7 @@ def test_asking_a_full_provider_shows_the_reason_on_the_form(client, family, per
 def test_staff_cannot_choose_for_anyone(client, commissioner, directory):
     sign_in(client, commissioner)
     assert client.post(f"/providers/{directory[0].provider_id}/shortlist/").status_code == 403
+    assert not ProviderChoice.objects.exists()  # refused, and nothing was shortlisted
 
 
 def test_a_provider_declines_with_a_reason_and_the_family_sees_it(

@@ -93,6 +93,7 @@ def test_someone_elses_response_is_not_found(client, family, council):
     Representative.objects.create(person=other, user=stranger_family)
     sign_in(client, stranger_family)
     assert client.post(reverse("surveys:start", args=[person.pk, "outcome-budget-holder"])).status_code == 404
+    assert not Response.objects.filter(person=person).exists()  # no answers were started for them
 
 
 def test_a_commissioner_enters_a_paper_response_for_their_councils_person(client, commissioner, council):

@@ -1,0 +1,87 @@
+"""Who sees which monitoring returns, jobs and population figures (monitoring/selectors.py), read
+directly: a monitoring officer their own councils', a platform administrator every council's, anyone
+else none. Written to kill the mutants `make mutate` found surviving in monitoring/selectors.py."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from monitoring import selectors
+from monitoring.models import MonitoringReturn, PopulationFigure, ReturnJob
+from monitoring.periods import Period
+from organisations.models import Membership, Role
+from tests.factories import UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(council, other_council):
+    """A population figure, a job and a return for each of two councils."""
+    made = {}
+    for c in (council, other_council):
+        figure = PopulationFigure.objects.create(council=c, year=2026, age_band="18-64", population=1000)
+        job = ReturnJob.objects.create(council=c, period="2026-27-Q1", status="done")
+        ret = MonitoringReturn.objects.create(
+            council=c,
+            period="2026-27-Q1",
+            period_start=dt.date(2026, 4, 1),
+            period_end=dt.date(2026, 6, 30),
+            version=1,
+            figures={},
+            checksum="0" * 64,
+            created_at=timezone.now(),
+        )
+        made[c] = (figure, job, ret)
+    return made
+
+
+def test_an_officer_sees_only_their_councils_returns_jobs_and_figures(
+    council, other_council, monitoring_officer, records
+):
+    figure, job, ret = records[council]
+    assert selectors.monitoring_council_ids(user=monitoring_officer) == {council.pk}
+    assert selectors.may_see_monitoring(user=monitoring_officer) is True
+    assert list(selectors.population_visible_to(user=monitoring_officer)) == [figure]
+    assert list(selectors.returns_visible_to(user=monitoring_officer)) == [ret]
+    assert list(selectors.jobs_visible_to(user=monitoring_officer)) == [job]
+    assert list(selectors.councils_user_may_request_for(user=monitoring_officer)) == [council]
+
+
+def test_a_platform_admin_sees_every_council(council, other_council, records):
+    admin = UserFactory()
+    Membership.objects.create(user=admin, role=Role.PLATFORM_ADMIN)
+    assert selectors.monitoring_council_ids(user=admin) is None
+    assert selectors.may_see_monitoring(user=admin) is True
+    assert selectors.population_visible_to(user=admin).count() == 2
+    assert {r.council for r in selectors.returns_visible_to(user=admin)} == {council, other_council}
+    assert {j.council for j in selectors.jobs_visible_to(user=admin)} == {council, other_council}
+    # An administrator asks for returns through a council's officers, not for any council.
+    assert list(selectors.councils_user_may_request_for(user=admin)) == []
+
+
+def test_other_staff_families_and_visitors_see_none(council, commissioner, records):
+    family = UserFactory()
+    for user in (commissioner, family, AnonymousUser()):
+        assert selectors.monitoring_council_ids(user=user) == set()
+        assert selectors.may_see_monitoring(user=user) is False
+        assert list(selectors.population_visible_to(user=user)) == []
+        assert list(selectors.returns_visible_to(user=user)) == []
+        assert list(selectors.jobs_visible_to(user=user)) == []
+
+
+def test_an_officer_of_another_role_in_a_second_council_sees_only_the_first(council, other_council, records):
+    officer = staff(Role.MONITORING_OFFICER, council=council)
+    Membership.objects.create(user=officer, role=Role.COMMISSIONER, council=other_council)
+    assert {r.council for r in selectors.returns_visible_to(user=officer)} == {council}
+    assert list(selectors.councils_user_may_request_for(user=officer)) == [council]
+
+
+def test_the_periods_offered_are_the_recent_ones_of_the_day_given():
+    offered = selectors.periods_to_offer(today=dt.date(2026, 5, 10))
+    assert offered[0] == Period(2026) or offered[0] == Period(2026, 1)
+    assert Period(2026, 1) in offered and Period(2025, 4) in offered and Period(2024) in offered
+    assert Period(2026, 2) not in offered
+    assert selectors.periods_to_offer() == selectors.periods_to_offer(today=dt.date.today())
