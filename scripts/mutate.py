@@ -56,6 +56,25 @@ def drop_test_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
 
 
+def copy_other_apps() -> None:
+    """mutmut copies only the apps it mutates (`source_paths`) into mutants/, where the tests run; an app
+    added since (INSTALLED_APPS names it) would be missing there and every test would fail to import.
+    Copy every other top-level package as it is, unmutated."""
+    import shutil
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    handled = set(config.get("source_paths", [])) | set(config.get("also_copy", [])) | {"tests", "mutants"}
+    for package in sorted(p.parent for p in ROOT.glob("*/__init__.py")):
+        if package.name not in handled:
+            shutil.copytree(
+                package,
+                MUTANTS / package.name,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+
+
 def run_mutmut(globs: list[str], workers: int, budget_s: float, env: dict) -> bool:
     """Run mutmut until done or out of time. Returns whether it finished."""
     cmd = [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", str(workers), *globs]
@@ -166,6 +185,7 @@ def main() -> int:
     env["MUTATE_TEST_SECONDS"] = str(args.test_seconds)
     if not args.report_only:
         drop_test_database(env["DATABASE_URL"])
+        copy_other_apps()
         started = time.monotonic()
         finished = run_mutmut(args.globs, args.workers, args.budget * 60, env)
         minutes = (time.monotonic() - started) / 60
