@@ -14,3 +14,16 @@ def register_family_section(section: Callable) -> None:
 
 def family_sections(request, person) -> list[dict]:
     return [s for s in (section(request, person) for section in _SECTIONS) if s]
+
+
+# The same for the staff's person page ("casework" sections), e.g. oversight's checks and concerns.
+_CASEWORK: list[Callable] = []
+
+
+def register_casework_section(section: Callable) -> None:
+    if section not in _CASEWORK:
+        _CASEWORK.append(section)
+
+
+def casework_sections(request, person) -> list[dict]:
+    return [s for s in (section(request, person) for section in _CASEWORK) if s]

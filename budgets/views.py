@@ -19,7 +19,7 @@ from organisations.paging import page_of
 from organisations.selectors import approval_limit_of, councils_where, roles_of
 
 from . import batches, services
-from .family_sections import family_sections
+from .family_sections import casework_sections, family_sections
 from .forms import (
     ArrangementFormSet,
     AssessmentForm,
@@ -189,6 +189,7 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
         "rep_form": RepresentativeForm(),
         "carer_assessments": person.carer_assessments.select_related("cared_for")[:10],
         "carers_assessed": person.carers_assessed.select_related("carer")[:10],
+        "extra_sections": casework_sections(request, person),
     }
     version_rows = budget_by_version(person)
     context["version_rows"] = version_rows

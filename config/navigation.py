@@ -25,6 +25,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     (Role.COMMISSIONER, "Provider choices", "providers:commissioner-choices"),
     (Role.COMMISSIONER, "Flexible agreements", "providers:agreements"),
     (Role.COMMISSIONER, "Individual Service Funds", "ledger:commissioner-isfs"),
+    (Role.COMMISSIONER, "Direct-payment checks", "oversight:home"),
     (Role.APPROVER, "Budgets to approve", "budgets:approval-queue"),
     (Role.MONITORING_OFFICER, "Monitoring returns", "monitoring:returns"),
     (Role.COMMISSIONER, "Survey results", "surveys:dashboard"),

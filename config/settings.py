@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "providers.ledger",
     "brokerage",
     "advice",
+    "oversight",
     "surveys",
     "monitoring",
 ]

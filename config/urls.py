@@ -21,6 +21,7 @@ urlpatterns = [
     path("council/", include("organisations.urls")),
     path("council/", include("budgets.settings_urls")),
     path("", include("budgets.urls")),
+    path("", include("oversight.urls")),
     path("providers/", include("providers.urls")),
     path("isf/", include("providers.ledger.urls")),
     path("brokerage/", include("brokerage.urls")),
