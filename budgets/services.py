@@ -86,6 +86,17 @@ def is_approver_for(*, user, council_id: int) -> bool:
     return council_id in roles_of(user=user).councils_with(Role.APPROVER)
 
 
+# Rules that higher apps add (in their AppConfig.ready) about who approves a budget: each takes the
+# budget and returns a message when an approver of the person's council may not approve it alone (the
+# nhs app: a jointly funded budget is approved share by share, each by its own funder).
+_APPROVAL_RULES: list = []
+
+
+def register_approval_rule(rule) -> None:
+    if rule not in _APPROVAL_RULES:
+        _APPROVAL_RULES.append(rule)
+
+
 def _require_commissioner(*, actor, council_id: int) -> None:
     if not is_commissioner_for(user=actor, council_id=council_id):
         raise NotAllowed("Only a commissioner of this council can do this.")
@@ -701,6 +712,10 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
         raise BudgetError(f"This budget is {budget.get_status_display().lower()}, so it cannot be approved.")
     if budget.proposed_by_id == actor.pk:
         raise BudgetError("You proposed this budget, so someone else must approve it.")
+    for rule in _APPROVAL_RULES:
+        message = rule(budget)
+        if message:
+            raise BudgetError(message)
     total = budget.highest_total
     limit = approval_limit_of(user=actor, council=budget.person.council)
     if limit is None:
@@ -710,6 +725,10 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
             f"This budget is {format_money(total)} a year, above your approval limit of "
             f"{format_money(limit)}. Ask an approver with a higher limit."
         )
+    return _complete_approval(budget=budget, actor=actor, event="budget approved")
+
+
+def _complete_approval(*, budget: PersonalBudget, actor, event: str) -> PersonalBudget:
     if budget.replaces_id:
         current = latest_approved_version(budget.person)
         if current is None or current.pk != budget.replaces_id:
@@ -727,8 +746,43 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
     audit.record(
         actor=actor,
         instance=budget,
-        event="budget approved",
+        event=event,
         changes={"status": (old_status, BudgetStatus.APPROVED), "review_due": (None, budget.review_due)},
+    )
+    return budget
+
+
+@transaction.atomic
+def budget_approve_by_funders(*, budget: PersonalBudget, actor) -> PersonalBudget:
+    """A jointly funded budget is approved when the last funder approves its share (nhs.funding checks
+    each share: its own funder's approver, within their limit, never the proposer). `actor` is that
+    last approver."""
+    budget = PersonalBudget.objects.select_for_update().select_related("person").get(pk=budget.pk)
+    if budget.status == BudgetStatus.APPROVED:
+        return budget
+    if budget.status != BudgetStatus.PROPOSED:
+        raise BudgetError(f"This budget is {budget.get_status_display().lower()}, so it cannot be approved.")
+    return _complete_approval(
+        budget=budget, actor=actor, event="budget approved: every funder approved its share"
+    )
+
+
+@transaction.atomic
+def budget_sent_back_by_funder(*, budget: PersonalBudget, actor, reason: str) -> PersonalBudget:
+    """A funder's approver sent its share of a jointly funded budget back (nhs.funding checked who may):
+    the whole proposal goes back to the commissioner with the reason."""
+    budget = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    if budget.status != BudgetStatus.PROPOSED:
+        raise BudgetError(f"This budget is {budget.get_status_display().lower()}, so it cannot be sent back.")
+    budget.status = BudgetStatus.SENT_BACK
+    budget.decided_by, budget.decided_at, budget.decision_reason = actor, timezone.now(), reason
+    budget.save()
+    audit.record(
+        actor=actor,
+        instance=budget,
+        event="budget sent back by a funder",
+        changes={"status": (BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK)},
+        note=reason,
     )
     return budget
 

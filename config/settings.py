@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "advice",
     "oversight",
     "surveys",
+    "nhs",
     "monitoring",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("council/", include("advice.settings_urls")),
     path("monitoring/", include("monitoring.urls")),
     path("surveys/", include("surveys.urls")),
+    path("nhs/", include("nhs.urls")),
 ]
 
 handler400 = "organisations.views.bad_request"

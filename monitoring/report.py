@@ -24,6 +24,7 @@ from .counting import (
     trend_figures,
 )
 from .models import MonitoringReturn
+from .nhs_funding import nhs_funding_figures
 from .periods import Period, check_started, status_on
 
 HISTORY_LENGTH = 5
@@ -240,6 +241,7 @@ def build_return(*, council: Council, period: Period, today: date | None = None)
         own=figures, others_raw=[r.figures for r in latest], others_shown=figures["other_councils"]
     )
     figures["trend"] = trend_with_all_councils(council=council, periods=period.history(HISTORY_LENGTH))
+    figures["nhs_funding"] = nhs_funding_figures(council=council, period=period)
     figures["outcome_survey"] = outcome_survey(council=council, period=period)
     # Issue 17: budget per person over time, and tapering after outcomes met versus cuts.
     figures["budget_trend"] = budget_trend(council_id=council.pk, periods=period.history(TREND_LENGTH))

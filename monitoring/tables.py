@@ -27,6 +27,7 @@ from .labels import (
     SUPPORT_REASON_LABELS,
     WITH_ANY_LABELS,
 )
+from .nhs_funding import funding_table
 from .trend_presentation import budget_trend_table
 
 WITHHELD_WORDS = {"<5": "<5", "[c]": "[c]"}
@@ -412,5 +413,6 @@ def tables(figures: dict) -> list[dict]:
     result.append(budget_trend_table(figures))
     result.append(_rates(figures))
     result += [t for t in (_rates_by_age(figures), _change(figures), _trend(figures)) if t]
+    result += [t for t in (funding_table(figures),) if t]
     result.append(_comparison(figures))
     return [t for t in result if t and (t["rows"] or t.get("empty"))]
