@@ -55,3 +55,131 @@ def test_provider_staff_see_only_requests_to_their_own_organisation(
     assert list(choices_visible_to(user=provider_b_manager)) == [agreement.choice]
     assert not agreements_visible_to(user=provider_a).exists()
     assert list(agreements_visible_to(user=provider_b_manager)) == [agreement]
+
+
+# ---- the public directory: each filter narrows to the providers it names, and only those ------------
+
+
+@pytest.fixture
+def directory_of_three(council, other_council, provider_org, other_provider_org):
+    """Harbour Lights (Dorset, DT1, ISF, learning disability, English), Purbeck Circles (Dorset, fixed
+    fee, Welsh and English, autism, not taking people on) and Wessex Trust (Bristol only, no ISF)."""
+    from tests.factories import ProviderFactory
+    from tests.providers.factories import profile_for
+
+    harbour = profile_for(
+        provider_org, areas=[council], postcode_districts=["DT1"], summary="Day trips by the sea."
+    )
+    purbeck = profile_for(
+        other_provider_org,
+        areas=[council],
+        client_groups=["adults_autism"],
+        languages=["Welsh", "English"],
+        taking_new_people=False,
+        offers="Circles of support.",
+    )
+    wessex = profile_for(
+        ProviderFactory(provider_ref="PRV-003", name="Wessex Trust"),
+        areas=[other_council],
+        offers_isf=False,
+        languages=[],
+        postcode_districts=["BS1"],
+    )
+    return harbour, purbeck, wessex
+
+
+def _names(filters=None):
+    from providers.selectors import directory_profiles
+
+    return [p.provider.name for p in directory_profiles(filters=filters)]
+
+
+def test_each_directory_filter_keeps_only_the_providers_it_names(directory_of_three):
+    from providers.selectors import DirectoryFilters as F
+
+    assert _names() == ["Harbour Lights Support", "Purbeck Circles of Support", "Wessex Trust"]
+    assert _names(F(text="harbour")) == ["Harbour Lights Support"]  # the name, any case
+    assert _names(F(text="CIRCLES OF")) == ["Purbeck Circles of Support"]
+    assert _names(F(text="by the sea")) == ["Harbour Lights Support"]  # the summary
+    assert _names(F(text="Circles of support.")) == ["Purbeck Circles of Support"]  # what they offer
+    assert _names(F(council="E06000059")) == ["Harbour Lights Support", "Purbeck Circles of Support"]
+    assert _names(F(council="E06000023")) == ["Wessex Trust"]
+    assert _names(F(postcode="dt1 1aa")) == ["Harbour Lights Support"]
+    assert _names(F(postcode="bs1")) == ["Wessex Trust"]
+    assert _names(F(client_group="adults_autism")) == ["Purbeck Circles of Support"]
+    assert _names(F(offers_isf=True)) == ["Harbour Lights Support", "Purbeck Circles of Support"]
+    assert _names(F(language="Welsh")) == ["Purbeck Circles of Support"]
+    assert _names(F(taking_new_people=True)) == ["Harbour Lights Support", "Wessex Trust"]
+    assert _names(F(council="E06000059", language="English", taking_new_people=True)) == [
+        "Harbour Lights Support"
+    ]
+
+
+def test_the_directory_offers_the_languages_and_councils_providers_name(
+    directory_of_three, council, other_council
+):
+    from providers.selectors import directory_councils, directory_languages, directory_profile
+
+    assert directory_languages() == ["English", "Welsh"]
+    assert list(directory_councils()) == [other_council, council]  # by name: Bristol, then Dorset
+    harbour, _, _ = directory_of_three
+    assert directory_profile(provider_id=harbour.provider_id) == harbour
+    assert directory_profile(provider_id=0) is None
+
+
+def test_the_elements_a_provider_answered_read_as_plain_statements_in_order(provider_org):
+    from providers.elements import ELEMENTS, NOT_APPLICABLE_STATEMENT, statement_for
+    from providers.selectors import element_statements
+    from tests.providers.factories import profile_for
+
+    codes = list(ELEMENTS)
+    profile = profile_for(provider_org)
+    # As stored: an answer left empty is skipped.
+    profile.element_answers = {codes[2]: "not_applicable", codes[0]: "yes_frequently", codes[1]: ""}
+    rows = element_statements(profile)
+    assert rows == [
+        {
+            "code": codes[0],
+            "title": ELEMENTS[codes[0]][0],
+            "answer": "yes_frequently",
+            "answer_label": "Yes, frequently",
+            "statement": statement_for(codes[0], "yes_frequently"),
+        },
+        {
+            "code": codes[2],
+            "title": ELEMENTS[codes[2]][0],
+            "answer": "not_applicable",
+            "answer_label": "Not applicable",
+            "statement": NOT_APPLICABLE_STATEMENT,
+        },
+    ]
+    assert rows[0]["statement"]  # a real sentence, not an empty one
+    profile.element_answers = {}
+    assert element_statements(profile) == []
+
+
+def test_what_a_family_reads_about_each_choice_follows_its_latest_step(person, family, profile_a, profile_b):
+    import datetime as dt
+
+    from providers.selectors import where_a_choice_is_up_to
+    from tests.providers.factories import agreed
+
+    def reads(choice):
+        choice.refresh_from_db()
+        return where_a_choice_is_up_to(choice)
+
+    asked = services.ask_provider(person=person, provider=profile_b.provider, message="", actor=family)
+    assert reads(asked) == "Asked. Waiting for Purbeck Circles of Support to answer."
+    declined = services.decline_choice(choice=asked, reason="No staff nearby.", actor=family)
+    assert reads(declined) == "Purbeck Circles of Support cannot support you: No staff nearby."
+    shortlisted = services.shortlist_provider(person=person, provider=profile_b.provider, actor=family)
+    assert reads(shortlisted) == "On your shortlist"
+
+    agreement = agreed(person, profile_a.provider, accept=False, start=dt.date(2026, 4, 1))
+    choice = agreement.choice
+    assert (
+        reads(choice)
+        == "Accepted. Your social worker has sent the agreement to Harbour Lights Support to sign."
+    )
+    agreement = services.accept_agreement(agreement=agreement, actor=family)
+    assert reads(choice) == "Agreed. Harbour Lights Support holds your money from 1 April 2026."
