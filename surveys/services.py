@@ -48,7 +48,6 @@ def current_version_of(survey: Survey):
     return version
 
 
-@transaction.atomic
 def _carer_answering(*, survey: Survey, person: Person | None, actor) -> Person | None:
     """For the carers' survey: the carer (with their own carer's assessment for `person`) whose own
     sign-in is answering, so their answers are linked to them."""
@@ -57,6 +56,7 @@ def _carer_answering(*, survey: Survey, person: Person | None, actor) -> Person 
     return Person.objects.filter(user=actor, is_carer=True, carer_assessments__cared_for=person).first()
 
 
+@transaction.atomic
 def start_or_continue_response(
     *,
     survey: Survey,
