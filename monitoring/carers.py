@@ -74,12 +74,12 @@ def carer_figures(*, council_id: int, period: Period) -> dict:
     return result
 
 
-def carers_table(figures: dict) -> dict | None:
-    """The carers' section as a table for the page and the PDF (a return made before issue 19 has
-    none)."""
+def carers_tables(figures: dict) -> list[dict]:
+    """The carers' section as tables for the page and the PDF: by how the budget is held (adding up
+    to all carers), then those receiving a direct payment. A return made before issue 19 has none."""
     carers = figures.get("carers")
     if not carers:
-        return None
+        return []
     from .tables import count
 
     end, during = carers["at_period_end"], carers["during_period"]
@@ -87,26 +87,33 @@ def carers_table(figures: dict) -> dict | None:
         [DELIVERY_CLASS_LABELS[c], count(end["by_delivery"][c]), count(during["by_delivery"][c])]
         for c in DELIVERY_CLASSES
     ]
-    rows.append(
-        [
-            "Receiving a direct payment (self-managed or managed)",
-            count(end["receiving_direct_payment"]),
-            count(during["receiving_direct_payment"]),
-        ]
-    )
     rows.append(["All carers with a budget", count(end["total"]), count(during["total"])])
     value = ", ".join(
         f"{MANAGEMENT_TYPE_LABELS[t]} £{Decimal(v):,.2f}"
         for t, v in end["annual_value"].items()
         if Decimal(v)
     )
-    return {
-        "id": "carers",
-        "caption": "Carers with a budget of their own, by how it is held: number of carers",
-        "head": ["How the carer's budget is held", "At period end", "During the period"],
-        "rows": rows,
-        "total": True,
-        "note": "Carers are counted here only, never in the people figures above. A carer receiving a "
-        "direct payment may also hold part of their budget another way."
-        + (f" Annual value at period end: {value}." if value else ""),
-    }
+    return [
+        {
+            "id": "carers",
+            "caption": "Carers with a budget of their own, by how it is held: number of carers",
+            "head": ["How the carer's budget is held", "At period end", "During the period"],
+            "rows": rows,
+            "total": True,
+            "note": "Carers are counted here only, never in the people figures."
+            + (f" Annual value at period end: {value}." if value else ""),
+        },
+        {
+            "id": "carers-direct-payment",
+            "caption": "Carers receiving a direct payment (self-managed or managed): number of carers",
+            "head": ["Carers", "At period end", "During the period"],
+            "rows": [
+                [
+                    "Receiving a direct payment",
+                    count(end["receiving_direct_payment"]),
+                    count(during["receiving_direct_payment"]),
+                ]
+            ],
+            "note": "A carer receiving a direct payment may also hold part of their budget another way.",
+        },
+    ]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from organisations.money import format_money, round_half_up, to_money
 
-from .carers import carers_table
+from .carers import carers_tables
 from .counting import (
     AGE_BANDS,
     DELIVERY_CLASSES,
@@ -409,7 +409,7 @@ def tables(figures: dict) -> list[dict]:
                 "rows": [[SDS_LABELS[o], count(figures["sds_options"][o])] for o in SDS_OPTIONS],
             }
         )
-    result.append(carers_table(figures))
+    result += carers_tables(figures)
     result.append(budget_trend_table(figures))
     result.append(_rates(figures))
     result += [t for t in (_rates_by_age(figures), _change(figures), _trend(figures)) if t]

@@ -91,3 +91,5 @@ def test_the_carers_section_is_in_the_csv_and_the_tables(council):
     carers = next(t for t in tables(figures) if t["id"] == "carers")
     assert carers["rows"][-1] == ["All carers with a budget", "1", "1"]
     assert "Direct payment, self-managed £1,500.00" in carers["note"]
+    dp = next(t for t in tables(figures) if t["id"] == "carers-direct-payment")
+    assert dp["rows"] == [["Receiving a direct payment", "1", "1"]]
