@@ -41,23 +41,28 @@ def register_balance_source(source: Callable) -> None:
         _BALANCE_SOURCES.insert(0, source)
 
 
-def _isf_ledger(arrangement: Arrangement, today: dt.date) -> Held | None:
-    if arrangement.management_type != ManagementType.ISF:
+def _held_account(arrangement: Arrangement, today: dt.date) -> Held | None:
+    """An ISF's or a managed direct payment's account kept by the organisation holding the money
+    (providers.ledger's HeldAccount): its balance from the ledger selector, and the last spending."""
+    if arrangement.management_type not in (ManagementType.ISF, ManagementType.DIRECT_PAYMENT_MANAGED):
         return None
-    from providers.ledger.models import IndividualServiceFund, LedgerEntry
+    from providers.ledger.models import HeldAccount, LedgerEntry
     from providers.ledger.selectors import SPENT_CATEGORIES, balance_of
 
-    fund = IndividualServiceFund.objects.filter(agreement__arrangement=arrangement).first()
-    if fund is None:
+    if arrangement.management_type == ManagementType.ISF:
+        account = HeldAccount.objects.filter(agreement__arrangement=arrangement).first()
+        source = "the Individual Service Fund's account"
+    else:
+        account = HeldAccount.objects.filter(arrangement=arrangement, agreement__isnull=True).first()
+        source = "the account kept by the organisation that manages your direct payment"
+    if account is None:
         return None
     last = (
-        LedgerEntry.objects.filter(fund=fund, category__in=SPENT_CATEGORIES, entry_date__lte=today)
+        LedgerEntry.objects.filter(fund=account, category__in=SPENT_CATEGORIES, entry_date__lte=today)
         .aggregate(last=Max("entry_date"))
         .get("last")
     )
-    return Held(
-        balance_of(fund, on=today), last or fund.created_at.date(), "the Individual Service Fund's account"
-    )
+    return Held(balance_of(account, on=today), last or account.opened_on, source)
 
 
 def _annual_statement(arrangement: Arrangement, today: dt.date) -> Held | None:
@@ -68,7 +73,7 @@ def _annual_statement(arrangement: Arrangement, today: dt.date) -> Held | None:
 
 
 def held_for(arrangement: Arrangement, today: dt.date) -> Held:
-    for source in [*_BALANCE_SOURCES, _isf_ledger, _annual_statement]:
+    for source in [*_BALANCE_SOURCES, _held_account, _annual_statement]:
         held = source(arrangement, today)
         if held is not None:
             return held

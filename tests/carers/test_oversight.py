@@ -201,3 +201,23 @@ def test_the_isf_side_checks_the_ledger_balance_and_the_council_settings_apply(
     assert "Individual Service Fund" in started[0].reason and "8 weeks" in started[0].reason
     sign_in(client, family)
     assert "We would like to talk" in page(client, f"/your-budget/checks/{started[0].pk}/")
+
+
+def test_a_managed_direct_payment_is_checked_from_its_held_account(council, provider_org, commissioner):
+    """The managed-account side: the balance and the last spending come from the account the managing
+    organisation keeps (providers.ledger's HeldAccount); nothing spent for over three months and money
+    built up each start a check (a conversation, never a recovery)."""
+    from providers.ledger.managed import open_managed_account, post_all_due_managed_payments
+
+    carer = PersonFactory(council=council, is_carer=True)
+    start = timezone.localdate() - dt.timedelta(days=200)
+    budget = approved_budget(carer, start=start, parts=(("direct_payment_managed", "5200.00", provider_org),))
+    arrangement = budget.arrangements.get()
+    open_managed_account(arrangement=arrangement, actor=system_actor())
+    post_all_due_managed_payments(actor=system_actor())
+    started = {c.kind: c for c in services.run_checks(council=council)}
+    assert set(started) == {CheckKind.LARGE_BALANCE, CheckKind.NO_SPENDING}
+    assert "the organisation that manages your direct payment" in started[CheckKind.LARGE_BALANCE].reason
+    assert f"since {start:%-d %B %Y}, more than 91 days" in started[CheckKind.NO_SPENDING].reason
+    assert not Decision.objects.exists()
+    assert services.run_checks(council=council) == []  # already open: not started twice
