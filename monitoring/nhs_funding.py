@@ -14,6 +14,7 @@ from nhs.models import FundingShare, NhsBody
 from organisations.models import Council
 from organisations.money import format_money, to_money
 
+from .counting import people_arrangements
 from .periods import Period
 
 FUNDING_CLASSES = ["local_authority_only", "nhs_only", "joint"]
@@ -33,13 +34,14 @@ def _flag(condition: Q):
 
 
 def nhs_funding_figures(*, council: Council, period: Period) -> dict:
-    """People at period end by who funds their budget (each person once), and this body's shares of
-    other councils' people's budgets active at period end. Two queries."""
+    """People at period end by who funds their budget (each person once, the same people as
+    people_at_period_end: a carer's own budget is not among them), and this body's shares of other
+    councils' people's budgets active at period end."""
     end = period.end
     own_is_nhs = NhsBody.objects.filter(council=council).exists()
     shares = "budget__funding_shares"
     per_person = (
-        counted_arrangements(council_ids=[council.pk])
+        people_arrangements(council.pk)
         .filter(_active_on(end))
         .values("budget__person_id")
         .annotate(

@@ -29,6 +29,7 @@ def budget_funding(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not may_change:
         raise PermissionDenied
     shares = shares_of(budget)
+    decided = any(s.status != "waiting" for s in shares)
     funders = possible_funders(council=person.council)
     form = FundingForm(
         request.POST or None, funders=funders, current={s.funder_id: s.annual_amount for s in shares}
@@ -52,7 +53,8 @@ def budget_funding(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "shares": shares,
         "form": form,
-        "may_change": may_change and budget.status == "proposed",
+        "may_change": may_change and budget.status == "proposed" and not decided,
+        "decided": decided,
         "whole": budget.highest_total,
     }
     return render(request, "nhs/budget_funding.html", context, status=status)

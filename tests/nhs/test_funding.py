@@ -171,3 +171,13 @@ def test_funding_page_refuses_shares_that_do_not_add_up_with_the_error_by_the_fo
     )
     assert good.status_code == 302
     assert budget.funding_shares.count() == 2
+
+
+def test_once_a_funder_has_decided_the_funding_page_offers_no_change(
+    client, joint, icb, commissioner, icb_approver
+):
+    funding.share_approve(share=joint.funding_shares.get(funder=icb), actor=icb_approver)
+    sign_in(client, commissioner)
+    page = client.get(f"/nhs/budgets/{joint.pk}/funding/").content.decode()
+    assert "A funder has decided on its share" in page and "Save funding" not in page
+    assert "Approved by this funder" in page

@@ -39,6 +39,8 @@ def _joint(council, icb, commissioner, approver, icb_approver, provider_org):
 def test_council_only_data_counts_everyone_as_council_funded(council):
     for i in range(3):
         approved_budget(PersonFactory(council=council, person_ref=f"C-{i}"))
+    # A carer's own budget is counted in the carers' section, not among the people: nor here.
+    approved_budget(PersonFactory(council=council, person_ref="CARER-1", is_carer=True))
     figures = build_return(council=council, period=PERIOD, today=AFTER)
     assert figures["people_at_period_end"]["total"] == 3
     assert figures["nhs_funding"]["people_at_period_end"] == {
@@ -84,6 +86,11 @@ def test_joint_and_nhs_budgets_are_counted_separately_and_each_person_once(
         "annual_value": "40000.00",
     }
 
+    for figures in (mine, theirs):
+        assert (
+            sum(figures["nhs_funding"]["people_at_period_end"].values())
+            == figures["people_at_period_end"]["total"]
+        )
     table = next(t for t in tables(mine) if t["id"] == "nhs-funding")
     assert table["rows"][-1] == ["Total (each person once)", "2"]
     assert "nhs_funding,people_at_period_end,joint,1,false" in to_csv(mine).splitlines()
