@@ -1,6 +1,7 @@
 """Forms for brokerage pages. They render GOV.UK markup through the project's form renderer."""
 
 from django import forms
+from django.utils import timezone
 
 from organisations.fields import DateField
 from organisations.models import Provider
@@ -39,6 +40,12 @@ class _InviteFields(forms.Form):
         super().__init__(*args, **kwargs)
         if brokerages is not None:
             self.fields["brokerage"].queryset = brokerages
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        if until is not None and until < timezone.localdate():
+            raise forms.ValidationError("The date the help ends must be today or later.")
+        return until
 
 
 class InviteForm(_InviteFields):

@@ -260,7 +260,10 @@ def broker_person(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plans[0] if plans else None
     history = [in_words(e) for e in history_for_many(plans)] if plans else []
     choices = list(person.provider_choices.filter(status__in=OPEN_CHOICE_STATUSES).select_related("provider"))
-    asks = asks_visible_to(user=request.user).filter(person=person)
+    asks = list(asks_visible_to(user=request.user).filter(person=person))
+    waiting = {a.provider_id for a in asks if a.status == AskStatus.WAITING}
+    for choice in choices:
+        choice.ask_waiting = choice.provider_id in waiting
     providers = [p for p in directory_profiles() if p.organisation_kind != OrganisationKind.SUPPORT_BROKERAGE]
     return render(
         request,

@@ -271,3 +271,28 @@ def test_a_person_of_another_council_is_a_404_to_the_broker(setting, other_counc
     broker = _client(s["broker"])
     assert broker.get(f"/brokerage/people/{elsewhere.pk}/").status_code == 404
     assert broker.get(f"/people/{elsewhere.pk}/plan/").status_code == 404
+
+
+def test_the_invite_form_keeps_what_was_typed_and_says_what_is_wrong_by_the_field(setting):
+    s = setting
+    family = _client(s["family"])
+    past = timezone.localdate() - dt.timedelta(days=3)
+    response = family.post(
+        "/brokerage/your-help/invite/",
+        {"person": s["person"].pk, "brokerage": s["brokerage"].pk, "purpose": "Help me choose",
+         "until_day": past.day, "until_month": past.month, "until_year": past.year},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert b'id="id_until-error"' in response.content
+    assert b"The date the help ends must be today or later." in response.content
+    assert b"Help me choose" in response.content
+    # Someone the user does not act for cannot be chosen (the form offers only their own people).
+    response = family.post(
+        "/brokerage/your-help/invite/",
+        {"person": s["stranger"].pk, "brokerage": s["brokerage"].pk, "purpose": "p"},
+    )
+    assert response.status_code == 400 and b"Select a valid choice" in response.content
+    assert b"Notinvited" not in response.content
+    assert not Invitation.objects.exists()
+    # A stranger with no one to act for may not open the page at all.
+    assert _client(UserFactory()).get("/brokerage/your-help/invite/").status_code == 403
