@@ -10,6 +10,7 @@ urlpatterns = [
     path("oversight/", views.home, name="home"),
     path("oversight/run/", views.run, name="run"),
     path("oversight/report/", views.report, name="report"),
+    path("oversight/report.csv", views.report_csv, name="report-csv"),
     path("oversight/checks/<int:pk>/", views.check_view, name="check"),
     path("oversight/checks/<int:pk>/conversation/", views.conversation, name="conversation"),
     path("oversight/checks/<int:pk>/decide/", views.decide, name="decide"),

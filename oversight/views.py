@@ -1,6 +1,7 @@
 """Oversight pages: the commissioner's list, a check, concerns, statements, the council report and
 settings; and the family's pages for a check and their annual statement. Thin: services decide."""
 
+import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -228,13 +229,60 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def report(request: HttpRequest) -> HttpResponse:
+def _report(request):
     councils = _staff_councils(request)
     period = financial_year(request.GET.get("period") or "", today=timezone.localdate())
     code = request.GET.get("council") or councils[0].gss_code
     council = next((c for c in councils if c.gss_code == code), councils[0])
-    report = council_report(council_id=council.pk, start=period.start, end=period.end)
+    return (
+        councils,
+        council,
+        period,
+        council_report(council_id=council.pk, start=period.start, end=period.end),
+    )
+
+
+REPORT_CSV_HEADER = [
+    "council",
+    "period",
+    "management_type",
+    "checks",
+    "reason_large_balance",
+    "reason_no_spending",
+    "reason_concern",
+    "outcome_no_change",
+    "outcome_kept",
+    "outcome_plan_review",
+    "outcome_recovered",
+    "waiting",
+    "money_recovered",
+    "money_kept",
+]
+
+
+@login_required
+def report_csv(request: HttpRequest) -> HttpResponse:
+    """The council report as CSV: one row per way of holding a budget."""
+    _, council, period, report = _report(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="dp-checks-{council.gss_code}-{period.label}.csv"'
+    )
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(REPORT_CSV_HEADER)
+    for t, row in report.items():
+        writer.writerow(
+            [council.gss_code, period.label, t, row["checks"]]
+            + [row["by_reason"][k] for k in ("large_balance", "no_spending", "concern")]
+            + [row["by_outcome"][k] for k in ("no_change", "kept", "plan_review", "recovered")]
+            + [row["waiting"], row["money_recovered"], row["money_kept"]]
+        )
+    return response
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    councils, council, period, report = _report(request)
     rows = [{"label": ManagementType(t).label, **row} for t, row in report.items()]
     return render(
         request,

@@ -140,6 +140,11 @@ def test_a_check_from_trigger_to_outcome_with_the_familys_page_at_each_step(
     assert row["by_outcome"][Outcome.KEPT] == 1 and row["by_outcome"][Outcome.RECOVERED] == 0
     assert row["money_kept"] == Decimal("2000.00") and row["money_recovered"] == Decimal("0.00")
     assert "Direct payment, self-managed" in page(staff, "/oversight/report/")
+    year = today.year if today.month >= 4 else today.year - 1
+    label = f"{year}-{(year + 1) % 100:02d}"
+    lines = page(staff, f"/oversight/report.csv?period={label}").splitlines()
+    assert lines[0].startswith("council,period,management_type,checks,reason_large_balance")
+    assert f"{council.gss_code},{label},direct_payment,1,1,0,0,0,1,0,0,0,0.00,2000.00" in lines
 
 
 def test_nothing_is_recovered_without_a_recorded_person_and_reason(council, commissioner, carer_dp):

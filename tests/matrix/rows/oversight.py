@@ -61,6 +61,7 @@ ROWS = [
         "oversight:run", "302 302 302 403 403 403 403 403 403", lambda w, t: "/oversight/run/", method="post"
     ),
     Row("oversight:report", STAFF_PAGE, lambda w, t: "/oversight/report/?period=2026-27"),
+    Row("oversight:report-csv", STAFF_PAGE, lambda w, t: "/oversight/report.csv?period=2026-27"),
     Row(
         "oversight:check",
         CHECK_OWN,
