@@ -188,3 +188,20 @@ def brokerage_detail_section(profile, request):
         "context": {"profile": profile, "offer": offer_of(profile.provider)},
         "order": 10,
     }
+
+
+def brokerage_casework_section(request, person):
+    """On the staff's page about a person: the brokers helping now and before (for the council's
+    commissioners and approvers), and, for a commissioner, the way to invite one."""
+    roles = roles_of(user=request.user)
+    if person.council_id not in roles.councils_with(Role.COMMISSIONER, Role.APPROVER):
+        return None
+    invitations = list(council_invitations(person=person))
+    today = _today()
+    return {
+        "template": "brokerage/_person_section.html",
+        "person": person,
+        "live": [i for i in invitations if i.is_live_on(today)],
+        "ended": [i for i in invitations if not i.is_live_on(today)],
+        "may_invite": person.council_id in roles.councils_with(Role.COMMISSIONER),
+    }

@@ -187,6 +187,9 @@ def test_the_commissioner_invites_only_with_the_familys_agreement_recorded(
     invitation = Invitation.objects.get()
     assert invitation.invited_as == "commissioner" and invitation.invited_by == s["commissioner"]
     assert invitation.family_agreement == "Pat agreed at the review on 3 May"
+    page = client.get(f"/people/{s['person'].pk}/").content.decode()
+    assert "Test Brokerage</strong> is helping with: Plan for leaving college" in page
+    assert "with the family's agreement: Pat agreed at the review on 3 May" in page
     with pytest.raises(NotAllowed):
         services.invite_for_family(
             person=s["person"], brokerage=s["brokerage"], purpose="p", until=None,
