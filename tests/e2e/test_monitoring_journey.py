@@ -77,6 +77,9 @@ def test_a_monitoring_officer_makes_and_downloads_a_return(
     assert_accessible(page)
     assert_fits_320(page, "monitoring-published")
     assert MonitoringReturn.objects.get().published_at is not None
+    # The list of returns, now with one in it.
+    page.get_by_role("link", name="Monitoring returns").first.click()
+    assert_fits_320(page, "monitoring-returns-list")
 
 
 def test_without_javascript_the_job_page_offers_a_refresh_link(
