@@ -85,3 +85,27 @@ def test_the_periods_offered_are_the_recent_ones_of_the_day_given():
     assert Period(2026, 1) in offered and Period(2025, 4) in offered and Period(2024) in offered
     assert Period(2026, 2) not in offered
     assert selectors.periods_to_offer() == selectors.periods_to_offer(today=dt.date.today())
+
+
+def test_the_lists_fetch_the_council_requester_and_return_with_the_rows(
+    council, monitoring_officer, records, django_assert_num_queries
+):
+    """The returns and jobs pages show each row's council, who asked and the return made: one query for
+    the lot, not one more per row."""
+    ReturnJob.objects.create(
+        council=council, period="2025-26", status="done", requested_by=monitoring_officer
+    )
+    selectors.monitoring_council_ids(user=monitoring_officer)  # the user's roles, read once a request
+    with django_assert_num_queries(1):
+        jobs = [
+            (j.council.name, j.requested_by and j.requested_by.email, hasattr(j, "monitoring_return"))
+            for j in selectors.jobs_visible_to(user=monitoring_officer)
+        ]
+    assert sorted(jobs, key=str) == sorted(
+        [("Dorset Council", None, False), ("Dorset Council", monitoring_officer.email, False)], key=str
+    )
+    with django_assert_num_queries(1):
+        returns = [
+            (r.council.name, r.requested_by) for r in selectors.returns_visible_to(user=monitoring_officer)
+        ]
+    assert returns == [("Dorset Council", None)]

@@ -129,13 +129,18 @@ def test_council_settings_are_404_for_another_council_and_403_for_a_non_administ
 def test_a_councils_staff_are_listed_by_email_then_role_and_only_that_council(two_councils):
     dorset, bristol = two_councils
     zed = staff(Role.COMMISSIONER, council=dorset, email="zed@dorset.example.org")
-    amy = staff(Role.COMMISSIONER, council=dorset, email="amy@dorset.example.org")
+    # Amy's roles are made in the reverse of their order, so only the ordering by role puts them right.
+    amy = staff(Role.MONITORING_OFFICER, council=dorset, email="amy@dorset.example.org")
+    for role in (Role.COUNCIL_ADMIN, Role.COMMISSIONER):
+        Membership.objects.create(user=amy, role=role, council=dorset)
     Membership.objects.create(user=amy, role=Role.APPROVER, council=dorset, approval_limit=Decimal("1"))
     staff(Role.COMMISSIONER, council=bristol, email="bob@bristol.example.org")
     rows = [(m.user.email, m.role) for m in selectors.council_staff(council=dorset)]
     assert rows == [
         (amy.email, Role.APPROVER),
         (amy.email, Role.COMMISSIONER),
+        (amy.email, Role.COUNCIL_ADMIN),
+        (amy.email, Role.MONITORING_OFFICER),
         (zed.email, Role.COMMISSIONER),
     ]
 
