@@ -315,6 +315,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "providers.ledger.tasks.post_due_council_payments",
         "schedule": crontab(minute=5, hour=3),
     },
+    # After the day's payments and statements are posted: every council's direct-payment checks
+    # (issue 19). A check only starts a conversation; one open check of each kind at a time.
+    "oversight-daily-checks": {
+        "task": "oversight.tasks.run_all_councils_checks",
+        "schedule": crontab(minute=0, hour=4),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -55,6 +55,16 @@ def _open_exists(arrangement: Arrangement, kind: str) -> bool:
     return arrangement.oversight_checks.filter(kind=kind).exclude(status=CheckStatus.DECIDED).exists()
 
 
+def _asked_lately(arrangement: Arrangement, kind: str, *, today: dt.date, days: int) -> bool:
+    """Open now, or decided within the last `days`: the daily rules do not ask the family the same
+    question again straight after it was answered (they wait the council's own period again)."""
+    since = today - dt.timedelta(days=days)
+    return (
+        _open_exists(arrangement, kind)
+        or arrangement.oversight_checks.filter(kind=kind, decisions__decided_at__date__gt=since).exists()
+    )
+
+
 def _start(*, arrangement: Arrangement, kind: str, reason: str, actor=None, balance=None) -> Check:
     check = Check.objects.create(
         council_id=arrangement.council_id,
@@ -71,15 +81,22 @@ def _start(*, arrangement: Arrangement, kind: str, reason: str, actor=None, bala
 @transaction.atomic
 def run_checks(*, council: Council, today: dt.date | None = None, actor=None) -> list[Check]:
     """The council's configured risk-based checks over budgets held as direct payments or ISFs. Each
-    only starts a check (a conversation); one open check of a kind per arrangement at a time."""
+    only starts a check (a conversation); one open check of a kind per arrangement at a time, and not
+    again until the council's period (the weeks or days in its settings) has passed since the last
+    decision on that kind. Run daily by beat (oversight.tasks) and by the staff's button."""
     today = today or timezone.localdate()
-    s = settings_for(council)
+    # The council's settings row is the lock: the daily beat and the button, run at the same moment,
+    # take turns, so the second finds the first's open checks and starts none twice.
+    s = OversightSettings.objects.select_for_update().get_or_create(council=council)[0]
     started = []
     for arrangement in arrangements_to_check(council_id=council.pk, today=today):
         held = held_for(arrangement, today)
         if s.large_balance_enabled and held.balance is not None:
             threshold = to_money(arrangement.annual_amount * s.large_balance_weeks / Decimal(52))
-            if held.balance > threshold and not _open_exists(arrangement, CheckKind.LARGE_BALANCE):
+            wait = s.large_balance_weeks * 7
+            if held.balance > threshold and not _asked_lately(
+                arrangement, CheckKind.LARGE_BALANCE, today=today, days=wait
+            ):
                 reason = wording.large_balance_reason(
                     balance=held.balance, threshold=threshold, weeks=s.large_balance_weeks, source=held.source
                 )
@@ -92,7 +109,11 @@ def run_checks(*, council: Council, today: dt.date | None = None, actor=None) ->
                     )
                 )
         quiet = held.last_spent_on is not None and (today - held.last_spent_on).days > s.no_spending_days
-        if s.no_spending_enabled and quiet and not _open_exists(arrangement, CheckKind.NO_SPENDING):
+        if (
+            s.no_spending_enabled
+            and quiet
+            and not _asked_lately(arrangement, CheckKind.NO_SPENDING, today=today, days=s.no_spending_days)
+        ):
             reason = wording.no_spending_reason(last_spent_on=held.last_spent_on, days=s.no_spending_days)
             started.append(_start(arrangement=arrangement, kind=CheckKind.NO_SPENDING, reason=reason))
     return started
