@@ -79,7 +79,45 @@ TRACKER = [
 CAPACITY = [("PRV-001", 8, 6, {2026: 3, 2027: 5, 2028: 6}), ("PRV-002", 4, 2, {2026: 2, 2027: 3})]
 
 
-def _tracker(partnership, dorset: Council) -> None:
+def _approved_joint_budget(person: Person, *, provider, icb: Council, start: dt.date) -> None:
+    """Someone who came home with an ISF funded jointly, both shares approved: the return counts them
+    as jointly funded, once, in Dorset's people; the ICB's return shows its share of their budget."""
+    commissioner = User.objects.get(email="commissioner@example.org")
+    budget = budget_services.budget_propose(
+        person=person,
+        start_date=start,
+        arrangements=[budget_services.ArrangementInput("isf", Decimal("58000.00"), provider)],
+        actor=commissioner,
+    )
+    funding.funding_set(
+        budget=budget,
+        shares={person.council: Decimal("18000.00"), icb: Decimal("40000.00")},
+        actor=commissioner,
+    )
+    approvers = {icb.pk: "icb.approver@example.org", person.council_id: "approver@example.org"}
+    for share in budget.funding_shares.all():
+        funding.share_approve(share=share, actor=User.objects.get(email=approvers[share.funder_id]))
+
+
+def _personal_health_budget(icb: Council) -> None:
+    """One of the ICB's own people with a personal health budget: NHS-funded in the ICB's return."""
+    if Person.objects.filter(council=icb, person_ref="PHB-0001").exists():
+        return
+    commissioner = User.objects.get(email="icb.commissioner@example.org")
+    person = budget_services.person_create(
+        council=icb, actor=commissioner, person_ref="PHB-0001", given_name="Noor", family_name="Ashby",
+        date_of_birth=dt.date(1983, 9, 30), primary_support_reason="physical_support",
+    )  # fmt: skip
+    budget = budget_services.budget_propose(
+        person=person,
+        start_date=dt.date(2026, 6, 1),
+        arrangements=[budget_services.ArrangementInput("direct_payment", Decimal("21000.00"), None)],
+        actor=commissioner,
+    )
+    budget_services.budget_approve(budget=budget, actor=User.objects.get(email="icb.approver@example.org"))
+
+
+def _tracker(partnership, dorset: Council, icb: Council) -> None:
     commissioner = User.objects.get(email="commissioner@example.org")
     providers = {p.provider_ref: p for p in Provider.objects.all()}
     eden = Person.objects.get(council=dorset, person_ref="DOR-TC-01")
@@ -110,6 +148,7 @@ def _tracker(partnership, dorset: Council) -> None:
             housing_note=note, in_the_way=way, **answers,
         )  # fmt: skip
         if planned and planned < timezone.localdate():
+            _approved_joint_budget(person, provider=line.provider, icb=icb, start=planned)
             services.line_home(line=line, on=planned, actor=commissioner)
     for ref, years, home, capacity in CAPACITY:
         provider = providers[ref]
@@ -134,7 +173,8 @@ def build(*, stdout) -> None:
         code="dorset-tcp", name="Dorset Transforming Care Partnership", members=[dorset, icb]
     )
     _joint_budget(dorset, icb)
-    _tracker(partnership, dorset)
+    _tracker(partnership, dorset, icb)
+    _personal_health_budget(icb)
     stdout.write(
         "nhs: NHS Dorset ICB, the Dorset Transforming Care Partnership, a jointly funded budget, "
         f"{partnership.discharge_lines.count()} people on its discharge list"
