@@ -10,6 +10,10 @@ class BudgetsConfig(AppConfig):
 
         register_batch_importer("budgets", BatchImporter(check=check_budgets, apply=import_budgets))
 
+        from . import blocks
+
+        blocks.register()
+
         from organisations.landing import register_landing_panels
 
         from .landing import landing_panels

@@ -70,7 +70,7 @@ def budget_chart(person: Person, rows: list[dict]):
             label += f" (after review on {r['review'].reviewed_on:%-d %b %Y})"
         if r["waiting"]:
             label += " (waiting for approval)"
-        bars.append((label, r["total"], f"{format_money(r['total'])} a year"))
+        bars.append((label, r["total"], format_money(r["total"])))
     return bar_chart(
         chart_id="chart-budget-versions",
         title=f"Budget for {person} by version (pounds a year)",

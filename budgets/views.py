@@ -19,6 +19,7 @@ from organisations.paging import page_of
 from organisations.selectors import approval_limit_of, councils_where, roles_of
 
 from . import batches, services
+from .blocks import batch_block_summary
 from .family_sections import casework_sections, family_sections
 from .forms import (
     ArrangementFormSet,
@@ -760,6 +761,7 @@ def _batch_page(request, batch: ImportBatch, *, status: int = 200, **extra) -> H
         "limit": limit,
         "over_limit": limit is None or batch.largest_total > limit,
         "reject_form": extra.pop("reject_form", RejectBatchForm()),
+        "block_summary": batch_block_summary(batch),
         **extra,
     }
     return render(request, "budgets/import_batch.html", context, status=status)

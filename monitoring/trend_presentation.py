@@ -51,7 +51,7 @@ def budget_trend_chart(figures: dict) -> dict | None:
     for t in trend:
         for kind, key in (("mean", "mean_annual_budget"), ("median", "median_annual_budget")):
             value = Decimal(t[key])
-            rows.append((f"{t['period']} {kind}", value, f"{format_money(value)} a year"))
+            rows.append((f"{t['period']} {kind}", value, format_money(value)))
     svg = bar_chart(
         chart_id="chart-budget-trend",
         title=title,

@@ -14,7 +14,7 @@ from organisations.money import format_money
 from organisations.selectors import roles_of
 
 from .budget_trend import TREND_LENGTH, budget_trend, budget_trend_breakdown
-from .periods import period_containing
+from .periods import Period, period_containing
 from .trend_presentation import budget_trend_chart, budget_trend_table
 
 
@@ -38,7 +38,7 @@ def budget_trend_page(request: HttpRequest) -> HttpResponse:
         council = next((c for c in councils if str(c.pk) == wanted), None)
         if council is None:
             raise Http404
-    periods = period_containing(timezone.localdate()).history(TREND_LENGTH)
+    periods = Period(period_containing(timezone.localdate()).year).history(TREND_LENGTH)
     figures = {"budget_trend": budget_trend(council_id=council.pk, periods=periods)}
     breakdown = budget_trend_breakdown(council_id=council.pk, periods=periods)
     for group in ("by_reason", "by_type"):

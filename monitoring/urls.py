@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trend_views, upload_views, views
+from . import block_compare, trend_views, upload_views, views
 
 app_name = "monitoring"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("returns/<int:pk>/download/<str:kind>/", views.download, name="download"),
     path("returns/<int:pk>/publish/", views.publish, name="publish"),
     path("budget-trend/", trend_views.budget_trend_page, name="budget-trend"),
+    path("blocks/<int:pk>/", block_compare.block_compare, name="block-compare"),
 ]

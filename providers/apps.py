@@ -12,6 +12,10 @@ class ProvidersConfig(AppConfig):
 
         register_visibility_rule(people_seen_by_provider_rule)
 
+        from . import block_conversion
+
+        block_conversion.register()
+
         from organisations.landing import register_landing_panels
 
         from .landing import landing_panels

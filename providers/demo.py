@@ -170,6 +170,10 @@ def build(*, stdout) -> None:
     stdout.write(f"providers: {made} directory profiles created")
     _family_choice_and_agreement(actor=actor, stdout=stdout)
     _pending_request(actor=actor, stdout=stdout)
+    # Issue 17: a budget that tapers after reviews, a review waiting for the family, block contracts.
+    from .demo_issue17 import build as build_issue17
+
+    build_issue17(stdout=stdout)
 
 
 def _family_person() -> Person | None:

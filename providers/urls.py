@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import block_views, views
 
 app_name = "providers"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("choices/", views.commissioner_choices, name="commissioner-choices"),
     path("choices/<int:pk>/agreement/", views.agreement_new, name="agreement-new"),
     path("people/<int:pk>/record-choice/", views.choice_record, name="choice-record"),
+    # Block contracts and their conversion into Individual Service Funds (issue 17).
+    path("blocks/", block_views.block_list, name="blocks"),
+    path("blocks/new/", block_views.block_create, name="block-create"),
+    path("blocks/<int:pk>/", block_views.block_detail, name="block"),
+    path("blocks/<int:pk>/convert/", block_views.block_convert, name="block-convert"),
     # Flexible agreements.
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),

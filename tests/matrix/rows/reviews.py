@@ -3,8 +3,10 @@ trend, and block contracts. The other council's review is of its secret person (
 lists it is caught."""
 
 import datetime as dt
+from decimal import Decimal
 
-from budgets import review_services
+from budgets import batches, blocks, review_services
+from budgets.models import Person
 from organisations.models import Role
 from tests.factories import staff
 from tests.matrix.harness import Row
@@ -27,6 +29,36 @@ def populate(world) -> None:
                 reviewed_on=dt.date(2026, 6, 1),
             )
         }
+        # A block contract in force; the other council's is named after its secret person.
+        secret = tenant == "other"
+        people = [
+            Person.objects.create(
+                council=council,
+                person_ref=f"HIDDEN-B-1-BLOCK-{i}" if secret else f"BLOCK-A-{i}",
+                given_name="Zephyrine" if secret else "Blodwen",
+                family_name="Block",
+                date_of_birth="1970-01-01",
+                primary_support_reason="learning_disability",
+            )
+            for i in (1, 2)
+        ]
+        block = blocks.block_record(
+            council=council,
+            provider=world.providers[tenant],
+            name="HIDDEN-B-1 block" if secret else "Own block",
+            annual_value=Decimal("40000.00"),
+            start_date=dt.date(2024, 4, 1),
+            end_date=None,
+            people=people,
+            actor=comm,
+        )
+        appr = (
+            world.users["approver"]
+            if tenant == "own"
+            else staff(Role.APPROVER, council=council, approval_limit=Decimal("100000.00"))
+        )
+        batches.batch_confirm(batch=block.record_batch, actor=appr)
+        objects[tenant]["block"] = block
     world.objects["reviews"] = objects
 
 
@@ -63,5 +95,48 @@ ROWS = [
         "302 200 200 200 403 403 403 200 403",
         lambda w, t: f"/monitoring/budget-trend/?council={w.councils[t].pk}",
         other="302 404 404 404 403 403 403 200 403",
+    ),
+]
+
+BLOCK_OWN = "302 200 200 404 404 404 404 200 404"
+BLOCK_OTHER = "302 404 404 404 404 404 404 200 404"
+
+ROWS += [
+    Row("providers:blocks", "302 200 200 403 403 403 403 200 403", lambda w, t: "/providers/blocks/"),
+    Row(
+        "providers:block-create", "302 200 403 403 403 403 403 403 403", lambda w, t: "/providers/blocks/new/"
+    ),
+    Row(
+        "providers:block-create",
+        "302 400 403 403 403 403 403 403 403",
+        lambda w, t: "/providers/blocks/new/",
+        method="post",
+        data=lambda w, t: {"name": ""},
+    ),
+    Row(
+        "providers:block",
+        BLOCK_OWN,
+        lambda w, t: f"/providers/blocks/{_r(w, t)['block'].pk}/",
+        other=BLOCK_OTHER,
+    ),
+    Row(
+        "providers:block-convert",
+        "302 200 403 404 404 404 404 403 404",
+        lambda w, t: f"/providers/blocks/{_r(w, t)['block'].pk}/convert/",
+        other="302 404 404 404 404 404 404 403 404",
+    ),
+    Row(
+        "providers:block-convert",
+        "302 400 403 404 404 404 404 403 404",
+        lambda w, t: f"/providers/blocks/{_r(w, t)['block'].pk}/convert/",
+        other="302 404 404 404 404 404 404 403 404",
+        method="post",
+        data=lambda w, t: {"split": "even"},
+    ),
+    Row(
+        "monitoring:block-compare",
+        BLOCK_OWN,
+        lambda w, t: f"/monitoring/blocks/{_r(w, t)['block'].pk}/",
+        other=BLOCK_OTHER,
     ),
 ]
