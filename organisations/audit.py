@@ -35,9 +35,11 @@ def record(
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     action: int = UPDATE,
     note: str = "",
+    by: str = "",
 ) -> LogEntry:
     """Write one audit entry: `event` names what happened ("budget approved"), `changes` maps a
-    field to (old, new), `note` carries a reason a person gave."""
+    field to (old, new), `note` carries a reason a person gave; `by` says in words what did it when
+    no person did ("the council's rules")."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return LogEntry.objects.log_create(
         instance,
@@ -45,7 +47,7 @@ def record(
         action=action,
         actor=actor,
         changes={field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()},
-        additional_data={"event": event, "note": note},
+        additional_data={"event": event, "note": note, **({"by": by} if by else {})},
     )
 
 

@@ -45,10 +45,10 @@ def settings_save(*, council: Council, actor, **fields) -> OversightSettings:
     return s
 
 
-def _step(*, check: Check, actor, event: str, note: str = "", changes=None) -> None:
+def _step(*, check: Check, actor, event: str, note: str = "", changes=None, by: str = "") -> None:
     """One step, in the budget's history and the check's trail."""
     for instance in (check.arrangement, check):
-        audit.record(actor=actor, instance=instance, event=event, note=note, changes=changes)
+        audit.record(actor=actor, instance=instance, event=event, note=note, changes=changes, by=by)
 
 
 def _open_exists(arrangement: Arrangement, kind: str) -> bool:
@@ -74,7 +74,14 @@ def _start(*, arrangement: Arrangement, kind: str, reason: str, actor=None, bala
         balance=balance,
         raised_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _step(check=check, actor=actor, event=f"check started: {check.get_kind_display().lower()}", note=reason)
+    # Started by a person (a concern) or by the council's rules (the daily run or the staff's button).
+    _step(
+        check=check,
+        actor=actor,
+        event=f"check started ({check.get_kind_display().lower()})",
+        note=reason,
+        by="" if check.raised_by_id else wording.STARTED_BY_RULES,
+    )
     return check
 
 
@@ -229,7 +236,8 @@ def decide(
     if amount_recovered:
         changes["amount_recovered"] = (None, amount_recovered)
     if amount_kept:
-        changes["amount_kept"] = (None, f"{amount_kept} for {kept_for}")
+        changes["amount_kept"] = (None, amount_kept)
+        changes["kept_for"] = (None, kept_for)
     _step(check=check, actor=actor, event="check decided", note=reason, changes=changes)
     return decision
 

@@ -4,6 +4,9 @@ from organisations.money import format_money
 
 from .models import Check, CheckKind, CheckStatus, Outcome
 
+# Who started a check no person started, in the budget's history ("… by the council's rules").
+STARTED_BY_RULES = "the council's rules"
+
 NEVER_AUTOMATIC = (
     "Nothing changes to your money while we talk, and no money is ever taken back automatically."
 )

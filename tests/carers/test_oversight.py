@@ -2,6 +2,7 @@
 family's page at each step; nothing recovered without a recorded person and reason."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -130,6 +131,15 @@ def test_a_check_from_trigger_to_outcome_with_the_familys_page_at_each_step(
     for event in ("Annual statement sent", "Check started", "The family said", "Talked with the family",
                   "Check decided", "The family asked us to look again"):  # fmt: skip
         assert event in history, event
+    # In words a family would use: money as money, and what started the check.
+    history = html.unescape(history)
+    started = "Check started (a large unspent balance) by the council's rules"
+    assert f"{started} (run by {commissioner.display_name}): “£2,500.00 has built up" in history
+    assert "Money left: £2,500.00." in history and "Money returned to the council: £500.00." in history
+    assert "Money kept: £1,500.00." in history and "Kept for: a week away in June." in history
+    assert "Outcome changed from Some money returned to the council to Money kept" in history
+    assert "Money kept: £2,000.00." in history and "Kept for: breaks." in history
+    assert "2500.00" not in history and "by the system" not in history
     from oversight.selectors import council_report
 
     today = timezone.localdate()

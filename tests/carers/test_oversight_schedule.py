@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from budgets.history import in_words
+from organisations.audit import history_for
 from organisations.services import system_actor
 from oversight import services
 from oversight.models import Check, CheckKind, CheckStatus, Outcome
@@ -54,6 +56,10 @@ def test_beat_runs_every_councils_checks_daily_once_and_waits_after_a_decision(
         assert {c.kind for c in checks} == {CheckKind.LARGE_BALANCE, CheckKind.NO_SPENDING}
         assert all(c.raised_by is None and c.status == CheckStatus.TALK_FIRST for c in checks)
         assert all(c.council_id == arrangement.council_id for c in checks)
+
+    # In the budget's history, the daily run is the council's rules (no person pressed anything).
+    entry = in_words(history_for(mine).get(additional_data__event__startswith="check started (a large"))
+    assert entry["headline"].startswith("Check started (a large unspent balance) by the council's rules: “")
 
     # The next day (and the button the same day) start nothing twice: the checks are still open.
     run_all_councils_checks(today=(today + dt.timedelta(days=1)).isoformat())
