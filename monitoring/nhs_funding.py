@@ -63,8 +63,10 @@ def nhs_funding_figures(*, council: Council, period: Period) -> dict:
         "nhs_only": row["nhs_shared"] + (row["unshared"] if own_is_nhs else 0),
         "joint": row["joint"],
     }
+    # Other councils' people only: a carer's own budget is never among people (issue 19), even when
+    # this body pays a share of it.
     others = (
-        FundingShare.objects.filter(funder=council, budget__status="approved")
+        FundingShare.objects.filter(funder=council, budget__status="approved", budget__person__is_carer=False)
         .exclude(budget__person__council=council)
         .filter(
             budget__arrangements__in=counted_arrangements().filter(_active_on(end)),
@@ -75,6 +77,7 @@ def nhs_funding_figures(*, council: Council, period: Period) -> dict:
         FundingShare.objects.filter(
             funder=council,
             budget__status="approved",
+            budget__person__is_carer=False,
             pk__in=FundingShare.objects.filter(
                 budget__arrangements__in=counted_arrangements().filter(_active_on(end))
             ).values("pk"),
