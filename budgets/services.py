@@ -97,6 +97,15 @@ def register_approval_rule(rule) -> None:
         _APPROVAL_RULES.append(rule)
 
 
+def approval_elsewhere(budget: PersonalBudget) -> str:
+    """Why one approver may not approve this budget whole (a registered rule's message), or ""."""
+    for rule in _APPROVAL_RULES:
+        message = rule(budget)
+        if message:
+            return message
+    return ""
+
+
 def _require_commissioner(*, actor, council_id: int) -> None:
     if not is_commissioner_for(user=actor, council_id=council_id):
         raise NotAllowed("Only a commissioner of this council can do this.")
@@ -712,10 +721,9 @@ def budget_approve(*, budget: PersonalBudget, actor) -> PersonalBudget:
         raise BudgetError(f"This budget is {budget.get_status_display().lower()}, so it cannot be approved.")
     if budget.proposed_by_id == actor.pk:
         raise BudgetError("You proposed this budget, so someone else must approve it.")
-    for rule in _APPROVAL_RULES:
-        message = rule(budget)
-        if message:
-            raise BudgetError(message)
+    message = approval_elsewhere(budget)
+    if message:
+        raise BudgetError(message)
     total = budget.highest_total
     limit = approval_limit_of(user=actor, council=budget.person.council)
     if limit is None:

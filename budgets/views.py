@@ -467,6 +467,7 @@ def _budget_context(request, budget: PersonalBudget, **extra) -> dict:
         "own_proposal": budget.proposed_by_id == user.pk,
         "limit": limit,
         "over_limit": limit is None or budget.highest_total > limit,
+        "approval_elsewhere": services.approval_elsewhere(budget) if is_approver else "",
         "send_back_form": extra.pop("send_back_form", SendBackForm()),
         "reviews": budget.reviews.select_related("reviewed_by"),
         "family_response": budget.from_review.responses.select_related("user").first()

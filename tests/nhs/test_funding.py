@@ -181,3 +181,10 @@ def test_once_a_funder_has_decided_the_funding_page_offers_no_change(
     page = client.get(f"/nhs/budgets/{joint.pk}/funding/").content.decode()
     assert "A funder has decided on its share" in page and "Save funding" not in page
     assert "Approved by this funder" in page
+
+
+def test_the_councils_approver_is_sent_to_the_shares_not_offered_the_whole_budget(client, joint, approver):
+    sign_in(client, approver)
+    page = client.get(f"/budgets/{joint.pk}/").content.decode()
+    assert "Approve budget" not in page and "funded jointly" in page
+    assert f'href="/nhs/budgets/{joint.pk}/funding/"' in page
