@@ -95,7 +95,9 @@ def test_the_approval_limit_is_the_largest_of_this_councils_approver_roles(two_c
     )
     assert selectors.approval_limit_of(user=approver, council=dorset) == Decimal("20000.00")
     assert selectors.approval_limit_of(user=approver, council=bristol) == Decimal("90000")
-    commissioner = staff(Role.COMMISSIONER, council=dorset)
+    # Only an approver's limit counts, even where another role's row holds one (nothing in the database
+    # stops it).
+    commissioner = staff(Role.COMMISSIONER, council=dorset, approval_limit=Decimal("70000"))
     assert selectors.approval_limit_of(user=commissioner, council=dorset) is None
 
 

@@ -4,6 +4,7 @@ in surveys/services.py."""
 
 import pytest
 
+from organisations.audit import history_for
 from providers.models import ProviderProfile
 from surveys.definitions import ELEMENT_CODES, PROVIDER_SELF_ASSESSMENT
 from surveys.models import ResponseStatus, Survey, SurveyVersion
@@ -41,6 +42,9 @@ def test_a_sent_self_assessment_replaces_the_groups_elements_and_years_on_the_pr
     expected[ELEMENT_CODES[0]] = "yes_frequently"
     expected["funder_flexibility"] = "somewhat"
     assert profile.element_answers == expected
+    # The change is recorded as the provider's manager's, who sent the answers.
+    [entry] = [e for e in history_for(profile) if e.additional_data["event"].endswith("self-assessment")]
+    assert entry.actor == provider_a
 
 
 def test_questions_left_unanswered_clear_the_profile_rather_than_keep_old_answers(provider_org, provider_a):
