@@ -37,6 +37,16 @@ class DirectoryFilterForm(forms.Form):
         help_text="You do not have to become an employer.",
     )
     taking_new_people = forms.BooleanField(label="Taking on new people now", required=False)
+    organisation_kind = forms.ChoiceField(
+        label="Kind of organisation",
+        required=False,
+        choices=[("", "Any kind"), *OrganisationKind.choices],
+    )
+    manages_direct_payments = forms.BooleanField(
+        label="Can manage my direct payment for me",
+        required=False,
+        help_text="They keep the money and pay for the support you choose, so you do not have to.",
+    )
 
     def __init__(self, *args, councils=(), languages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +65,8 @@ class DirectoryFilterForm(forms.Form):
             offers_isf=d["offers_isf"],
             language=d["language"],
             taking_new_people=d["taking_new_people"],
+            organisation_kind=d["organisation_kind"],
+            manages_direct_payments=d["manages_direct_payments"],
         )
 
 

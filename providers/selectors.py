@@ -42,6 +42,8 @@ class DirectoryFilters:
     offers_isf: bool = False
     language: str = ""
     taking_new_people: bool = False
+    organisation_kind: str = ""  # support_provider, community_hub, managed_account_service, ...
+    manages_direct_payments: bool = False
 
 
 def directory_profiles(*, filters: DirectoryFilters | None = None) -> QuerySet[ProviderProfile]:
@@ -67,6 +69,10 @@ def directory_profiles(*, filters: DirectoryFilters | None = None) -> QuerySet[P
         qs = qs.filter(languages__contains=[f.language])
     if f.taking_new_people:
         qs = qs.filter(taking_new_people=True)
+    if f.organisation_kind:
+        qs = qs.filter(organisation_kind=f.organisation_kind)
+    if f.manages_direct_payments:
+        qs = qs.filter(manages_direct_payments=True)
     return qs.distinct().order_by("provider__name")
 
 

@@ -67,6 +67,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         request.GET or None, councils=directory_councils(), languages=directory_languages()
     )
     page = page_of(request, directory_profiles(filters=form.filters()), DIRECTORY_PER_PAGE)
+    for profile in page.object_list:
+        profile.group_labels = client_group_labels(profile)  # who they serve, shown on each result
     context = {
         "form": form,
         "page": page,

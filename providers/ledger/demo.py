@@ -145,6 +145,13 @@ def _agreement_for(person, provider, council, family, stdout) -> FlexibleAgreeme
 
 
 def build(*, stdout) -> None:
+    _build_isf(stdout=stdout)
+    from .demo_hub import build as build_hub
+
+    build_hub(stdout=stdout)
+
+
+def _build_isf(*, stdout) -> None:
     council = _first(Council, gss_code=COUNCIL_CODE)
     provider = _first(Provider, provider_ref=PROVIDER_REF)
     family = _first(User, email=FAMILY_EMAIL)
