@@ -6,7 +6,7 @@ PYTHON ?= python3
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/personalised_support
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test lint format system-deps services assets python-deps worker mutate bench
+.PHONY: setup run test lint format system-deps services assets python-deps worker mutate bench national
 
 setup: system-deps python-deps assets
 
@@ -61,3 +61,9 @@ format:
 bench: setup services
 	@$(PY) -m pip install --quiet -e '.[bench]'
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) loadtest/run.py $(BENCH_ARGS)
+
+# Every council's quarterly return through real Celery workers (issue 14): 150 councils, 1,000,000 people,
+# 2 then 4 worker processes on REDIS_URL. NATIONAL_ARGS scales it, e.g. NATIONAL_ARGS='--people 100000'.
+national: setup services
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) loadtest/national.py $(NATIONAL_ARGS)

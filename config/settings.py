@@ -121,6 +121,8 @@ _DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/personalised_support
 DATABASES = {"default": env.db_url("DATABASE_URL", default=_DEFAULT_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection (CONN_MAX_AGE, set for the web container) is checked before a request reuses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL: one database engine everywhere.")
 # The role the app runs as (DATABASE_URL's user in production), which `migrate`, run as the tables'

@@ -306,6 +306,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SITE_URL": f"http://127.0.0.1:{args.port}",
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),  # as the web container (docker-compose.yml)
     }
     env.pop("REDIS_URL", None)
     # Hashed static files, as deployed (DEBUG off needs the manifest).
