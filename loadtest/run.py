@@ -294,6 +294,10 @@ def main() -> None:
         print(f"Building a council of {args.people} people in {name}...", flush=True)
         built = _build(args.people)
         plan_file.write_text(json.dumps(built))
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # a kept council follows the code
     built = json.loads(plan_file.read_text())
     if args.build_only:
         return
