@@ -134,7 +134,7 @@ TOPICS: dict[str, dict] = {
                 [
                     "The council pays your direct payment to an organisation you agree with, such as a "
                     "community hub or a managed account service. They hold it and do the paperwork.",
-                    "Their charge comes out of your budget and is agreed at the start.",
+                    "Their charge is agreed at the start and paid on top of the money for your support.",
                 ],
             ),
             (

@@ -18,7 +18,7 @@ FAMILY_WORDING: dict[str, dict[str, str]] = {
         "title": "An organisation looks after your direct payment for you",
         "short": "a direct payment an organisation looks after for you",
         "who_holds": "An organisation you agree with holds the money and does the paperwork for you. Its "
-        "charge comes out of your budget and is agreed at the start.",
+        "charge is agreed at the start and the council pays it on top of the money for your support.",
         "staff": "You choose who supports you. The organisation can pay them for you, so you do not have to "
         "run a payroll yourself.",
         "you_do": "You say what support you want and when. The organisation keeps the records.",
