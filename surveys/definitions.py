@@ -61,7 +61,8 @@ PROCESS_QUESTIONS = [
 ]
 
 # (code, plain words, the question for the person, the question for a carer about the person they care
-# for). Each is written as a whole sentence for its area, so none comes out ungrammatical.
+# for). Each is a whole sentence written for its area (no "has how safe you feel got better"), so none
+# comes out ungrammatical; the answers stay better / about the same / worse.
 _CHANGE = "got better, stayed the same or got worse"
 LIFE_AREA_QUESTIONS = [
     (
@@ -73,8 +74,8 @@ LIFE_AREA_QUESTIONS = [
     (
         "independence",
         "your independence",
-        f"Since you got your budget, has your independence {_CHANGE}?",
-        f"Since the budget, has their independence {_CHANGE}?",
+        "Since you got your budget, are you more independent, about as independent or less independent?",
+        "Since the budget, are they more independent, about as independent or less independent?",
     ),
     (
         "physical_health",
@@ -91,14 +92,14 @@ LIFE_AREA_QUESTIONS = [
     (
         "control_daily_life",
         "your control over your daily life",
-        f"Since you got your budget, has your control over your daily life {_CHANGE}?",
-        f"Since the budget, has their control over their daily life {_CHANGE}?",
+        "Since you got your budget, do you have more control over your daily life, about the same or less?",
+        "Since the budget, do they have more control over their daily life, about the same or less?",
     ),
     (
         "feeling_safe",
         "feeling safe",
-        f"Since you got your budget, has how safe you feel {_CHANGE}?",
-        f"Since the budget, has how safe they feel {_CHANGE}?",
+        "Since you got your budget, do you feel safer, about as safe or less safe?",
+        "Since the budget, do they feel safer, about as safe or less safe?",
     ),
     (
         "relationships_family",
@@ -121,8 +122,8 @@ LIFE_AREA_QUESTIONS = [
     (
         "self_esteem",
         "how you feel about yourself",
-        f"Since you got your budget, has how you feel about yourself {_CHANGE}?",
-        f"Since the budget, has how they feel about themselves {_CHANGE}?",
+        "Since you got your budget, do you feel better about yourself, about the same or worse?",
+        "Since the budget, do they feel better about themselves, about the same or worse?",
     ),
     (
         "where_you_live",
@@ -133,20 +134,20 @@ LIFE_AREA_QUESTIONS = [
     (
         "who_you_live_with",
         "who you live with",
-        f"Since you got your budget, has living with the people you live with {_CHANGE}?",
-        f"Since the budget, has living with the people they live with {_CHANGE}?",
+        f"Since you got your budget, has life with the people you live with {_CHANGE}?",
+        f"Since the budget, has life with the people they live with {_CHANGE}?",
     ),
     (
         "paid_work",
         "getting or keeping paid work",
-        f"Since you got your budget, has getting or keeping paid work {_CHANGE}?",
-        f"Since the budget, has getting or keeping paid work {_CHANGE} for them?",
+        f"Since you got your budget, have your chances of getting or keeping paid work {_CHANGE}?",
+        f"Since the budget, have their chances of getting or keeping paid work {_CHANGE}?",
     ),
     (
         "volunteering",
         "volunteering or helping in your community",
-        f"Since you got your budget, has volunteering or helping in your community {_CHANGE}?",
-        f"Since the budget, has volunteering or helping in their community {_CHANGE} for them?",
+        f"Since you got your budget, have your chances to volunteer or help in your community {_CHANGE}?",
+        f"Since the budget, have their chances to volunteer or help in their community {_CHANGE}?",
     ),
 ]
 LIFE_AREAS = [(code, words) for code, words, _, _ in LIFE_AREA_QUESTIONS]
