@@ -5,7 +5,8 @@ import re
 
 from organisations.money import format_money
 
-from .models import BudgetStatus
+from .models import BudgetStatus, Recommendation
+from .review_models import OutcomeStatus
 
 FIELD_WORDS = {
     "status": "Status",
@@ -38,6 +39,17 @@ def _value(field: str, value) -> str:
         return ""
     if field == "status" and text in BudgetStatus.values:
         return BudgetStatus(text).label.lower()
+    if field == "recommendation" and text in Recommendation.values:
+        return Recommendation(text).label.lower()
+    if field == "outcomes":
+        # "Learn to cook: partly_met; Find volunteering: met" reads "…: partly met; …: met".
+        parts = [part.rpartition(": ") for part in text.split("; ")]
+        return "; ".join(
+            f"{what}{sep}{OutcomeStatus(code).label.lower()}"
+            if sep and code in OutcomeStatus.values
+            else what + sep + code
+            for what, sep, code in parts
+        )
     if field in MONEY_FIELDS:
         match = _AMOUNT_FOR.match(text)
         return f"{format_money(match[1])}{match[2]}" if match else format_money(text)

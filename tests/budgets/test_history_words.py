@@ -19,3 +19,15 @@ def test_money_reads_as_pounds_and_pence_in_the_history():
         "Money returned to the council: −£12.00.",
         "Reference: 1100.",
     ]
+
+
+def test_review_codes_read_as_words_in_the_history():
+    assert change_sentences(
+        {
+            "recommendation": ["", "reduce"],
+            "outcomes": ["", "Learn to cook two meals: met; Find volunteering at the café: partly_met"],
+        }
+    ) == [
+        "Recommendation: reduce the budget.",
+        "Outcomes: Learn to cook two meals: met; Find volunteering at the café: partly met.",
+    ]
