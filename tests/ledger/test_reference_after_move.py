@@ -140,6 +140,8 @@ def test_the_new_reference_is_on_the_pages_and_statement_the_provider_and_counci
     # Before the move: the provider is told when the reference comes.
     page = client.get(reverse("providers:agreement-detail", args=[new.pk])).content.decode()
     assert f"Given on {new.start_date:%-d %B %Y}, when the move happens" in page
+    listing = client.get(reverse("providers:agreements")).content.decode()
+    assert f'<td class="govuk-table__cell">Given on {new.start_date:%-d %b %Y}</td>' in listing
     provider_services.complete_due_changes(today=new.start_date, actor=robot)
     new.refresh_from_db()
     second_ref = new.arrangement.budget_ref
@@ -148,6 +150,9 @@ def test_the_new_reference_is_on_the_pages_and_statement_the_provider_and_counci
 
     page = client.get(reverse("providers:agreement-detail", args=[new.pk])).content.decode()
     assert f"{second_ref}<div" in page and first_ref not in page
+    # The provider's list of agreements shows each one's reference too.
+    listing = client.get(reverse("providers:agreements")).content.decode()
+    assert f'<td class="govuk-table__cell">{second_ref}</td>' in listing and first_ref not in listing
     for url in (reverse("ledger:provider-ledgers"), reverse("ledger:ledger", args=[new_fund.pk])):
         assert second_ref in client.get(url).content.decode(), url
     statement = client.get(reverse("ledger:statement", args=[new_fund.pk]))
@@ -155,6 +160,8 @@ def test_the_new_reference_is_on_the_pages_and_statement_the_provider_and_counci
 
     # The council sees both funds, each with its own reference, and both parts on the budget page.
     sign_in(client, commissioner)
+    listing = client.get(reverse("providers:agreements")).content.decode()
+    assert f'<td class="govuk-table__cell">{second_ref}</td>' in listing
     page = client.get(reverse("ledger:commissioner-isfs")).content.decode()
     assert f'<td class="govuk-table__cell">{first_ref}</td>' in page
     assert f'<td class="govuk-table__cell">{second_ref}</td>' in page
