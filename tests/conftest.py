@@ -7,11 +7,20 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from organisations.models import Role
 from tests.factories import PASSWORD, CouncilFactory, ProviderFactory, UserFactory, staff
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests judge rules, not speed: on a shared 2-core machine a slow example is load, not a fault,
+# so Hypothesis's timing checks (deadline, "input generation is slow") are off suite-wide.
+hypothesis_settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.load_profile("suite")
 
 
 # ---- signing in ---------------------------------------------------------------------------------
