@@ -79,3 +79,29 @@ def test_beat_runs_every_councils_checks_daily_once_and_waits_after_a_decision(
     again = Check.objects.filter(arrangement=mine, kind=CheckKind.LARGE_BALANCE).exclude(pk=check.pk)
     assert again.count() == 1 and again.get().raised_by is None
     assert Check.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_and_the_button_at_the_same_moment_start_each_check_once(council, provider_org):
+    import threading
+
+    from django.db import connection
+
+    managed_dp(council, provider_org)
+    post_all_due_managed_payments(actor=system_actor())
+    services.settings_for(council)
+    barrier, started = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            started.append(len(services.run_checks(council=council)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(started) == [0, 2] and Check.objects.count() == 2
