@@ -104,8 +104,23 @@ def test_the_lists_fetch_the_council_requester_and_return_with_the_rows(
     assert sorted(jobs, key=str) == sorted(
         [("Dorset Council", None, False), ("Dorset Council", monitoring_officer.email, False)], key=str
     )
+    MonitoringReturn.objects.create(
+        council=council,
+        period="2026-27-Q1",
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 6, 30),
+        version=2,
+        figures={},
+        checksum="1" * 64,
+        created_at=timezone.now(),
+        requested_by=monitoring_officer,
+    )
     with django_assert_num_queries(1):
         returns = [
-            (r.council.name, r.requested_by) for r in selectors.returns_visible_to(user=monitoring_officer)
+            (r.council.name, r.version, r.requested_by and r.requested_by.email)
+            for r in selectors.returns_visible_to(user=monitoring_officer)
         ]
-    assert returns == [("Dorset Council", None)]
+    assert sorted(returns, key=str) == [
+        ("Dorset Council", 1, None),
+        ("Dorset Council", 2, monitoring_officer.email),
+    ]
