@@ -85,11 +85,17 @@ def is_family_member(*, user) -> bool:
     people_represented_by reads every person of a large council."""
     if not getattr(user, "is_authenticated", False):
         return False
+    # Asked more than once a page (navigation, landing): remembered on this request's user object.
+    cached = getattr(user, "_is_family_member", None)
+    if cached is not None:
+        return cached
     is_person = Exists(Person.objects.filter(user=OuterRef("pk")))
     represents = Exists(Representative.objects.filter(user=OuterRef("pk")))
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(Q(is_person) | Q(represents), pk=user.pk).exists()
+    answer = get_user_model().objects.filter(Q(is_person) | Q(represents), pk=user.pk).exists()
+    user._is_family_member = answer
+    return answer
 
 
 def budgets_visible_to(*, user) -> QuerySet[PersonalBudget]:
