@@ -167,8 +167,9 @@ AXES_VERBOSE = False  # no banner on every manage.py command (it would mix with 
 # by saving the session again at most once a minute, not on every request
 # (organisations.middleware.SessionIdleRefreshMiddleware).
 # Sessions are read from the cache (Redis, shared by every process) and written through to the
-# database, so a signed-in request makes no session query; the database copy is the one that lasts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# database, so a signed-in request makes no session query; the database copy is the one that lasts,
+# and an unreachable cache falls back to it (organisations.sessions).
+SESSION_ENGINE = "organisations.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_AFTER = 60

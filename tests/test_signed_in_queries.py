@@ -46,3 +46,27 @@ def test_the_number_of_queries_a_signed_in_home_page_makes_is_pinned():
     family = UserFactory(email="f@q14.example.org")
     assert len(_queries(commissioner)) == COMMISSIONER_HOME
     assert len(_queries(family)) == FAMILY_HOME
+
+
+def test_a_signed_in_page_still_works_when_the_session_cache_cannot_be_reached(settings):
+    """Redis down must not take every signed-in page with it: the session is read from the database."""
+    family = UserFactory(email="f@q14.example.org")
+    client = sign_in(Client(), family)
+    assert client.get("/").status_code == 200
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    caches._settings = caches.settings = settings.CACHES  # the cache handler reads settings once
+    try:
+        caches["default"] = caches.create_connection("default")
+        response = client.get("/")
+        assert response.status_code == 200
+        assert response.wsgi_request.user == family
+    finally:
+        del caches["default"]
