@@ -25,8 +25,8 @@ WEEKS_AGO = 17
 
 # (ref, given, family, born, postcode, support a year, cost: ("percent"|"amount", value))
 PEOPLE = [
-    ("DOR-1020", "Iris", "Hollow", dt.date(1941, 3, 9), "BH20 5AB", "9100.00", ("percent", "7.00")),
-    ("DOR-1021", "Walter", "Penny", dt.date(1936, 10, 23), "BH19 1CD", "7800.00", ("amount", "520.00")),
+    ("DOR-PH01", "Iris", "Hollow", dt.date(1941, 3, 9), "BH20 5AB", "9100.00", ("percent", "7.00")),
+    ("DOR-PH02", "Walter", "Penny", dt.date(1936, 10, 23), "BH19 1CD", "7800.00", ("amount", "520.00")),
 ]
 
 # (key, days after the start, category, amount, description): each person's spending.

@@ -60,3 +60,22 @@ def test_force_runs_it_with_debug_off(settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force", stdout=StringIO())
     assert User.objects.filter(email="family@example.org").exists()
+
+
+def test_each_demo_story_has_its_own_people(settings):
+    """Demo modules written apart must not claim each other's people: the hub's two older people keep
+    their own names and managed direct payments, and their families reach them (a clash of references
+    once made June Hollow the representative of a block-contract person with no managed account)."""
+    from budgets.models import Person
+    from providers.ledger.models import HeldAccount, HeldKind
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    for given, family in (("Iris", "Hollow"), ("Walter", "Penny")):
+        person = Person.objects.get(given_name=given, family_name=family)
+        account = HeldAccount.objects.get(person=person, kind=HeldKind.MANAGED_DP)
+        assert account.provider.name == "Purbeck Community Hub"
+    iris = Person.objects.get(given_name="Iris", family_name="Hollow")
+    assert iris.representatives.filter(user__email="june.hollow@example.org").exists()
+    refs = list(Person.objects.values_list("council_id", "person_ref"))
+    assert len(refs) == len(set(refs))
