@@ -24,7 +24,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     (Role.COMMISSIONER, "Reviews due", "budgets:reviews-due"),
     (Role.COMMISSIONER, "Provider choices", "providers:commissioner-choices"),
     (Role.COMMISSIONER, "Flexible agreements", "providers:agreements"),
-    (Role.COMMISSIONER, "Individual Service Funds", "ledger:commissioner-isfs"),
+    (Role.COMMISSIONER, "Money held for people", "ledger:commissioner-isfs"),
     (Role.COMMISSIONER, "Direct-payment checks", "oversight:home"),
     (Role.APPROVER, "Budgets to approve", "budgets:approval-queue"),
     (Role.APPROVER, "Funding shares", "nhs:shares"),

@@ -94,7 +94,7 @@ def test_pages_outside_their_sections_address_mark_their_section_as_current(
         (commissioner, "/assessments/3/", "People"),
         (commissioner, "/providers/people/4/record-choice/", "People"),
         (commissioner, "/providers/agreements/5/", "Flexible agreements"),
-        (commissioner, "/isf/9/statement/", "Individual Service Funds"),
+        (commissioner, "/isf/9/statement/", "Money held for people"),
         (approver, "/budgets/7/", "Budgets to approve"),
         (provider_a, "/isf/9/", "Ledgers"),
         (provider_a, "/providers/requests/2/", "Requests"),

@@ -1,4 +1,5 @@
-"""The ISF ledger API, mounted under /api/, scoped as the pages are: another tenant's fund is 404; a
+"""The held-account API (Individual Service Funds and managed direct payments, under /api/isf/ as
+before), mounted under /api/, scoped as the pages are: another tenant's fund is 404; a
 fund you may read but not write to (a family, a commissioner) is 403 for writes; a broken rule is 409.
 
 Posting an entry needs an `Idempotency-Key` header (1–120 characters). The first post creates the entry
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 from organisations import throttle
 
 from . import services
-from .models import SPENDING_CATEGORIES, Category, HeldAccount, LedgerEntry
+from .models import SPENDING_CATEGORIES, Category, HeldAccount, HeldKind, LedgerEntry
 from .selectors import (
     balance_of,
     default_statement_period,
@@ -42,6 +43,11 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 class FundSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        choices=HeldKind.choices,
+        read_only=True,
+        help_text="`isf` (an Individual Service Fund) or `direct_payment_managed` (a managed direct payment)",
+    )
     person = serializers.CharField(source="person.name")
     provider_ref = serializers.CharField(source="provider.provider_ref")
     provider = serializers.CharField(source="provider.name")
@@ -57,6 +63,7 @@ class FundSerializer(serializers.ModelSerializer):
         model = HeldAccount
         fields = [
             "id",
+            "kind",
             "person",
             "budget_ref",
             "provider_ref",
@@ -71,7 +78,9 @@ class FundSerializer(serializers.ModelSerializer):
 
 
 class EntrySerializer(serializers.ModelSerializer):
-    category_label = serializers.CharField(source="get_category_display")
+    category_label = serializers.CharField(
+        source="kind_label", help_text="The kind in the account's own words, as on its statements"
+    )
     reverses = serializers.PrimaryKeyRelatedField(read_only=True)
     transfer_pair = serializers.PrimaryKeyRelatedField(read_only=True)
     recorded_by = serializers.SerializerMethodField()
@@ -140,17 +149,32 @@ def _fund(request, pk: int) -> HeldAccount:
     return get_object_or_404(funds_visible_to(user=request.user), pk=pk)
 
 
+@extend_schema(
+    summary="Money held for people that the caller may see (ISFs and managed direct payments)",
+    parameters=[
+        OpenApiParameter("kind", str, enum=HeldKind.values, description="Only accounts of this kind")
+    ],
+)
 class FundList(ListAPIView):
-    """Individual Service Funds the caller may see, with their balances."""
+    """Held accounts the caller may see (Individual Service Funds and managed direct payments), with
+    their balances."""
 
     serializer_class = FundSerializer
 
     def get_queryset(self):
-        return with_balances(funds_visible_to(user=self.request.user)).order_by("pk")
+        qs = with_balances(funds_visible_to(user=self.request.user)).order_by("pk")
+        kind = self.request.query_params.get("kind")
+        if kind:
+            if kind not in HeldKind.values:
+                raise ValidationError({"kind": f"Must be one of {', '.join(HeldKind.values)}."})
+            qs = qs.filter(kind=kind)
+        return qs
 
 
 class FundDetail(APIView):
-    @extend_schema(responses=FundSerializer, summary="One Individual Service Fund and its balance")
+    @extend_schema(
+        responses=FundSerializer, summary="One held account (ISF or managed direct payment) and its balance"
+    )
     def get(self, request, pk: int):
         fund = _fund(request, pk)
         fund.balance = balance_of(fund)
@@ -171,6 +195,9 @@ class FundEntries(APIView):
             if category not in Category.values:
                 raise ValidationError({"category": f"Must be one of {', '.join(Category.values)}."})
             entries = entries.filter(category=category)
+        entries = list(entries)
+        for entry in entries:
+            entry.fund = fund  # its words, without a query per entry
         return Response(EntrySerializer(entries, many=True).data)
 
     @extend_schema(

@@ -65,6 +65,11 @@ class LedgerFilterForm(forms.Form):
         label="Kind of entry", required=False, choices=[("", "All kinds"), *Category.choices]
     )
 
+    def __init__(self, *args, words=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if words is not None:  # the organisation's cost named as for this kind of account
+            self.fields["category"].choices = [("", "All kinds"), *words.category_choices()]
+
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:

@@ -154,11 +154,22 @@ class HeldAccount(models.Model):
 class Words:
     """The words each kind of account is shown with."""
 
-    def __init__(self, *, name: str, family_title: str, short: str, holder: str):
+    def __init__(self, *, name: str, family_title: str, short: str, holder: str, fee: str):
         self.name = name  # "Individual Service Fund"
         self.family_title = family_title  # "Your Individual Service Fund"
         self.short = short  # "ISF"
         self.holder = holder  # who holds it, for the family
+        self.fee = fee  # what the organisation's cost is called, as on the family's page
+
+    def label(self, category: str) -> str:
+        """An entry's kind in this account's words (statements, ledgers, the family's pages): the
+        organisation's cost is named as on the family's page, never "Management fee"."""
+        if category == Category.MANAGEMENT_FEE:
+            return self.fee
+        return Category(category).label
+
+    def category_choices(self) -> list[tuple[str, str]]:
+        return [(code, self.label(code)) for code in Category.values]
 
 
 WORDS = {
@@ -167,12 +178,14 @@ WORDS = {
         family_title="Your Individual Service Fund",
         short="ISF",
         holder="the provider that holds your money and arranges your support",
+        fee="Fee for holding the money",
     ),
     HeldKind.MANAGED_DP: Words(
         name="Managed direct payment",
         family_title="Your managed direct payment",
         short="managed direct payment",
         holder="the organisation that looks after your direct payment and pays for the support you choose",
+        fee="Management cost",
     ),
 }
 
@@ -268,6 +281,11 @@ class LedgerEntry(models.Model):
     @property
     def is_money_in(self) -> bool:
         return self.amount > 0
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the words of the account it is in (see Words.label)."""
+        return self.fund.words.label(self.category)
 
 
 class Statement(models.Model):

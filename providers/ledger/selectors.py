@@ -334,7 +334,7 @@ class StatementContext:
 
     @property
     def total_rows(self) -> list[tuple[str, Decimal]]:
-        return [(Category(code).label, amount) for code, amount in self.totals.items()]
+        return [(self.fund.words.label(code), amount) for code, amount in self.totals.items()]
 
     @property
     def summary_rows(self) -> list[tuple[str, Decimal]]:
@@ -350,8 +350,7 @@ class StatementContext:
         elif b.moved < 0:
             rows.append(("Money that moved to the new organisation", b.moved))
         rows.append(("Money spent on support, activities and equipment", b.spent))
-        fee = "management cost" if self.fund.kind == "direct_payment_managed" else "fee for holding the money"
-        rows.append((f"{self.fund.provider.name}'s {fee}", b.management_fee))
+        rows.append((f"{self.fund.provider.name}'s {self.fund.words.fee.lower()}", b.management_fee))
         if b.paid_back:
             rows.append((f"Paid back to {self.fund.council.name}", b.paid_back))
         if b.other_corrections:

@@ -153,7 +153,7 @@ LEDGER_LINES_PER_PAGE = 50
 
 
 def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> dict:
-    filters = LedgerFilterForm(request.GET or None)
+    filters = LedgerFilterForm(request.GET or None, words=fund.words)
     data = filters.cleaned_data if filters.is_valid() else {}
     balances = running_balances(
         fund, start=data.get("start"), end=data.get("end"), category=data.get("category") or ""

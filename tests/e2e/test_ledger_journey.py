@@ -164,7 +164,7 @@ def test_the_commissioner_sees_the_councils_funds_and_records_a_refund(
 ):
     browser_sign_in(page, live_server, commissioner, password)
     page.goto(f"{live_server.url}/isf/council/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Individual Service Funds"
+    assert page.get_by_role("heading", level=1).inner_text() == "Money held for people"
     assert_accessible(page)
     page.get_by_role("link", name="Record a refund for Alys Taylor").click()
     assert_accessible(page)

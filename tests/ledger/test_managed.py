@@ -3,6 +3,8 @@ management cost on top, the organisation's, family's and commissioner's pages (n
 CSV upload with the ISF header, statements, and moves (another organisation, an ISF, self-managed)."""
 
 import datetime as dt
+import re
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -248,3 +250,53 @@ def test_another_council_cannot_see_or_move_the_account(client, other_council_co
     sign_in(client, other_council_commissioner)
     assert client.get(f"/isf/{account.pk}/move/").status_code == 404
     assert "Alys" not in client.get("/isf/council/").content.decode()
+
+
+def _statement_text(client, fund) -> tuple[str, str]:
+    """The statement page's text and its PDF's, for the first four weeks."""
+    query = "?start=2026-04-06&end=2026-05-03"
+    page = client.get(f"/isf/{fund.pk}/statement/{query}").content.decode()
+    pdf = client.get(f"/isf/{fund.pk}/statement.pdf{query}")
+    assert pdf["Content-Type"] == "application/pdf"
+    # In reading order (not laid out), so a table cell's words stay together.
+    raw = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf.content, capture_output=True, check=True)
+    return page, re.sub(r"\s+", " ", raw.stdout.decode()) + pdf_text(pdf.content)
+
+
+def test_every_statement_names_the_cost_in_the_words_of_its_kind(client, family, account, fund, robot):
+    """Issue 13, gap 4: page and PDF, ISF and managed, name the organisation's cost as the family's page
+    does (Words.fee: "Management cost", "Fee for holding the money"), never "Management fee"."""
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    sign_in(client, family)
+    for held, fee in ((account, "Management cost"), (fund, "Fee for holding the money")):
+        page, pdf = _statement_text(client, held)
+        assert held.entries.filter(category=Category.MANAGEMENT_FEE).exists()
+        for text in (page, pdf):
+            assert "Management fee" not in text, held.kind
+            assert fee in text, held.kind  # the entry's kind in "Every entry"
+            assert f"{held.provider.name}&#x27;s {fee.lower()}" in text or (
+                f"{held.provider.name}'s {fee.lower()}" in text
+            ), held.kind
+        # The ledger's entries and its filter speak the same way.
+        ledger = client.get(f"/isf/{held.pk}/").content.decode()
+        assert "Management fee" not in ledger and f">{fee}<" in ledger
+
+
+def test_the_commissioners_menu_and_heading_cover_both_kinds(client, commissioner, account, fund):
+    """Issue 13, gap 3: the page lists ISFs and managed direct payments, so neither the menu nor the
+    heading calls it "Individual Service Funds"; the address is unchanged."""
+    sign_in(client, commissioner)
+    html = client.get("/isf/council/").content.decode()
+    header = html.split("<main")[0]
+    assert '<a class="govuk-service-navigation__link" href="/isf/council/"' in header or (
+        'href="/isf/council/"' in header
+    )
+    assert "Money held for people" in header and "Individual Service Funds" not in header
+    assert '<h1 class="govuk-heading-l">Money held for people</h1>' in html
+    assert "<title>Money held for people" in html
+    assert "Alys" in html and "Wareham Community Hub" in html and account.kind != fund.kind
+    filtered = client.get("/isf/council/?kind=direct_payment_managed").content.decode()
+    assert '<h1 class="govuk-heading-l">Money held for people</h1>' in filtered
+    assert '<span class="govuk-caption-l">Managed direct payments</span>' in filtered
+    refund = client.get(f"/isf/{account.pk}/refund/").content.decode()
+    assert "Back to money held for people" in refund
