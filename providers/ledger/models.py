@@ -43,6 +43,11 @@ SPENDING_CATEGORIES = (Category.SUPPORT, Category.ACTIVITY, Category.EQUIPMENT)
 # corrections may go either way.
 OUT_CATEGORIES = (*SPENDING_CATEGORIES, Category.MANAGEMENT_FEE, Category.REFUND, Category.PAID_TO_PERSON)
 IN_CATEGORIES = (Category.COUNCIL_PAYMENT,)
+# The entries that close an account: the money moved on with the person, or was paid to them to
+# manage themselves. Rare (one a closed account at most), and asked about on every provider page (a
+# closed account with its final statement leaves the provider's view), so they have an index of their
+# own (`ledger_closing`).
+CLOSING = Q(category=Category.TRANSFER, amount__lt=0) | Q(category=Category.PAID_TO_PERSON)
 
 
 class KeySource(models.TextChoices):
@@ -263,8 +268,12 @@ class LedgerEntry(models.Model):
                 name="ledger_transfer_has_its_pair",
             ),
         ]
-        # Serves the running balance and statements: a fund's entries in date order, by period.
-        indexes = [models.Index(fields=["fund", "entry_date", "recorded_at"], name="ledger_fund_date")]
+        indexes = [
+            # Serves the running balance and statements: a fund's entries in date order, by period.
+            models.Index(fields=["fund", "entry_date", "recorded_at"], name="ledger_fund_date"),
+            # "Has this account closed, and when": a few rows, not every entry of the fund.
+            models.Index(fields=["fund", "entry_date"], condition=CLOSING, name="ledger_closing"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entry_date:%d %b %Y} {self.get_category_display()} {self.amount}"
