@@ -10,7 +10,7 @@ import pytest
 from budgets import selectors, services
 from budgets.models import BudgetStatus
 from tests.budgets.factories import PersonFactory, approved_budget
-from tests.factories import staff
+from tests.factories import UserFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,21 @@ FAMILY_SELECTORS = [
 ]
 
 
+@pytest.fixture
+def themselves(person):
+    """The person signed in with their own account (not a representative)."""
+    user = UserFactory(email="ava@test.example.org", full_name="Ava Stone")
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
 @pytest.mark.parametrize("name", FAMILY_SELECTORS)
-def test_a_family_sees_only_their_own_person_through_every_selector(world, family, name):
-    found = getattr(selectors, name)(user=family)
+@pytest.mark.parametrize("who", ["family", "themselves"])
+def test_a_family_sees_only_their_own_person_through_every_selector(world, who, name, request):
+    # Signed in as a representative (a mother) and as the person themselves: each only ever reaches
+    # Ava, never the neighbour in the same council who also has a budget and an assessment.
+    found = getattr(selectors, name)(user=request.getfixturevalue(who))
     assert _people_of(found) == {world["own"]}
     assert found.exists()
 

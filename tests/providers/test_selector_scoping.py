@@ -57,6 +57,15 @@ def test_provider_staff_see_only_requests_to_their_own_organisation(
     assert list(agreements_visible_to(user=provider_b_manager)) == [agreement]
 
 
+def test_council_staff_see_their_own_councils_agreements_only(
+    person, other_person, profile_a, commissioner, other_council_commissioner
+):
+    ours = agreed(person, profile_a.provider)
+    theirs = agreed(other_person, profile_a.provider)
+    assert list(agreements_visible_to(user=commissioner)) == [ours]
+    assert list(agreements_visible_to(user=other_council_commissioner)) == [theirs]
+
+
 # ---- the public directory: each filter narrows to the providers it names, and only those ------------
 
 

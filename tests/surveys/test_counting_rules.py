@@ -7,7 +7,12 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import Arrangement
-from surveys.selectors import management_types_on, outcome_results_by_management_type, survey_report
+from surveys.selectors import (
+    management_types_of,
+    management_types_on,
+    outcome_results_by_management_type,
+    survey_report,
+)
 from surveys.services import save_answers, start_or_continue_response
 from tests.surveys.factories import person_holding, send_response, survey
 
@@ -81,3 +86,36 @@ def test_a_response_sent_after_a_direct_payment_ended_is_counted_by_what_is_left
     assert response.management_types == ["isf"]
     result = outcome_results_by_management_type(council=council, start=APRIL, end=MARCH)
     assert list(result["by_management_type"]) == ["isf"]
+
+
+def test_many_peoples_management_types_leave_out_ended_and_not_yet_started_arrangements(council):
+    # management_types_of is what an import of answers records for each person (surveys.imports).
+    ended = person_holding(council, "isf")
+    _add_direct_payment_ending(ended, dt.date(2026, 6, 30))
+    later = person_holding(council, "commissioner_controlled", start=dt.date(2026, 8, 1))
+    neither = person_holding(council)
+    found = management_types_of(people=[ended, later, neither], day=dt.date(2026, 7, 1))
+    assert found == {ended.pk: ["isf"], later.pk: [], neither.pk: []}
+    assert management_types_of(people=[ended, later], day=dt.date(2026, 8, 1)) == {
+        ended.pk: ["isf"],
+        later.pk: ["commissioner_controlled"],
+    }
+    assert management_types_of(people=[ended], day=dt.date(2026, 6, 30)) == {
+        ended.pk: ["direct_payment", "isf"]
+    }
+
+
+def test_an_imported_answer_records_only_the_arrangements_still_held_that_day(council, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from surveys.models import Response
+
+    person = person_holding(council, "isf", person_ref="DOR-1")
+    _add_direct_payment_ending(person, timezone.localdate() - dt.timedelta(days=1))
+    path = tmp_path / "answers.csv"
+    path.write_text("respondent_ref,question,answer\nE06000059/DOR-1,dignity,better\n")
+    call_command("import_survey_responses", "--survey", "outcome-budget-holder", str(path), stdout=StringIO())
+    assert Response.objects.get(person=person).management_types == ["isf"]
