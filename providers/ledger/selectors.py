@@ -10,7 +10,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -204,48 +205,94 @@ def running_lines(
     return lines
 
 
-def running_balances(
+def ledger_entries(
     fund: HeldAccount,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
     category: str = "",
-) -> list[tuple[int, Decimal]]:
-    """(entry id, balance after it) for each entry the filters keep, in date order, as running_lines
-    works them out, but summed by the database (a window over all the fund's entries, so the balance is
-    the same whatever the filter) and without loading the entries: a page of a 2,000-entry ledger then
-    loads only the entries it shows (lines_of)."""
-    rows = (
-        LedgerEntry.objects.filter(fund=fund)
-        .annotate(
-            running=Window(
-                Sum("amount"), order_by=[F("entry_date").asc(), F("recorded_at").asc(), F("pk").asc()]
-            )
-        )
-        .order_by("entry_date", "recorded_at", "pk")
-        .values_list("pk", "entry_date", "category", "running")
-    )
-    return [
-        (pk, running)
-        for pk, entry_date, kind, running in rows
-        if not (start and entry_date < start)
-        and not (end and entry_date > end)
-        and not (category and kind != category)
-    ]
-
-
-def lines_of(fund: HeldAccount, balances: list[tuple[int, Decimal]]) -> list[Line]:
-    """The entries named in `balances` (from running_balances), in that order, with their balances."""
-    entries = LedgerEntry.objects.filter(fund=fund, pk__in=[pk for pk, _ in balances]).select_related(
+) -> QuerySet[LedgerEntry]:
+    """The fund's entries the filters keep, in date order, with what a ledger line shows. A page of it
+    (organisations.paging.page_of: a COUNT, then the page's rows) goes to lines_with_balances."""
+    qs = LedgerEntry.objects.filter(fund=fund)
+    if start:
+        qs = qs.filter(entry_date__gte=start)
+    if end:
+        qs = qs.filter(entry_date__lte=end)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.select_related(
         "recorded_by", "reverses", "reversed_by", "transfer_pair__fund__provider"
-    )
-    by_pk = {entry.pk: entry for entry in entries}
+    ).order_by("entry_date", "recorded_at", "pk")
+
+
+# For lines_with_balances: (entry id, balance after it, the fund's balance) for each entry of the fund
+# from the page's first (d1, r1, id1) to its last (d2, r2, id2), in ledger order (entry date, then when
+# recorded, then id: a row value; the plain date bounds beside it let PostgreSQL read only that stretch
+# of the index on fund, entry_date, recorded_at). The
+# balance before the page is summed from the start (False) or taken from the stored balance less the
+# entries from the page's first on (True).
+_PAGE_BALANCES = {
+    False: """
+        SELECT id,
+               (SELECT COALESCE(SUM(amount), 0) FROM ledger_ledgerentry
+                 WHERE fund_id = %(fund)s AND entry_date <= %(d1)s
+                   AND (entry_date, recorded_at, id) < (%(d1)s, %(r1)s, %(id1)s))
+               + SUM(amount) OVER (ORDER BY entry_date, recorded_at, id),
+               (SELECT balance FROM ledger_individualservicefund WHERE id = %(fund)s)
+          FROM ledger_ledgerentry
+         WHERE fund_id = %(fund)s AND entry_date BETWEEN %(d1)s AND %(d2)s
+           AND (entry_date, recorded_at, id) BETWEEN (%(d1)s, %(r1)s, %(id1)s) AND (%(d2)s, %(r2)s, %(id2)s)
+    """,
+    True: """
+        SELECT id,
+               (SELECT balance FROM ledger_individualservicefund WHERE id = %(fund)s)
+               - (SELECT COALESCE(SUM(amount), 0) FROM ledger_ledgerentry
+                   WHERE fund_id = %(fund)s AND entry_date >= %(d1)s
+                     AND (entry_date, recorded_at, id) >= (%(d1)s, %(r1)s, %(id1)s))
+               + SUM(amount) OVER (ORDER BY entry_date, recorded_at, id),
+               (SELECT balance FROM ledger_individualservicefund WHERE id = %(fund)s)
+          FROM ledger_ledgerentry
+         WHERE fund_id = %(fund)s AND entry_date BETWEEN %(d1)s AND %(d2)s
+           AND (entry_date, recorded_at, id) BETWEEN (%(d1)s, %(r1)s, %(id1)s) AND (%(d2)s, %(r2)s, %(id2)s)
+    """,
+}
+
+
+def lines_with_balances(fund: HeldAccount, entries, *, from_the_end: bool) -> tuple[list[Line], Decimal]:
+    """`entries` (a page of ledger_entries, in its order) with the running balance after each, and the
+    fund's balance, in one query that reads only the page's stretch of the ledger and one side of it.
+
+    The balance after an entry is the sum of every entry of the fund up to it in date order, whatever
+    the filter (as running_lines). It is worked out as the balance before the page's first entry plus a
+    window over the entries from the page's first to its last (filtered out or not). The balance before
+    the page is the sum of the entries before it, or, for a page in the newer half of the ledger
+    (`from_the_end`: the default page is the newest), the stored balance (the sum of all entries, kept on
+    the account row) less the entries from the page's first on. Either way a page of a 2,000-entry
+    ledger reads about the entries between it and the nearer end, not all 2,000; the newest page reads
+    only its own."""
+    entries = list(entries)
+    if not entries:
+        return [], balance_of(fund)
+    first, last = entries[0], entries[-1]
+    params = {
+        "fund": fund.pk,
+        "d1": first.entry_date,
+        "r1": first.recorded_at,
+        "id1": first.pk,
+        "d2": last.entry_date,
+        "r2": last.recorded_at,
+        "id2": last.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE_BALANCES[from_the_end], params)
+        rows = cursor.fetchall()
+    running = {pk: after for pk, after, _ in rows}
     lines = []
-    for pk, balance in balances:
-        entry = by_pk[pk]
+    for entry in entries:
         entry.fund = fund  # the page asks each entry about its fund: no query per entry
-        lines.append(Line(entry=entry, balance=balance))
-    return lines
+        lines.append(Line(entry=entry, balance=running[entry.pk]))
+    return lines, rows[0][2]
 
 
 def is_closed(fund: HeldAccount) -> bool:

@@ -48,12 +48,12 @@ from .selectors import (
     funds_of_family,
     funds_visible_to,
     is_closed,
-    lines_of,
+    ledger_entries,
+    lines_with_balances,
     may_record_refund,
     may_record_spending,
     may_reverse,
     reversible_entries,
-    running_balances,
     statement_context,
     unseen_notifications,
     with_balances,
@@ -155,12 +155,14 @@ LEDGER_LINES_PER_PAGE = 50
 def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> dict:
     filters = LedgerFilterForm(request.GET or None, words=fund.words)
     data = filters.cleaned_data if filters.is_valid() else {}
-    balances = running_balances(
+    entries = ledger_entries(
         fund, start=data.get("start"), end=data.get("end"), category=data.get("category") or ""
     )
     # The newest entries first (the last page) unless another page is asked for.
-    page = page_of(request, balances, LEDGER_LINES_PER_PAGE, last_by_default=True)
-    lines = lines_of(fund, page.object_list)
+    page = page_of(request, entries, LEDGER_LINES_PER_PAGE, last_by_default=True)
+    lines, balance = lines_with_balances(
+        fund, page.object_list, from_the_end=page.number > page.paginator.num_pages // 2
+    )
     closed = is_closed(fund)
     can_spend = may_record_spending(user=request.user, fund=fund) and not closed
     return {
@@ -168,7 +170,7 @@ def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> di
         "filters": filters,
         "lines": lines,
         "page": page,
-        "balance": balance_of(fund),
+        "balance": balance,
         "closed": closed,
         "can_spend": can_spend,
         "can_refund": may_record_refund(user=request.user, fund=fund) and not closed,

@@ -392,6 +392,77 @@ def test_a_long_ledger_shows_the_newest_fifty_entries_with_the_same_running_bala
     assert newest.context["balance"] == everything[-1].balance == balance_of(funded)
 
 
+def test_every_page_of_a_ledger_under_every_filter_has_the_balances_summed_from_all_its_entries(
+    client, provider_a, funded, today
+):
+    """A page's running balances are the balance before the page (the entries before it summed, or the
+    stored balance less the entries from the page on) plus a window over the page's stretch of the
+    ledger. Both ways, on every page and under every filter, each line's balance must equal the sum of
+    all the fund's entries up to it in date order (running_lines, in Python), and the page's balance
+    the sum of all the fund's entries."""
+    from providers.ledger.selectors import ledger_entries, lines_with_balances, running_lines
+
+    moment = timezone.now()
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            fund=funded,
+            entry_date=START + dt.timedelta(days=1 + i % 30),
+            category=(Category.SUPPORT, Category.ACTIVITY, Category.EQUIPMENT)[i % 3],
+            amount=D("-0.75") - i % 7,
+            description=f"Entry {i:03d}",
+            idempotency_key=f"every-{i}",
+            # Entries on one day recorded at the same moment too: the id decides their order.
+            recorded_at=moment if i % 4 == 0 else moment + dt.timedelta(seconds=i),
+        )
+        for i in range(131)
+    )
+    typed_twice = LedgerEntry.objects.get(fund=funded, idempotency_key="every-7")
+    services.reverse_entry(entry=typed_twice, reason="Typed twice", actor=provider_a)
+    total = sum(e.amount for e in LedgerEntry.objects.filter(fund=funded))
+    sign_in(client, provider_a)
+
+    def dates(name, day):
+        return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+    filters = [
+        ({}, {}),
+        ({"category": Category.SUPPORT}, {"category": Category.SUPPORT}),
+        ({"category": Category.CORRECTION}, {"category": Category.CORRECTION}),
+        ({"start": START + dt.timedelta(days=9)}, dates("start", START + dt.timedelta(days=9))),
+        ({"end": START + dt.timedelta(days=20)}, dates("end", START + dt.timedelta(days=20))),
+        (
+            {
+                "start": START + dt.timedelta(days=3),
+                "end": START + dt.timedelta(days=25),
+                "category": "activity",
+            },
+            {**dates("start", START + dt.timedelta(days=3)), **dates("end", START + dt.timedelta(days=25))}
+            | {"category": "activity"},
+        ),
+    ]
+    pages_seen = 0
+    for kwargs, query in filters:
+        expected = [(line.entry.pk, line.balance) for line in running_lines(funded, **kwargs)]
+        assert expected
+        entries = ledger_entries(funded, **kwargs)
+        for number in range(1, (len(expected) - 1) // 50 + 2):
+            want = expected[(number - 1) * 50 : number * 50]
+            for from_the_end in (False, True):
+                lines, balance = lines_with_balances(
+                    funded, entries[(number - 1) * 50 : number * 50], from_the_end=from_the_end
+                )
+                assert [(line.entry.pk, line.balance) for line in lines] == want, (kwargs, number)
+                assert balance == total
+            response = client.get(f"/isf/{funded.pk}/", {**query, "page": number})
+            assert [(line.entry.pk, line.balance) for line in response.context["lines"]] == want
+            assert response.context["balance"] == total
+            pages_seen += 1
+    assert pages_seen >= 10
+    # Nothing matches: no lines, and the balance still shown.
+    empty = client.get(f"/isf/{funded.pk}/", {"category": Category.REFUND})
+    assert empty.context["lines"] == [] and empty.context["balance"] == total
+
+
 def test_the_provider_ledger_list_shows_fifty_people_a_page(client, provider_a, provider_org, council, robot):
     from budgets.models import Person
     from tests.ledger.factories import isf_fund
