@@ -8,11 +8,11 @@ form posts and redirects.
 """
 
 import datetime as dt
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,9 +44,10 @@ from .selectors import (
     council_overview,
     default_statement_period,
     family_summary,
-    funds_held_by_staff,
+    funds_in_order,
     funds_of_family,
     funds_visible_to,
+    held_in_list_order,
     is_closed,
     ledger_entries,
     lines_with_balances,
@@ -56,7 +57,6 @@ from .selectors import (
     reversible_entries,
     statement_context,
     unseen_notifications,
-    with_balances,
 )
 from .services import LedgerError
 
@@ -119,17 +119,12 @@ def provider_ledgers(request: HttpRequest) -> HttpResponse:
     roles = roles_of(user=request.user)
     if not roles.providers_with(*PROVIDER_STAFF):
         raise PermissionDenied
-    held = with_balances(funds_held_by_staff(user=request.user))
-    # How many of each kind, in one query (and so the page count without a COUNT of its own).
-    kinds = dict(held.order_by().values_list("kind").annotate(n=Count("pk")))
-    order = Case(When(kind=HeldKind.ISF, then=Value(0)), default=Value(1))
-    page = page_of(
-        request,
-        held.order_by(order, "person__family_name", "person__given_name", "pk"),
-        FUNDS_PER_PAGE,
-        count=sum(kinds.values()),
-    )
-    funds = list(page.object_list)
+    # Every account's id and kind in the list's order (one query: the page count and each kind's
+    # count come from it), then the page's accounts by id.
+    held = held_in_list_order(user=request.user)
+    kinds = Counter(kind for _, kind in held)
+    page = page_of(request, held, FUNDS_PER_PAGE)
+    funds = funds_in_order([pk for pk, _ in page.object_list])
     groups = [
         (WORDS[kind], [f for f in funds if f.kind == kind])
         for kind in (HeldKind.ISF, HeldKind.MANAGED_DP)
