@@ -23,12 +23,14 @@ from budgets.models import (
 )
 from budgets.selectors import people_represented_by
 from organisations.models import Council, Provider, Role, User
+from organisations.money import format_money
 from organisations.services import system_actor
 from providers import services as provider_services
 from providers.models import IN_FORCE_STATUSES, ChoiceStatus, FlexibleAgreement, ProviderChoice
 
 from . import services
 from .models import LedgerEntry
+from .selectors import balance_of
 
 ORDER = 35
 FAMILY_EMAIL = "family@example.org"
@@ -199,5 +201,5 @@ def _build_isf(*, stdout) -> None:
     count = LedgerEntry.objects.filter(fund=fund).count()
     stdout.write(
         f"ledger: {person}'s Individual Service Fund with {provider.name}: {count} entries, "
-        f"money left {services.format_money(services.balance_of(fund))}"
+        f"money left {format_money(balance_of(fund))}"
     )

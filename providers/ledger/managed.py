@@ -22,6 +22,7 @@ Decisions where the issue is silent:
 """
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -37,6 +38,8 @@ from providers.models import AgreementStatus, FlexibleAgreement
 from . import services
 from .models import Category, HeldAccount, HeldKind, KeySource
 from .selectors import balance_of
+
+log = logging.getLogger(__name__)
 
 MOVE_TO_ORGANISATION = "organisation"
 MOVE_TO_ISF = "isf"
@@ -98,7 +101,7 @@ def post_all_due_managed_payments(*, today: dt.date | None = None, actor=None) -
             done["entries"] += len(services.post_due_payments(fund=account, actor=actor, today=today))
             done["funds"] += 1
         except (services.LedgerError, IntegrityError):
-            services.log.exception("Could not post payments for managed arrangement %s", arrangement.pk)
+            log.exception("Could not post payments for managed arrangement %s", arrangement.pk)
             done["failed"] += 1
     return done
 

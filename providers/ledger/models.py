@@ -215,7 +215,7 @@ class AppendOnlyError(Exception):
 
 
 class LedgerEntry(models.Model):
-    """One line of a ledger. Written once by a service (providers/ledger/services.py), never changed."""
+    """One line of a ledger. Written once by a service (providers/ledger/services/), never changed."""
 
     fund = models.ForeignKey(HeldAccount, on_delete=models.PROTECT, related_name="entries")
     entry_date = models.DateField()

@@ -26,7 +26,7 @@ from budgets.models import ManagementType, Person
 from organisations.services import system_actor
 from providers.ledger import managed, services
 from providers.ledger.models import Category, HeldAccount, IndividualServiceFund, LedgerEntry
-from providers.ledger.selectors import balance_of
+from providers.ledger.selectors import balance_of, is_closed
 from providers.models import AgreementStatus, FlexibleAgreement
 from tests.budgets.factories import PersonFactory, approved_budget
 from tests.factories import CouncilFactory, ProviderFactory
@@ -235,7 +235,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.expected[new_fund.pk] = Decimal("0.00")
         for entry in new_fund.entries.all():
             self._add(entry)
-        assert balance_of(self.fund) <= 0 and services.is_closed(self.fund)
+        assert balance_of(self.fund) <= 0 and is_closed(self.fund)
         assert new_fund.kind == "direct_payment_managed" and new_fund.budget_ref == self.fund.budget_ref
         self.fund = new_fund
         self.funds.append(new_fund)
