@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from organisations.models import Council, Provider
@@ -34,6 +36,10 @@ class ManagementType(models.TextChoices):
 MANAGED_THIRD_PARTY_TYPES = (ManagementType.ISF, ManagementType.DIRECT_PAYMENT_MANAGED)
 DIRECT_PAYMENT_TYPES = (ManagementType.DIRECT_PAYMENT, ManagementType.DIRECT_PAYMENT_MANAGED)
 TYPES_HELD_BY_A_PROVIDER = MANAGED_THIRD_PARTY_TYPES
+
+
+# What the caseload search looks in (budgets.selectors.caseload), each with a trigram index.
+SEARCHED_COLUMNS = ("given_name", "family_name", "person_ref", "postcode")
 
 
 class Person(models.Model):
@@ -67,6 +73,13 @@ class Person(models.Model):
             # The caseload, a page at a time in name order (issue 14).
             models.Index(
                 fields=["council", "family_name", "given_name", "person_ref"], name="person_council_name"
+            ),
+            # The caseload search: a word anywhere in a name, reference or postcode (`icontains`, which
+            # PostgreSQL otherwise answers by reading every person of the council, twice a search:
+            # the count and the page). Trigram indexes on exactly what Django compares, UPPER(column).
+            *(
+                GinIndex(OpClass(Upper(column), name="gin_trgm_ops"), name=f"person_{column}_trgm")
+                for column in SEARCHED_COLUMNS
             ),
         ]
 
