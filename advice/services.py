@@ -7,16 +7,16 @@ from organisations import audit
 from .models import LocalContact
 
 
-@transaction.atomic
 def contact_add(*, council, actor, **values) -> LocalContact:
-    contact = LocalContact.objects.create(council=council, added_by=actor, **values)
-    audit.record(actor=actor, instance=contact, event="local contact added", action=audit.CREATE,
-                 changes={"name": (None, contact.name), "topic": (None, contact.topic)})  # fmt: skip
-    return contact
+    with transaction.atomic():
+        contact = LocalContact.objects.create(council=council, added_by=actor, **values)
+        audit.record(actor=actor, instance=contact, event="local contact added", action=audit.CREATE,
+                     changes={"name": (None, contact.name), "topic": (None, contact.topic)})  # fmt: skip
+        return contact
 
 
-@transaction.atomic
 def contact_remove(*, contact: LocalContact, actor) -> None:
-    audit.record(actor=actor, instance=contact, event="local contact removed", action=audit.DELETE,
-                 changes={"name": (contact.name, None)})  # fmt: skip
-    contact.delete()
+    with transaction.atomic():
+        audit.record(actor=actor, instance=contact, event="local contact removed", action=audit.DELETE,
+                     changes={"name": (contact.name, None)})  # fmt: skip
+        contact.delete()

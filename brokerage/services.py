@@ -46,30 +46,30 @@ def _existing_live(person: Person, brokerage: Provider) -> Invitation | None:
     return Invitation.objects.filter(live_q(), person=person, brokerage=brokerage).first()
 
 
-@transaction.atomic
 def invite(*, person: Person, brokerage: Provider, purpose: str, until: dt.date | None, actor) -> Invitation:
     """The person or their representative invites a brokerage to help them."""
-    if not people_represented_by(user=actor).filter(pk=person.pk).exists():
-        raise NotAllowed("Only the person, or someone acting for them, can invite a broker this way.")
-    return _create(
-        person=person, brokerage=brokerage, purpose=purpose, until=until, actor=actor,
-        invited_as=InvitedAs.FAMILY, family_agreement="",
-    )  # fmt: skip
+    with transaction.atomic():
+        if not people_represented_by(user=actor).filter(pk=person.pk).exists():
+            raise NotAllowed("Only the person, or someone acting for them, can invite a broker this way.")
+        return _create(
+            person=person, brokerage=brokerage, purpose=purpose, until=until, actor=actor,
+            invited_as=InvitedAs.FAMILY, family_agreement="",
+        )  # fmt: skip
 
 
-@transaction.atomic
 def invite_for_family(
     *, person: Person, brokerage: Provider, purpose: str, until: dt.date | None, family_agreement: str, actor
 ) -> Invitation:
     """The commissioner invites a brokerage, recording how and when the person or family agreed."""
-    if person.council_id not in roles_of(user=actor).councils_with(Role.COMMISSIONER):
-        raise NotAllowed("Only the person's social worker can invite a broker for them.")
-    if not (family_agreement or "").strip():
-        raise BrokerageError("Say how and when the person or their family agreed to this.")
-    return _create(
-        person=person, brokerage=brokerage, purpose=purpose, until=until, actor=actor,
-        invited_as=InvitedAs.COMMISSIONER, family_agreement=family_agreement.strip(),
-    )  # fmt: skip
+    with transaction.atomic():
+        if person.council_id not in roles_of(user=actor).councils_with(Role.COMMISSIONER):
+            raise NotAllowed("Only the person's social worker can invite a broker for them.")
+        if not (family_agreement or "").strip():
+            raise BrokerageError("Say how and when the person or their family agreed to this.")
+        return _create(
+            person=person, brokerage=brokerage, purpose=purpose, until=until, actor=actor,
+            invited_as=InvitedAs.COMMISSIONER, family_agreement=family_agreement.strip(),
+        )  # fmt: skip
 
 
 def _create(*, person, brokerage, purpose, until, actor, invited_as, family_agreement) -> Invitation:
@@ -101,28 +101,28 @@ def _create(*, person, brokerage, purpose, until, actor, invited_as, family_agre
     return invitation
 
 
-@transaction.atomic
 def end_invitation(*, invitation: Invitation, actor, reason: str = "") -> Invitation:
     """The person or family ends the broker's help, at any time; the broker's access ends at once."""
-    if not people_represented_by(user=actor).filter(pk=invitation.person_id).exists():
-        raise NotAllowed("Only the person, or someone acting for them, can end a broker's help.")
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.ended_at is not None:
+    with transaction.atomic():
+        if not people_represented_by(user=actor).filter(pk=invitation.person_id).exists():
+            raise NotAllowed("Only the person, or someone acting for them, can end a broker's help.")
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.ended_at is not None:
+            return invitation
+        invitation.ended_at, invitation.ended_by = timezone.now(), actor
+        invitation.end_reason = (reason or "").strip()
+        invitation.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        # Asks the family had not confirmed are not sent.
+        for ask in invitation.asks.filter(status=AskStatus.WAITING):
+            _decide(ask, actor, AskStatus.NOT_SENT)
+        audit.record(
+            actor=actor,
+            instance=invitation,
+            event="broker's help ended",
+            changes={"ended": ("", "yes")},
+            note=invitation.end_reason,
+        )
         return invitation
-    invitation.ended_at, invitation.ended_by = timezone.now(), actor
-    invitation.end_reason = (reason or "").strip()
-    invitation.save(update_fields=["ended_at", "ended_by", "end_reason"])
-    # Asks the family had not confirmed are not sent.
-    for ask in invitation.asks.filter(status=AskStatus.WAITING):
-        _decide(ask, actor, AskStatus.NOT_SENT)
-    audit.record(
-        actor=actor,
-        instance=invitation,
-        event="broker's help ended",
-        changes={"ended": ("", "yes")},
-        note=invitation.end_reason,
-    )
-    return invitation
 
 
 def _broker_invitation(*, actor, person: Person) -> Invitation:
@@ -132,30 +132,32 @@ def _broker_invitation(*, actor, person: Person) -> Invitation:
     return invitation
 
 
-@transaction.atomic
 def shortlist_for(*, person: Person, provider: Provider, actor):
     """A broker adds a provider to the person's shortlist, which the family sees and compares."""
-    _broker_invitation(actor=actor, person=person)
-    return provider_services.shortlist_provider(person=person, provider=provider, actor=actor)
+    with transaction.atomic():
+        _broker_invitation(actor=actor, person=person)
+        return provider_services.shortlist_provider(person=person, provider=provider, actor=actor)
 
 
-@transaction.atomic
 def draft_ask(*, person: Person, provider: Provider, message: str, actor) -> DraftAsk:
     """A broker writes an ask to a provider for the family; it waits for the family to confirm."""
-    invitation = _broker_invitation(actor=actor, person=person)
-    message = (message or "").strip()
-    if not message:
-        raise BrokerageError("Write what the family would like to ask.")
-    profile = ProviderProfile.objects.filter(provider=provider).first()
-    if profile is not None and not profile.taking_new_people:
-        raise BrokerageError(f"{provider.name} is not taking on new people at the moment.")
-    if DraftAsk.objects.filter(person=person, provider=provider, status=AskStatus.WAITING).exists():
-        raise BrokerageError(f"An ask to {provider.name} is already waiting for the family.")
-    ask = DraftAsk.objects.create(
-        invitation=invitation, person=person, provider=provider, message=message, drafted_by=actor
-    )
-    audit.record(actor=actor, instance=ask, event="ask drafted by broker", action=audit.CREATE, note=message)
-    return ask
+    with transaction.atomic():
+        invitation = _broker_invitation(actor=actor, person=person)
+        message = (message or "").strip()
+        if not message:
+            raise BrokerageError("Write what the family would like to ask.")
+        profile = ProviderProfile.objects.filter(provider=provider).first()
+        if profile is not None and not profile.taking_new_people:
+            raise BrokerageError(f"{provider.name} is not taking on new people at the moment.")
+        if DraftAsk.objects.filter(person=person, provider=provider, status=AskStatus.WAITING).exists():
+            raise BrokerageError(f"An ask to {provider.name} is already waiting for the family.")
+        ask = DraftAsk.objects.create(
+            invitation=invitation, person=person, provider=provider, message=message, drafted_by=actor
+        )
+        audit.record(
+            actor=actor, instance=ask, event="ask drafted by broker", action=audit.CREATE, note=message
+        )
+        return ask
 
 
 def _decide(ask: DraftAsk, actor, status: str) -> DraftAsk:
@@ -165,31 +167,31 @@ def _decide(ask: DraftAsk, actor, status: str) -> DraftAsk:
     return ask
 
 
-@transaction.atomic
 def confirm_ask(*, ask: DraftAsk, actor) -> DraftAsk:
     """The person or family confirms the broker's ask: it is sent to the provider as their request."""
-    if not people_represented_by(user=actor).filter(pk=ask.person_id).exists():
-        raise NotAllowed("Only the person, or someone acting for them, can send this.")
-    ask = DraftAsk.objects.select_for_update().get(pk=ask.pk)
-    if ask.status != AskStatus.WAITING:
-        raise BrokerageError("This ask has already been answered.")
-    try:
-        ask.choice = provider_services.ask_provider(
-            person=ask.person, provider=ask.provider, message=ask.message, actor=actor
-        )
-    except provider_services.ProviderError as exc:
-        raise BrokerageError(str(exc)) from exc
-    return _decide(ask, actor, AskStatus.CONFIRMED)
+    with transaction.atomic():
+        if not people_represented_by(user=actor).filter(pk=ask.person_id).exists():
+            raise NotAllowed("Only the person, or someone acting for them, can send this.")
+        ask = DraftAsk.objects.select_for_update().get(pk=ask.pk)
+        if ask.status != AskStatus.WAITING:
+            raise BrokerageError("This ask has already been answered.")
+        try:
+            ask.choice = provider_services.ask_provider(
+                person=ask.person, provider=ask.provider, message=ask.message, actor=actor
+            )
+        except provider_services.ProviderError as exc:
+            raise BrokerageError(str(exc)) from exc
+        return _decide(ask, actor, AskStatus.CONFIRMED)
 
 
-@transaction.atomic
 def decline_ask(*, ask: DraftAsk, actor) -> DraftAsk:
-    if not people_represented_by(user=actor).filter(pk=ask.person_id).exists():
-        raise NotAllowed("Only the person, or someone acting for them, can decide this.")
-    ask = DraftAsk.objects.select_for_update().get(pk=ask.pk)
-    if ask.status != AskStatus.WAITING:
-        raise BrokerageError("This ask has already been answered.")
-    return _decide(ask, actor, AskStatus.NOT_SENT)
+    with transaction.atomic():
+        if not people_represented_by(user=actor).filter(pk=ask.person_id).exists():
+            raise NotAllowed("Only the person, or someone acting for them, can decide this.")
+        ask = DraftAsk.objects.select_for_update().get(pk=ask.pk)
+        if ask.status != AskStatus.WAITING:
+            raise BrokerageError("This ask has already been answered.")
+        return _decide(ask, actor, AskStatus.NOT_SENT)
 
 
 def send_enquiry(
@@ -212,12 +214,12 @@ def send_enquiry(
     return Enquiry.objects.create(brokerage=brokerage, pays_own_way=pays_own_way, **values)
 
 
-@transaction.atomic
 def save_offer(*, brokerage: Provider, cost: str, hourly_rate=None, funded_by=(), helps_self_funders=True):
     """Set what a brokerage costs and which councils pay for it (directory set-up and demo data)."""
-    offer, _ = BrokerageOffer.objects.update_or_create(
-        provider=brokerage,
-        defaults={"cost": cost, "hourly_rate": hourly_rate, "helps_self_funders": helps_self_funders},
-    )
-    offer.funded_by.set(funded_by)
-    return offer
+    with transaction.atomic():
+        offer, _ = BrokerageOffer.objects.update_or_create(
+            provider=brokerage,
+            defaults={"cost": cost, "hourly_rate": hourly_rate, "helps_self_funders": helps_self_funders},
+        )
+        offer.funded_by.set(funded_by)
+        return offer

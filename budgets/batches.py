@@ -66,45 +66,45 @@ class BatchInvalid(BudgetError):
         self.errors = errors
 
 
-@transaction.atomic
 def batch_upload(
     *, council: Council, kind: str, file_name: str, data: bytes, actor, progress=None
 ) -> ImportBatch:
     """A commissioner uploads a file. It is checked in full (all or nothing, every bad line named) and
     kept, unapplied, for an approver to confirm."""
-    if not is_commissioner_for(user=actor, council_id=council.pk):
-        raise NotAllowed("Only a commissioner of this council can upload budgets.")
-    # `progress` (rows checked) is passed when an upload job runs this (organisations/jobs.py).
-    totals, errors = _importer(kind).check(
-        data=data, council=council, **({"progress": progress} if progress else {})
-    )
-    if errors:
-        raise BatchInvalid(errors)
-    batch = ImportBatch.objects.create(
-        council=council,
-        kind=kind,
-        file_name=file_name[:255],
-        data=data,
-        rows=totals.rows,
-        people=totals.people,
-        annual_total=totals.annual_total,
-        largest_total=totals.largest_total,
-        uploaded_by=actor,
-    )
-    audit.record(
-        actor=actor,
-        instance=batch,
-        event="file uploaded, waiting for an approver",
-        action=audit.CREATE,
-        changes={
-            "file_name": (None, batch.file_name),
-            "rows": (None, totals.rows),
-            "people": (None, totals.people),
-            "annual_total": (None, format_money(totals.annual_total)),
-            "largest_total": (None, format_money(totals.largest_total)),
-        },
-    )
-    return batch
+    with transaction.atomic():
+        if not is_commissioner_for(user=actor, council_id=council.pk):
+            raise NotAllowed("Only a commissioner of this council can upload budgets.")
+        # `progress` (rows checked) is passed when an upload job runs this (organisations/jobs.py).
+        totals, errors = _importer(kind).check(
+            data=data, council=council, **({"progress": progress} if progress else {})
+        )
+        if errors:
+            raise BatchInvalid(errors)
+        batch = ImportBatch.objects.create(
+            council=council,
+            kind=kind,
+            file_name=file_name[:255],
+            data=data,
+            rows=totals.rows,
+            people=totals.people,
+            annual_total=totals.annual_total,
+            largest_total=totals.largest_total,
+            uploaded_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            instance=batch,
+            event="file uploaded, waiting for an approver",
+            action=audit.CREATE,
+            changes={
+                "file_name": (None, batch.file_name),
+                "rows": (None, totals.rows),
+                "people": (None, totals.people),
+                "annual_total": (None, format_money(totals.annual_total)),
+                "largest_total": (None, format_money(totals.largest_total)),
+            },
+        )
+        return batch
 
 
 def _lock(batch: ImportBatch) -> ImportBatch:
@@ -118,78 +118,84 @@ def _check_decider(batch: ImportBatch, actor) -> None:
         raise BudgetError("You uploaded this file, so someone else must decide on it.")
 
 
-@transaction.atomic
 def batch_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     """A second person confirms: every budget in the file is then written and approved by them. The
     file is checked again against today's records, and its totals must still be the ones shown."""
-    batch = _lock(batch)  # two approvers pressing at once confirm it once
-    if batch.status == BatchStatus.CONFIRMED:
-        return batch
-    _check_decider(batch, actor)
-    if batch.status != BatchStatus.WAITING:
-        raise BudgetError(f"This file is {batch.get_status_display().lower()}, so it cannot be confirmed.")
-    limit = approval_limit_of(user=actor, council=batch.council)
-    if limit is None:
-        raise BudgetError("You have no approval limit in this council yet, so you cannot confirm budgets.")
-    if batch.largest_total > limit:
-        raise BudgetError(
-            f"The largest budget in this file is {format_money(batch.largest_total)} a year, above your "
-            f"approval limit of {format_money(limit)}. Ask an approver with a higher limit."
+    with transaction.atomic():
+        batch = _lock(batch)  # two approvers pressing at once confirm it once
+        if batch.status == BatchStatus.CONFIRMED:
+            return batch
+        _check_decider(batch, actor)
+        if batch.status != BatchStatus.WAITING:
+            raise BudgetError(
+                f"This file is {batch.get_status_display().lower()}, so it cannot be confirmed."
+            )
+        limit = approval_limit_of(user=actor, council=batch.council)
+        if limit is None:
+            raise BudgetError(
+                "You have no approval limit in this council yet, so you cannot confirm budgets."
+            )
+        if batch.largest_total > limit:
+            raise BudgetError(
+                f"The largest budget in this file is {format_money(batch.largest_total)} a year, above your "
+                f"approval limit of {format_money(limit)}. Ask an approver with a higher limit."
+            )
+        importer = _importer(batch.kind)
+        data = bytes(batch.data)
+        totals, errors = importer.check(data=data, council=batch.council)
+        if errors:
+            raise BatchInvalid(errors)
+        if (totals.rows, totals.annual_total, totals.largest_total) != (
+            batch.rows,
+            batch.annual_total,
+            batch.largest_total,
+        ):
+            raise BudgetError(
+                "The file no longer adds up to the totals shown. Reject it and upload it again."
+            )
+        result = importer.apply(
+            data=data,
+            council=batch.council,
+            actor=actor,
+            source=batch.file_name,
+            proposed_by=batch.uploaded_by,
+            note=f"batch {batch.pk} uploaded by {batch.uploaded_by.email}, confirmed by {actor.email}",
         )
-    importer = _importer(batch.kind)
-    data = bytes(batch.data)
-    totals, errors = importer.check(data=data, council=batch.council)
-    if errors:
-        raise BatchInvalid(errors)
-    if (totals.rows, totals.annual_total, totals.largest_total) != (
-        batch.rows,
-        batch.annual_total,
-        batch.largest_total,
-    ):
-        raise BudgetError("The file no longer adds up to the totals shown. Reject it and upload it again.")
-    result = importer.apply(
-        data=data,
-        council=batch.council,
-        actor=actor,
-        source=batch.file_name,
-        proposed_by=batch.uploaded_by,
-        note=f"batch {batch.pk} uploaded by {batch.uploaded_by.email}, confirmed by {actor.email}",
-    )
-    if not result.ok:
-        raise BatchInvalid(result.errors)
-    batch.status = BatchStatus.CONFIRMED
-    batch.decided_by, batch.decided_at, batch.result = actor, timezone.now(), result.summary
-    batch.save(update_fields=["status", "decided_by", "decided_at", "result"])
-    audit.record(
-        actor=actor,
-        instance=batch,
-        event="uploaded file confirmed and imported",
-        changes={"status": (BatchStatus.WAITING, BatchStatus.CONFIRMED)},
-        note=result.summary,
-    )
-    return batch
+        if not result.ok:
+            raise BatchInvalid(result.errors)
+        batch.status = BatchStatus.CONFIRMED
+        batch.decided_by, batch.decided_at, batch.result = actor, timezone.now(), result.summary
+        batch.save(update_fields=["status", "decided_by", "decided_at", "result"])
+        audit.record(
+            actor=actor,
+            instance=batch,
+            event="uploaded file confirmed and imported",
+            changes={"status": (BatchStatus.WAITING, BatchStatus.CONFIRMED)},
+            note=result.summary,
+        )
+        return batch
 
 
-@transaction.atomic
 def batch_reject(*, batch: ImportBatch, actor, reason: str) -> ImportBatch:
     """A second person rejects the file with a reason; nothing in it is written."""
-    batch = _lock(batch)
-    _check_decider(batch, actor)
-    reason = (reason or "").strip()
-    if batch.status == BatchStatus.REJECTED and batch.decision_reason == reason:
+    with transaction.atomic():
+        batch = _lock(batch)
+        _check_decider(batch, actor)
+        reason = (reason or "").strip()
+        if batch.status == BatchStatus.REJECTED and batch.decision_reason == reason:
+            return batch
+        if batch.status != BatchStatus.WAITING:
+            raise BudgetError(f"This file is {batch.get_status_display().lower()}, so it cannot be rejected.")
+        if not reason:
+            raise BudgetError("Say why you are rejecting the file.")
+        batch.status = BatchStatus.REJECTED
+        batch.decided_by, batch.decided_at, batch.decision_reason = actor, timezone.now(), reason
+        batch.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit.record(
+            actor=actor,
+            instance=batch,
+            event="uploaded file rejected",
+            changes={"status": (BatchStatus.WAITING, BatchStatus.REJECTED)},
+            note=reason,
+        )
         return batch
-    if batch.status != BatchStatus.WAITING:
-        raise BudgetError(f"This file is {batch.get_status_display().lower()}, so it cannot be rejected.")
-    if not reason:
-        raise BudgetError("Say why you are rejecting the file.")
-    batch.status = BatchStatus.REJECTED
-    batch.decided_by, batch.decided_at, batch.decision_reason = actor, timezone.now(), reason
-    batch.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit.record(
-        actor=actor,
-        instance=batch,
-        event="uploaded file rejected",
-        changes={"status": (BatchStatus.WAITING, BatchStatus.REJECTED)},
-        note=reason,
-    )
-    return batch

@@ -411,50 +411,50 @@ def _save_snapshot(
     return snapshot
 
 
-@transaction.atomic
 def make_return_now(*, council: Council, period: Period, actor=None, created_at=None) -> MonitoringReturn:
     """Make a return in this process, without a job (demo data and scripts). `created_at` (default now)
     decides whether it is provisional or final."""
-    from .pdf import render_pdf
-    from .report import build_return
+    with transaction.atomic():
+        from .pdf import render_pdf
+        from .report import build_return
 
-    created_at = created_at or timezone.now()
-    figures = build_return(council=council, period=period, today=timezone.localdate(created_at))
-    return _save_snapshot(
-        council=council,
-        period=period,
-        figures=figures,
-        render_pdf=render_pdf,
-        created_at=created_at,
-        requested_by=actor,
-    )
+        created_at = created_at or timezone.now()
+        figures = build_return(council=council, period=period, today=timezone.localdate(created_at))
+        return _save_snapshot(
+            council=council,
+            period=period,
+            figures=figures,
+            render_pdf=render_pdf,
+            created_at=created_at,
+            requested_by=actor,
+        )
 
 
 # ---- publishing ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def publish_return(*, monitoring_return: MonitoringReturn, actor) -> MonitoringReturn:
     """Let other councils on the platform see this return's figures (small counts suppressed). Only a
     final return: a provisional one is a projection, not a count to compare against."""
-    if actor is not None and not may_request_return(user=actor, council=monitoring_return.council):
-        raise MonitoringError("Only the council's monitoring officers can publish its return.")
-    locked = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
-    if locked.published_at is not None:
-        return locked
-    if locked.status != FINAL:
-        raise MonitoringError(
-            f"This return is provisional: it was made on or before {locked.period_end:%-d %B %Y}, the "
-            "period's last day. Only a final return can be published. Make the return again after the "
-            "period has ended, then publish that version."
+    with transaction.atomic():
+        if actor is not None and not may_request_return(user=actor, council=monitoring_return.council):
+            raise MonitoringError("Only the council's monitoring officers can publish its return.")
+        locked = MonitoringReturn.objects.select_for_update().get(pk=monitoring_return.pk)
+        if locked.published_at is not None:
+            return locked
+        if locked.status != FINAL:
+            raise MonitoringError(
+                f"This return is provisional: it was made on or before {locked.period_end:%-d %B %Y}, the "
+                "period's last day. Only a final return can be published. Make the return again after the "
+                "period has ended, then publish that version."
+            )
+        locked.published_at = timezone.now()
+        locked.published_by = actor
+        locked.save(update_fields=["published_at", "published_by"])
+        audit.record(
+            actor=actor,
+            instance=locked,
+            event="monitoring return published",
+            changes={"published_at": (None, locked.published_at.isoformat())},
         )
-    locked.published_at = timezone.now()
-    locked.published_by = actor
-    locked.save(update_fields=["published_at", "published_by"])
-    audit.record(
-        actor=actor,
-        instance=locked,
-        event="monitoring return published",
-        changes={"published_at": (None, locked.published_at.isoformat())},
-    )
-    return locked
+        return locked

@@ -131,50 +131,52 @@ def _check_element_answers(answers: dict[str, str]) -> None:
         raise ProviderError(f"Unknown answer for: {', '.join(bad)}.")
 
 
-@transaction.atomic
 def update_profile(
     *, provider: Provider, values: dict[str, Any], actor, council_areas=None, event: str = "profile updated"
 ) -> ProviderProfile:
     """Change the given profile fields (and, if given, the council areas); audit what changed."""
-    values = {k: v for k, v in values.items() if k in PROFILE_FIELDS}
-    if "postcode_districts" in values:
-        values["postcode_districts"] = sorted(
-            {d for d in (normalise_postcode_district(v) for v in values["postcode_districts"]) if d}
-        )
-    if "client_groups" in values:
-        # Kept in Table 2's order, without repeats; unknown codes are refused below.
-        wanted = set(values["client_groups"])
-        known = [code for code in ClientGroup.values if code in wanted]
-        values["client_groups"] = known + sorted(wanted - set(known))
-    if "languages" in values:
-        values["languages"] = sorted({lang for lang in map(normalise_language, values["languages"]) if lang})
-    for key in ("management_fee_percent", "management_fee_fixed"):
-        if values.get(key) is not None:
-            values[key] = to_money(values[key])
-    profile = ensure_profile(provider=provider)
-    profile = ProviderProfile.objects.select_for_update().get(pk=profile.pk)
-    merged = {
-        "management_fee_percent": profile.management_fee_percent,
-        "management_fee_fixed": profile.management_fee_fixed,
-        **values,
-    }
-    _check_profile_values(merged)
-    changes = {}
-    for key, new in values.items():
-        old = getattr(profile, key)
-        if old != new:
-            changes[key] = (old, new)
-            setattr(profile, key, new)
-    if council_areas is not None:
-        old_codes = sorted(profile.council_areas.values_list("gss_code", flat=True))
-        new_codes = sorted(c.gss_code for c in council_areas)
-        if old_codes != new_codes:
-            profile.council_areas.set(council_areas)
-            changes["council_areas"] = (", ".join(old_codes), ", ".join(new_codes))
-    if changes:
-        profile.save()
-        audit.record(actor=actor, instance=profile, event=event, changes=changes)
-    return profile
+    with transaction.atomic():
+        values = {k: v for k, v in values.items() if k in PROFILE_FIELDS}
+        if "postcode_districts" in values:
+            values["postcode_districts"] = sorted(
+                {d for d in (normalise_postcode_district(v) for v in values["postcode_districts"]) if d}
+            )
+        if "client_groups" in values:
+            # Kept in Table 2's order, without repeats; unknown codes are refused below.
+            wanted = set(values["client_groups"])
+            known = [code for code in ClientGroup.values if code in wanted]
+            values["client_groups"] = known + sorted(wanted - set(known))
+        if "languages" in values:
+            values["languages"] = sorted(
+                {lang for lang in map(normalise_language, values["languages"]) if lang}
+            )
+        for key in ("management_fee_percent", "management_fee_fixed"):
+            if values.get(key) is not None:
+                values[key] = to_money(values[key])
+        profile = ensure_profile(provider=provider)
+        profile = ProviderProfile.objects.select_for_update().get(pk=profile.pk)
+        merged = {
+            "management_fee_percent": profile.management_fee_percent,
+            "management_fee_fixed": profile.management_fee_fixed,
+            **values,
+        }
+        _check_profile_values(merged)
+        changes = {}
+        for key, new in values.items():
+            old = getattr(profile, key)
+            if old != new:
+                changes[key] = (old, new)
+                setattr(profile, key, new)
+        if council_areas is not None:
+            old_codes = sorted(profile.council_areas.values_list("gss_code", flat=True))
+            new_codes = sorted(c.gss_code for c in council_areas)
+            if old_codes != new_codes:
+                profile.council_areas.set(council_areas)
+                changes["council_areas"] = (", ".join(old_codes), ", ".join(new_codes))
+        if changes:
+            profile.save()
+            audit.record(actor=actor, instance=profile, event=event, changes=changes)
+        return profile
 
 
 def update_profile_from_self_assessment(
@@ -209,53 +211,52 @@ def _open_choice(person: Person, provider: Provider) -> ProviderChoice | None:
     )
 
 
-@transaction.atomic
 def shortlist_provider(*, person: Person, provider: Provider, actor) -> ProviderChoice:
     """Put a provider on the person's shortlist (does nothing if it is there, or already asked)."""
-    Person.objects.select_for_update().get(pk=person.pk)  # one shortlist change per person at a time
-    existing = _open_choice(person, provider)
-    if existing:
-        return existing
-    choice = ProviderChoice.objects.create(person=person, provider=provider, created_by=actor)
-    audit.record(
-        actor=actor,
-        instance=choice,
-        event="provider shortlisted",
-        action=audit.CREATE,
-        changes={"status": (None, choice.status)},
-    )
-    return choice
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)  # one shortlist change per person at a time
+        existing = _open_choice(person, provider)
+        if existing:
+            return existing
+        choice = ProviderChoice.objects.create(person=person, provider=provider, created_by=actor)
+        audit.record(
+            actor=actor,
+            instance=choice,
+            event="provider shortlisted",
+            action=audit.CREATE,
+            changes={"status": (None, choice.status)},
+        )
+        return choice
 
 
-@transaction.atomic
 def ask_provider(*, person: Person, provider: Provider, message: str, actor) -> ProviderChoice:
     """The person asks the provider to support them. A shortlisted choice becomes a request."""
-    Person.objects.select_for_update().get(pk=person.pk)
-    profile = ProviderProfile.objects.filter(provider=provider).first()
-    if profile is not None and not profile.taking_new_people:
-        raise ProviderError(f"{provider.name} is not taking on new people at the moment.")
-    choice = _open_choice(person, provider)
-    if choice and choice.status != ChoiceStatus.SHORTLISTED:
-        raise ProviderError(f"You have already asked {provider.name}.")
-    if choice is None:
-        choice = ProviderChoice(person=person, provider=provider, created_by=actor)
-    old = choice.status if choice.pk else None
-    choice.status = ChoiceStatus.REQUESTED
-    choice.message = (message or "").strip()
-    choice.requested_at = timezone.now()
-    choice.save()
-    audit.record(
-        actor=actor,
-        instance=choice,
-        event="provider asked",
-        action=audit.UPDATE if old else audit.CREATE,
-        changes={"status": (old, choice.status)},
-        note=choice.message,
-    )
-    return choice
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        profile = ProviderProfile.objects.filter(provider=provider).first()
+        if profile is not None and not profile.taking_new_people:
+            raise ProviderError(f"{provider.name} is not taking on new people at the moment.")
+        choice = _open_choice(person, provider)
+        if choice and choice.status != ChoiceStatus.SHORTLISTED:
+            raise ProviderError(f"You have already asked {provider.name}.")
+        if choice is None:
+            choice = ProviderChoice(person=person, provider=provider, created_by=actor)
+        old = choice.status if choice.pk else None
+        choice.status = ChoiceStatus.REQUESTED
+        choice.message = (message or "").strip()
+        choice.requested_at = timezone.now()
+        choice.save()
+        audit.record(
+            actor=actor,
+            instance=choice,
+            event="provider asked",
+            action=audit.UPDATE if old else audit.CREATE,
+            changes={"status": (old, choice.status)},
+            note=choice.message,
+        )
+        return choice
 
 
-@transaction.atomic
 def record_choice(
     *,
     person: Person,
@@ -270,40 +271,41 @@ def record_choice(
     """The commissioner records a choice the person made by phone, on paper or at a meeting (who chose,
     how, when). The provider sees it as a request to accept, like one made online; the commissioner may
     set up the agreement from it straight away, and the provider accepting the agreement accepts it."""
-    if not is_commissioner_for(user=actor, agreement_or_person=person):
-        raise ProviderError("Only a commissioner of the person's council can record their choice.")
-    if made not in (ChoiceMade.PHONE, ChoiceMade.PAPER, ChoiceMade.MEETING):
-        raise ProviderError("Say how the choice was made: by phone, on paper or at a meeting.")
-    chosen_by = (chosen_by or "").strip()
-    if not chosen_by:
-        raise ProviderError("Say who made the choice, for example the person or their mother.")
-    if chosen_on > (today or timezone.localdate()):
-        raise ProviderError("The date the choice was made cannot be in the future.")
-    Person.objects.select_for_update().get(pk=person.pk)
-    choice = _open_choice(person, provider)
-    if choice and choice.status != ChoiceStatus.SHORTLISTED:
-        raise ProviderError(f"{person} has already asked {provider.name}.")
-    if choice is None:
-        choice = ProviderChoice(person=person, provider=provider, created_by=actor)
-    old = choice.status if choice.pk else None
-    choice.status = ChoiceStatus.REQUESTED
-    choice.made, choice.chosen_by, choice.chosen_on = made, chosen_by, chosen_on
-    choice.message = (message or "").strip()
-    choice.requested_at = timezone.now()
-    choice.save()
-    audit.record(
-        actor=actor,
-        instance=choice,
-        event=f"choice recorded by the commissioner ({ChoiceMade(made).label.lower()})",
-        action=audit.UPDATE if old else audit.CREATE,
-        changes={
-            "status": (old, choice.status),
-            "chosen_by": (None, chosen_by),
-            "chosen_on": (None, chosen_on),
-        },
-        note=choice.message,
-    )
-    return choice
+    with transaction.atomic():
+        if not is_commissioner_for(user=actor, agreement_or_person=person):
+            raise ProviderError("Only a commissioner of the person's council can record their choice.")
+        if made not in (ChoiceMade.PHONE, ChoiceMade.PAPER, ChoiceMade.MEETING):
+            raise ProviderError("Say how the choice was made: by phone, on paper or at a meeting.")
+        chosen_by = (chosen_by or "").strip()
+        if not chosen_by:
+            raise ProviderError("Say who made the choice, for example the person or their mother.")
+        if chosen_on > (today or timezone.localdate()):
+            raise ProviderError("The date the choice was made cannot be in the future.")
+        Person.objects.select_for_update().get(pk=person.pk)
+        choice = _open_choice(person, provider)
+        if choice and choice.status != ChoiceStatus.SHORTLISTED:
+            raise ProviderError(f"{person} has already asked {provider.name}.")
+        if choice is None:
+            choice = ProviderChoice(person=person, provider=provider, created_by=actor)
+        old = choice.status if choice.pk else None
+        choice.status = ChoiceStatus.REQUESTED
+        choice.made, choice.chosen_by, choice.chosen_on = made, chosen_by, chosen_on
+        choice.message = (message or "").strip()
+        choice.requested_at = timezone.now()
+        choice.save()
+        audit.record(
+            actor=actor,
+            instance=choice,
+            event=f"choice recorded by the commissioner ({ChoiceMade(made).label.lower()})",
+            action=audit.UPDATE if old else audit.CREATE,
+            changes={
+                "status": (old, choice.status),
+                "chosen_by": (None, chosen_by),
+                "chosen_on": (None, chosen_on),
+            },
+            note=choice.message,
+        )
+        return choice
 
 
 def _lock_choice(choice: ProviderChoice) -> ProviderChoice:
@@ -314,71 +316,71 @@ def _lock_choice(choice: ProviderChoice) -> ProviderChoice:
     )
 
 
-@transaction.atomic
 def withdraw_choice(*, choice: ProviderChoice, actor) -> ProviderChoice:
     """The person takes a provider off their shortlist, or withdraws a request or acceptance."""
-    choice = _lock_choice(choice)
-    if choice.status == ChoiceStatus.WITHDRAWN:
-        return choice
-    if choice.status not in OPEN_CHOICE_STATUSES:
-        raise ProviderError("This choice has already been answered and cannot be withdrawn.")
-    if choice.agreements.exclude(
-        status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN, AgreementStatus.ENDED]
-    ).exists():
-        raise ProviderError(
-            "There is an agreement with this provider. To end it, give notice on the agreement."
+    with transaction.atomic():
+        choice = _lock_choice(choice)
+        if choice.status == ChoiceStatus.WITHDRAWN:
+            return choice
+        if choice.status not in OPEN_CHOICE_STATUSES:
+            raise ProviderError("This choice has already been answered and cannot be withdrawn.")
+        if choice.agreements.exclude(
+            status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN, AgreementStatus.ENDED]
+        ).exists():
+            raise ProviderError(
+                "There is an agreement with this provider. To end it, give notice on the agreement."
+            )
+        old = choice.status
+        choice.status = ChoiceStatus.WITHDRAWN
+        choice.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor, instance=choice, event="choice withdrawn", changes={"status": (old, choice.status)}
         )
-    old = choice.status
-    choice.status = ChoiceStatus.WITHDRAWN
-    choice.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=actor, instance=choice, event="choice withdrawn", changes={"status": (old, choice.status)}
-    )
-    return choice
+        return choice
 
 
-@transaction.atomic
 def accept_choice(*, choice: ProviderChoice, actor) -> ProviderChoice:
     """The provider agrees to support the person. The commissioner now sees the choice."""
-    choice = _lock_choice(choice)
-    if choice.status == ChoiceStatus.ACCEPTED:
+    with transaction.atomic():
+        choice = _lock_choice(choice)
+        if choice.status == ChoiceStatus.ACCEPTED:
+            return choice
+        if choice.status != ChoiceStatus.REQUESTED:
+            raise ProviderError("Only a request waiting for an answer can be accepted.")
+        choice.status = ChoiceStatus.ACCEPTED
+        choice.decided_by, choice.decided_at = actor, timezone.now()
+        choice.save()
+        audit.record(
+            actor=actor,
+            instance=choice,
+            event="request accepted",
+            changes={"status": (ChoiceStatus.REQUESTED, ChoiceStatus.ACCEPTED)},
+        )
         return choice
-    if choice.status != ChoiceStatus.REQUESTED:
-        raise ProviderError("Only a request waiting for an answer can be accepted.")
-    choice.status = ChoiceStatus.ACCEPTED
-    choice.decided_by, choice.decided_at = actor, timezone.now()
-    choice.save()
-    audit.record(
-        actor=actor,
-        instance=choice,
-        event="request accepted",
-        changes={"status": (ChoiceStatus.REQUESTED, ChoiceStatus.ACCEPTED)},
-    )
-    return choice
 
 
-@transaction.atomic
 def decline_choice(*, choice: ProviderChoice, reason: str, actor) -> ProviderChoice:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProviderError("Say why you cannot support this person, so they can choose again.")
-    choice = _lock_choice(choice)
-    if choice.status == ChoiceStatus.DECLINED:
+    with transaction.atomic():
+        reason = (reason or "").strip()
+        if not reason:
+            raise ProviderError("Say why you cannot support this person, so they can choose again.")
+        choice = _lock_choice(choice)
+        if choice.status == ChoiceStatus.DECLINED:
+            return choice
+        if choice.status != ChoiceStatus.REQUESTED:
+            raise ProviderError("Only a request waiting for an answer can be declined.")
+        choice.status = ChoiceStatus.DECLINED
+        choice.decline_reason = reason
+        choice.decided_by, choice.decided_at = actor, timezone.now()
+        choice.save()
+        audit.record(
+            actor=actor,
+            instance=choice,
+            event="request declined",
+            changes={"status": (ChoiceStatus.REQUESTED, ChoiceStatus.DECLINED)},
+            note=reason,
+        )
         return choice
-    if choice.status != ChoiceStatus.REQUESTED:
-        raise ProviderError("Only a request waiting for an answer can be declined.")
-    choice.status = ChoiceStatus.DECLINED
-    choice.decline_reason = reason
-    choice.decided_by, choice.decided_at = actor, timezone.now()
-    choice.save()
-    audit.record(
-        actor=actor,
-        instance=choice,
-        event="request declined",
-        changes={"status": (ChoiceStatus.REQUESTED, ChoiceStatus.DECLINED)},
-        note=reason,
-    )
-    return choice
 
 
 # ---- flexible agreements ---------------------------------------------------------------------------
@@ -501,7 +503,6 @@ def _apply_terms(agreement: FlexibleAgreement, terms: dict[str, Any]) -> None:
         setattr(agreement, name, value)
 
 
-@transaction.atomic
 def set_up_agreement(
     *,
     choice: ProviderChoice,
@@ -519,71 +520,78 @@ def set_up_agreement(
     Defaults: paid every 4 weeks in advance; unspent limit 4 weeks of budget; 28 days' notice from the
     person, 56 from the provider; no overdraft; review a year after the start.
     """
-    choice = _lock_choice(choice)
-    recorded = choice.status == ChoiceStatus.REQUESTED and choice.made != ChoiceMade.ONLINE
-    if choice.status != ChoiceStatus.ACCEPTED and not recorded:
-        raise ProviderError("The provider must accept the person's request before an agreement is set up.")
-    person, provider = choice.person, choice.provider
-    Person.objects.select_for_update().get(pk=person.pk)  # one set-up per person at a time
-    if FlexibleAgreement.objects.filter(
-        person=person, provider=provider, status__in=[AgreementStatus.OFFERED, AgreementStatus.ACTIVE]
-    ).exists():
-        raise ProviderError(f"{person} already has an agreement with {provider.name}.")
-    replaces = agreement_being_left(person=person, provider=provider)
-    if arrangement is not None:
-        if not isf_arrangements_for(person=person, provider=provider).filter(pk=arrangement.pk).exists():
+    with transaction.atomic():
+        choice = _lock_choice(choice)
+        recorded = choice.status == ChoiceStatus.REQUESTED and choice.made != ChoiceMade.ONLINE
+        if choice.status != ChoiceStatus.ACCEPTED and not recorded:
             raise ProviderError(
-                "Choose an Individual Service Fund with this provider in the person's approved budget."
+                "The provider must accept the person's request before an agreement is set up."
             )
-    elif replaces is None:
-        raise ProviderError(
-            f"{person} has no approved budget with an Individual Service Fund held by {provider.name} yet. "
-            "The choice is kept and waits for the budget."
+        person, provider = choice.person, choice.provider
+        Person.objects.select_for_update().get(pk=person.pk)  # one set-up per person at a time
+        if FlexibleAgreement.objects.filter(
+            person=person, provider=provider, status__in=[AgreementStatus.OFFERED, AgreementStatus.ACTIVE]
+        ).exists():
+            raise ProviderError(f"{person} already has an agreement with {provider.name}.")
+        replaces = agreement_being_left(person=person, provider=provider)
+        if arrangement is not None:
+            if not isf_arrangements_for(person=person, provider=provider).filter(pk=arrangement.pk).exists():
+                raise ProviderError(
+                    "Choose an Individual Service Fund with this provider in the person's approved budget."
+                )
+        elif replaces is None:
+            raise ProviderError(
+                f"{person} has no approved budget with an Individual Service Fund held by "
+                f"{provider.name} yet. The choice is kept and waits for the budget."
+            )
+        terms = dict(terms)
+        agreement = FlexibleAgreement(
+            person=person,
+            provider=provider,
+            council=person.council,
+            arrangement=arrangement,
+            choice=choice,
+            replaces=replaces,
+            created_by=actor,
+            status=AgreementStatus.OFFERED,
         )
-    terms = dict(terms)
-    agreement = FlexibleAgreement(
-        person=person,
-        provider=provider,
-        council=person.council,
-        arrangement=arrangement,
-        choice=choice,
-        replaces=replaces,
-        created_by=actor,
-        status=AgreementStatus.OFFERED,
-    )
-    source = arrangement or (replaces.arrangement if replaces else None)
-    # The money is the approved arrangement's, never a number typed in (separation of duties).
-    agreement.annual_budget = source.annual_amount if source is not None else replaces.annual_budget
-    if replaces is not None:
-        # The move: the new agreement starts the day after the old one's last day.
-        terms["start_date"] = replaces.end_date + timedelta(days=1)
-    elif arrangement is not None:
-        terms.setdefault("start_date", max(arrangement.start_date, timezone.localdate()))
-    _apply_terms(agreement, terms)
-    if agreement.management_fee_percent is None and agreement.management_fee_fixed is None:
-        profile = ProviderProfile.objects.filter(provider=provider).first()
-        if profile is not None:
-            agreement.management_fee_percent = profile.management_fee_percent
-            agreement.management_fee_fixed = profile.management_fee_fixed
-    if agreement.unspent_limit is None:
-        agreement.unspent_limit = default_unspent_limit(agreement.annual_budget)
-    if agreement.review_date is None:
-        agreement.review_date = agreement.start_date + timedelta(days=365)
-    if source is not None and source.budget.person_id != person.pk:
-        raise ProviderError("That budget belongs to someone else.")
-    _check_terms(agreement)
-    agreement.save()
-    AgreementVersion.objects.create(
-        agreement=agreement, number=1, terms=_snapshot(agreement), created_by=actor, reason="Agreement set up"
-    )
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event="agreement offered to provider",
-        action=audit.CREATE,
-        changes={name: (None, value) for name, value in _snapshot(agreement).items()},
-    )
-    return agreement
+        source = arrangement or (replaces.arrangement if replaces else None)
+        # The money is the approved arrangement's, never a number typed in (separation of duties).
+        agreement.annual_budget = source.annual_amount if source is not None else replaces.annual_budget
+        if replaces is not None:
+            # The move: the new agreement starts the day after the old one's last day.
+            terms["start_date"] = replaces.end_date + timedelta(days=1)
+        elif arrangement is not None:
+            terms.setdefault("start_date", max(arrangement.start_date, timezone.localdate()))
+        _apply_terms(agreement, terms)
+        if agreement.management_fee_percent is None and agreement.management_fee_fixed is None:
+            profile = ProviderProfile.objects.filter(provider=provider).first()
+            if profile is not None:
+                agreement.management_fee_percent = profile.management_fee_percent
+                agreement.management_fee_fixed = profile.management_fee_fixed
+        if agreement.unspent_limit is None:
+            agreement.unspent_limit = default_unspent_limit(agreement.annual_budget)
+        if agreement.review_date is None:
+            agreement.review_date = agreement.start_date + timedelta(days=365)
+        if source is not None and source.budget.person_id != person.pk:
+            raise ProviderError("That budget belongs to someone else.")
+        _check_terms(agreement)
+        agreement.save()
+        AgreementVersion.objects.create(
+            agreement=agreement,
+            number=1,
+            terms=_snapshot(agreement),
+            created_by=actor,
+            reason="Agreement set up",
+        )
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event="agreement offered to provider",
+            action=audit.CREATE,
+            changes={name: (None, value) for name, value in _snapshot(agreement).items()},
+        )
+        return agreement
 
 
 def _lock_agreement(agreement: FlexibleAgreement) -> FlexibleAgreement:
@@ -595,116 +603,117 @@ def _lock_agreement(agreement: FlexibleAgreement) -> FlexibleAgreement:
     )
 
 
-@transaction.atomic
 def change_agreement_terms(
     *, agreement: FlexibleAgreement, terms: dict[str, Any], reason: str, actor
 ) -> FlexibleAgreement:
     """The commissioner changes the terms: a new version, kept with the old ones. The provider accepts
     the new version in the browser; until then the page says it is waiting for them."""
-    agreement = _lock_agreement(agreement)
-    if agreement.status not in (AgreementStatus.OFFERED, AgreementStatus.ACTIVE, AgreementStatus.ENDING):
-        raise ProviderError("This agreement has ended; its terms can no longer change.")
-    if agreement.replaces_id and "start_date" in terms:
-        terms = {k: v for k, v in terms.items() if k != "start_date"}  # a move's start is fixed by the notice
-    before = _snapshot(agreement)
-    _apply_terms(agreement, terms)
-    _check_terms(agreement)
-    after = _snapshot(agreement)
-    changes = {k: (before[k], after[k]) for k in TERM_FIELDS if before[k] != after[k]}
-    if not changes:
+    with transaction.atomic():
+        agreement = _lock_agreement(agreement)
+        if agreement.status not in (AgreementStatus.OFFERED, AgreementStatus.ACTIVE, AgreementStatus.ENDING):
+            raise ProviderError("This agreement has ended; its terms can no longer change.")
+        if agreement.replaces_id and "start_date" in terms:
+            terms = {
+                k: v for k, v in terms.items() if k != "start_date"
+            }  # a move's start is fixed by the notice
+        before = _snapshot(agreement)
+        _apply_terms(agreement, terms)
+        _check_terms(agreement)
+        after = _snapshot(agreement)
+        changes = {k: (before[k], after[k]) for k in TERM_FIELDS if before[k] != after[k]}
+        if not changes:
+            return agreement
+        agreement.version += 1
+        agreement.save()
+        AgreementVersion.objects.create(
+            agreement=agreement,
+            number=agreement.version,
+            terms=after,
+            created_by=actor,
+            reason=(reason or "").strip(),
+        )
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event=f"agreement terms changed (version {agreement.version})",
+            changes=changes,
+            note=(reason or "").strip(),
+        )
         return agreement
-    agreement.version += 1
-    agreement.save()
-    AgreementVersion.objects.create(
-        agreement=agreement,
-        number=agreement.version,
-        terms=after,
-        created_by=actor,
-        reason=(reason or "").strip(),
-    )
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event=f"agreement terms changed (version {agreement.version})",
-        changes=changes,
-        note=(reason or "").strip(),
-    )
-    return agreement
 
 
-@transaction.atomic
 def accept_agreement(*, agreement: FlexibleAgreement, actor) -> FlexibleAgreement:
     """The provider accepts the current version of the terms. A first acceptance makes it agreed."""
-    agreement = _lock_agreement(agreement)
-    if not agreement.awaiting_provider:
+    with transaction.atomic():
+        agreement = _lock_agreement(agreement)
+        if not agreement.awaiting_provider:
+            return agreement
+        old_status = agreement.status
+        if agreement.status == AgreementStatus.OFFERED:
+            agreement.status = AgreementStatus.ACTIVE
+        agreement.accepted_version = agreement.version
+        agreement.accepted_by, agreement.accepted_at = actor, timezone.now()
+        agreement.save()
+        AgreementVersion.objects.filter(agreement=agreement, number=agreement.version).update(
+            accepted_by=actor, accepted_at=agreement.accepted_at
+        )
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event=f"agreement accepted by provider (version {agreement.version})",
+            changes={"status": (old_status, agreement.status)} if old_status != agreement.status else {},
+        )
+        if agreement.choice_id and agreement.choice.status == ChoiceStatus.REQUESTED:
+            # A choice the commissioner recorded: accepting the agreement accepts the request too.
+            accept_choice(choice=agreement.choice, actor=actor)
+        if agreement.replaces_id and agreement.start_date <= timezone.localdate():
+            _complete_move(agreement=agreement, on_date=agreement.start_date, actor=actor)
         return agreement
-    old_status = agreement.status
-    if agreement.status == AgreementStatus.OFFERED:
-        agreement.status = AgreementStatus.ACTIVE
-    agreement.accepted_version = agreement.version
-    agreement.accepted_by, agreement.accepted_at = actor, timezone.now()
-    agreement.save()
-    AgreementVersion.objects.filter(agreement=agreement, number=agreement.version).update(
-        accepted_by=actor, accepted_at=agreement.accepted_at
-    )
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event=f"agreement accepted by provider (version {agreement.version})",
-        changes={"status": (old_status, agreement.status)} if old_status != agreement.status else {},
-    )
-    if agreement.choice_id and agreement.choice.status == ChoiceStatus.REQUESTED:
-        # A choice the commissioner recorded: accepting the agreement accepts the request too.
-        accept_choice(choice=agreement.choice, actor=actor)
-    if agreement.replaces_id and agreement.start_date <= timezone.localdate():
-        _complete_move(agreement=agreement, on_date=agreement.start_date, actor=actor)
-    return agreement
 
 
-@transaction.atomic
 def decline_agreement(*, agreement: FlexibleAgreement, reason: str, actor) -> FlexibleAgreement:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProviderError("Say why you cannot accept this agreement.")
-    agreement = _lock_agreement(agreement)
-    if agreement.status == AgreementStatus.DECLINED:
+    with transaction.atomic():
+        reason = (reason or "").strip()
+        if not reason:
+            raise ProviderError("Say why you cannot accept this agreement.")
+        agreement = _lock_agreement(agreement)
+        if agreement.status == AgreementStatus.DECLINED:
+            return agreement
+        if agreement.status != AgreementStatus.OFFERED:
+            raise ProviderError("Only an agreement waiting for you to accept can be declined.")
+        agreement.status = AgreementStatus.DECLINED
+        agreement.decline_reason = reason
+        agreement.save()
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event="agreement declined by provider",
+            changes={"status": (AgreementStatus.OFFERED, AgreementStatus.DECLINED)},
+            note=reason,
+        )
+        if agreement.choice_id and agreement.choice.status == ChoiceStatus.REQUESTED:
+            decline_choice(choice=agreement.choice, reason=reason, actor=actor)
         return agreement
-    if agreement.status != AgreementStatus.OFFERED:
-        raise ProviderError("Only an agreement waiting for you to accept can be declined.")
-    agreement.status = AgreementStatus.DECLINED
-    agreement.decline_reason = reason
-    agreement.save()
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event="agreement declined by provider",
-        changes={"status": (AgreementStatus.OFFERED, AgreementStatus.DECLINED)},
-        note=reason,
-    )
-    if agreement.choice_id and agreement.choice.status == ChoiceStatus.REQUESTED:
-        decline_choice(choice=agreement.choice, reason=reason, actor=actor)
-    return agreement
 
 
-@transaction.atomic
 def withdraw_agreement(*, agreement: FlexibleAgreement, actor) -> FlexibleAgreement:
-    agreement = _lock_agreement(agreement)
-    if agreement.status == AgreementStatus.WITHDRAWN:
+    with transaction.atomic():
+        agreement = _lock_agreement(agreement)
+        if agreement.status == AgreementStatus.WITHDRAWN:
+            return agreement
+        if agreement.status != AgreementStatus.OFFERED:
+            raise ProviderError("Only an agreement the provider has not yet accepted can be withdrawn.")
+        agreement.status = AgreementStatus.WITHDRAWN
+        agreement.save()
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event="agreement withdrawn",
+            changes={"status": (AgreementStatus.OFFERED, AgreementStatus.WITHDRAWN)},
+        )
         return agreement
-    if agreement.status != AgreementStatus.OFFERED:
-        raise ProviderError("Only an agreement the provider has not yet accepted can be withdrawn.")
-    agreement.status = AgreementStatus.WITHDRAWN
-    agreement.save()
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event="agreement withdrawn",
-        changes={"status": (AgreementStatus.OFFERED, AgreementStatus.WITHDRAWN)},
-    )
-    return agreement
 
 
-@transaction.atomic
 def give_notice(
     *,
     agreement: FlexibleAgreement,
@@ -717,47 +726,51 @@ def give_notice(
     """End an agreement. The person may do so at any time, for any reason, with the agreed notice
     (28 days by default); the provider must say why and give its longer notice (56 days by default).
     `end_date` is the last day of the agreement; it defaults to the earliest the notice allows."""
-    today = today or timezone.localdate()
-    reason = (reason or "").strip()
-    agreement = _lock_agreement(agreement)
-    if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING):
-        raise ProviderError("Notice can only be given on an agreement that is in place.")
-    if agreement.status == AgreementStatus.ENDING:
-        raise ProviderError(
-            f"Notice has already been given: the agreement ends on {agreement.end_date:%-d %B %Y}."
-        )
-    if notice_from == NoticeFrom.PERSON:
-        earliest = agreement.earliest_person_end_date(today)
-        days = agreement.person_notice_days
-        who = "You need to give"
-    elif notice_from == NoticeFrom.PROVIDER:
-        if not reason:
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        reason = (reason or "").strip()
+        agreement = _lock_agreement(agreement)
+        if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING):
+            raise ProviderError("Notice can only be given on an agreement that is in place.")
+        if agreement.status == AgreementStatus.ENDING:
             raise ProviderError(
-                "Say why you are ending the agreement. The person and the council will see it."
+                f"Notice has already been given: the agreement ends on {agreement.end_date:%-d %B %Y}."
             )
-        earliest = agreement.earliest_provider_end_date(today)
-        days = agreement.provider_notice_days
-        who = "The provider must give"
-    else:
-        raise ProviderError("Notice comes from the person or the provider.")
-    end_date = end_date or earliest
-    if end_date < earliest:
-        raise ProviderError(f"{who} {days} days' notice. The earliest end date is {earliest:%-d %B %Y}.")
-    old_end = agreement.end_date
-    agreement.status = AgreementStatus.ENDING
-    agreement.end_date = end_date
-    agreement.notice_from = notice_from
-    agreement.notice_given_by, agreement.notice_given_at = actor, timezone.now()
-    agreement.notice_reason = reason
-    agreement.save()
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event=f"notice given by the {notice_from}",
-        changes={"status": (AgreementStatus.ACTIVE, AgreementStatus.ENDING), "end_date": (old_end, end_date)},
-        note=reason,
-    )
-    return agreement
+        if notice_from == NoticeFrom.PERSON:
+            earliest = agreement.earliest_person_end_date(today)
+            days = agreement.person_notice_days
+            who = "You need to give"
+        elif notice_from == NoticeFrom.PROVIDER:
+            if not reason:
+                raise ProviderError(
+                    "Say why you are ending the agreement. The person and the council will see it."
+                )
+            earliest = agreement.earliest_provider_end_date(today)
+            days = agreement.provider_notice_days
+            who = "The provider must give"
+        else:
+            raise ProviderError("Notice comes from the person or the provider.")
+        end_date = end_date or earliest
+        if end_date < earliest:
+            raise ProviderError(f"{who} {days} days' notice. The earliest end date is {earliest:%-d %B %Y}.")
+        old_end = agreement.end_date
+        agreement.status = AgreementStatus.ENDING
+        agreement.end_date = end_date
+        agreement.notice_from = notice_from
+        agreement.notice_given_by, agreement.notice_given_at = actor, timezone.now()
+        agreement.notice_reason = reason
+        agreement.save()
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event=f"notice given by the {notice_from}",
+            changes={
+                "status": (AgreementStatus.ACTIVE, AgreementStatus.ENDING),
+                "end_date": (old_end, end_date),
+            },
+            note=reason,
+        )
+        return agreement
 
 
 def _end_arrangement(arrangement: Arrangement | None, last_day: date, *, actor, event: str) -> None:
@@ -812,48 +825,48 @@ def _complete_move(*, agreement: FlexibleAgreement, on_date: date, actor) -> Fle
     return agreement
 
 
-@transaction.atomic
 def complete_move(*, agreement: FlexibleAgreement, actor, today: date | None = None) -> FlexibleAgreement:
-    today = today or timezone.localdate()
-    agreement = _lock_agreement(agreement)
-    if agreement.replaces_id is None:
-        raise ProviderError("This agreement does not replace another.")
-    if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING):
-        raise ProviderError("The provider has not accepted this agreement yet.")
-    if agreement.start_date > today:
-        raise ProviderError(f"The move happens on {agreement.start_date:%-d %B %Y}.")
-    return _complete_move(agreement=agreement, on_date=agreement.start_date, actor=actor)
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        agreement = _lock_agreement(agreement)
+        if agreement.replaces_id is None:
+            raise ProviderError("This agreement does not replace another.")
+        if agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING):
+            raise ProviderError("The provider has not accepted this agreement yet.")
+        if agreement.start_date > today:
+            raise ProviderError(f"The move happens on {agreement.start_date:%-d %B %Y}.")
+        return _complete_move(agreement=agreement, on_date=agreement.start_date, actor=actor)
 
 
-@transaction.atomic
 def end_agreement(*, agreement: FlexibleAgreement, actor, today: date | None = None) -> FlexibleAgreement:
     """An agreement whose last day has passed ends. With no replacement waiting, the `on_end` hooks run
     (the unspent balance is then settled with the council)."""
-    today = today or timezone.localdate()
-    agreement = _lock_agreement(agreement)
-    if agreement.status == AgreementStatus.ENDED:
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        agreement = _lock_agreement(agreement)
+        if agreement.status == AgreementStatus.ENDED:
+            return agreement
+        if (
+            agreement.status != AgreementStatus.ENDING
+            or agreement.end_date is None
+            or agreement.end_date >= today
+        ):
+            raise ProviderError("This agreement has not reached its end date.")
+        agreement.status = AgreementStatus.ENDED
+        agreement.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            instance=agreement,
+            event="agreement ended",
+            changes={"status": (AgreementStatus.ENDING, AgreementStatus.ENDED)},
+        )
+        _end_arrangement(
+            agreement.arrangement, agreement.end_date, actor=actor, event="arrangement ended: agreement ended"
+        )
+        replacement = FlexibleAgreement.objects.filter(replaces=agreement).first()
+        if replacement is None or replacement.status in (AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN):
+            hooks.run_on_end(agreement=agreement, on_date=agreement.end_date + timedelta(days=1), actor=actor)
         return agreement
-    if (
-        agreement.status != AgreementStatus.ENDING
-        or agreement.end_date is None
-        or agreement.end_date >= today
-    ):
-        raise ProviderError("This agreement has not reached its end date.")
-    agreement.status = AgreementStatus.ENDED
-    agreement.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=actor,
-        instance=agreement,
-        event="agreement ended",
-        changes={"status": (AgreementStatus.ENDING, AgreementStatus.ENDED)},
-    )
-    _end_arrangement(
-        agreement.arrangement, agreement.end_date, actor=actor, event="arrangement ended: agreement ended"
-    )
-    replacement = FlexibleAgreement.objects.filter(replaces=agreement).first()
-    if replacement is None or replacement.status in (AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN):
-        hooks.run_on_end(agreement=agreement, on_date=agreement.end_date + timedelta(days=1), actor=actor)
-    return agreement
 
 
 def complete_due_changes(*, today: date | None = None, actor=None) -> dict[str, int]:

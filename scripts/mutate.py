@@ -1,41 +1,51 @@
 """`make mutate`: mutation testing (mutmut) of the modules that hold the rules, then a score per module.
 
-mutmut's configuration is `[tool.mutmut]` in pyproject.toml: which modules are mutated and which tests
-run (the fast ones: no browser tests, no tests that start processes or measure speed). mutmut records
-which tests call each function and runs only those for each of its mutants.
+mutmut makes the mutants (`[tool.mutmut]` in pyproject.toml says which modules, and which tests are the
+fast tests of the rules); this script runs them, in ONE pytest session instead of one per mutant:
 
-    scripts/mutate.py [--budget MINUTES] [--workers N] [--test-seconds S] [--report-only] [--diffs] [GLOB ...]
+1. The selected tests are collected once, Django starts once and the test database is migrated once.
+2. A first pass runs every test unmutated (it must be green) and records which mutated functions each
+   test calls and how much CPU time it takes.
+3. Each mutant then runs in a child forked from that session (so nothing a mutant does can leak into the
+   next one), on a test database of its worker's own (a copy of the first), running only the tests that
+   call its function: first the tests that killed one of its sibling mutants (the same function), then the
+   quickest. It stops at the first failure (killed) or when its tests' measured CPU time reaches
+   --test-seconds (survived: no fast test of the rule fails). A child over its CPU limit is a timeout,
+   counted as killed, as mutmut counts it.
 
-How a mutant's tests are chosen: mutmut's first run of the tests records which tests call each function
-(kept in mutants/mutmut-stats.json, redone only when the test selection changes). A mutant runs the tests
-that call its function, quickest first, stopping at the first failure and after --test-seconds of
-measured test time (tests/conftest.py), against the test database that first run made (no migrations
-checked per mutant).
+    scripts/mutate.py [--workers N] [--test-seconds S] [--report-only] [--diffs] [GLOB ...]
 
-GLOBs narrow the run to some mutants, e.g. "monitoring.counting.*". The run stops when the budget
-(default 28 minutes) is spent; what was not checked is reported as such, never as killed. The score of a
-module is killed / (killed + survived + no tests), timeouts counting as killed; survivors listed in
+GLOBs narrow the run to some mutants, e.g. "monitoring.counting.*". Results go to mutmut's files in
+mutants/, so `.venv/bin/mutmut show NAME` shows a mutant's change. The score of a module is
+killed / (killed + survived + no tests), timeouts counting as killed; survivors listed in
 mutmut-equivalents.md (beside pyproject.toml) are reported separately and left out of the second score.
-Uses its own test database (`<name>_mutate`), so it does not disturb `make test`.
+Uses its own test database (`test_<name>_mutate`, and `_w1`... copies), so it does not disturb `make test`.
 """
 
 import argparse
+import fnmatch
 import json
 import os
 import re
+import select
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 EQUIVALENTS = ROOT / "mutmut-equivalents.md"
+RUN_FILE = MUTANTS / "mutate-run.json"
+# mutmut's exit codes (mutmut.stats.status_by_exit_code): 1 killed, 0 survived, 33 no tests, timeouts
 KILLED = {1, 3, 24, -24, 36, 152, 255, 37}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
+TIMEOUT = 36
 
 
 def own_database(url: str) -> str:
@@ -45,22 +55,28 @@ def own_database(url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}_mutate"))
 
 
-def drop_test_database(url: str) -> None:
-    """Start from a fresh schema: the run reuses one test database across all its test runs."""
+def admin_connection(url: str):
     import psycopg
 
-    parts = urlsplit(url)
-    test_name = "test_" + parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
+
+
+def drop_test_databases(url: str) -> None:
+    """Start from a fresh schema: the run migrates one test database and copies it for each worker."""
+    test_name = "test_" + urlsplit(url).path.lstrip("/")
+    with admin_connection(url) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+            (test_name, test_name + "\\_w%"),
+        ).fetchall()
+        for (name,) in rows:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def copy_other_apps() -> None:
     """mutmut copies only the apps it mutates (`source_paths`) into mutants/, where the tests run; an app
     added since (INSTALLED_APPS names it) would be missing there and every test would fail to import.
     Copy every other top-level package as it is, unmutated."""
-    import shutil
     import tomllib
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
@@ -75,22 +91,427 @@ def copy_other_apps() -> None:
             )
 
 
-def run_mutmut(globs: list[str], workers: int, budget_s: float, env: dict) -> bool:
-    """Run mutmut until done or out of time. Returns whether it finished."""
-    cmd = [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", str(workers), *globs]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+def generate() -> dict[str, list[str]]:
+    """mutmut writes the mutated modules into mutants/; returns the mutant names by source file."""
+    from mutmut.__main__ import (
+        copy_also_copy_files,
+        copy_src_dir,
+        create_mutants,
+        setup_source_paths,
+    )
+    from mutmut.configuration import config
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.trampoline import set_mutant_under_test
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    os.chdir(ROOT)
+    config()  # read while in ROOT
+    set_mutant_under_test("mutant_generation")
+    MUTANTS.mkdir(exist_ok=True)
+    copy_src_dir()
+    copy_also_copy_files()
+    setup_source_paths()
+    started = time.monotonic()
+    stats = create_mutants(2)
+    copy_other_apps()
+    by_path = {}
+    for path in walk_mutatable_files():
+        data = SourceFileMutationData(path=path)
+        data.load()
+        by_path[str(path)] = list(data.exit_code_by_key)
+    total = sum(len(v) for v in by_path.values())
+    print(
+        f"make mutate: {total} mutants in {len(by_path)} modules ({stats.mutated} files mutated anew) "
+        f"in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+    return by_path
+
+
+def mangled(mutant_name: str) -> str:
+    """`budgets.services.x_f__mutmut_3` -> `budgets.services.x_f` (the key of the stats)."""
+    return mutant_name.rpartition("__mutmut_")[0]
+
+
+class _Anchor:
+    """A `nextitem` for pytest's teardown that keeps only the session (the migrated test database and
+    other session fixtures) and tears down everything below it."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def listchain(self):
+        return [self.session]
+
+
+def run_quietly(item, nextitem) -> bool:
+    """Set up, call and tear down one test as pytest's runtestprotocol does, without making reports (a
+    failure's report formats its whole traceback, which costs more CPU than most of these tests). Returns
+    whether it passed (a skip passes)."""
+    from _pytest.outcomes import Exit, Skipped
+    from _pytest.runner import CallInfo
+
+    def call_runtest_hook(item, when, **kwds):
+        hook = getattr(item.ihook, f"pytest_runtest_{when}")
+        return CallInfo.from_call(
+            lambda: hook(item=item, **kwds), when=when, reraise=(Exit, KeyboardInterrupt)
+        )
+
+    if hasattr(item, "_request") and not item._request:
+        item._initrequest()  # run before: pytest-rerunfailures does the same
     try:
-        proc.wait(timeout=budget_s)
-        return proc.returncode == 0
-    except subprocess.TimeoutExpired:
-        print("\nmake mutate: time budget spent; stopping mutmut (results so far are kept).", flush=True)
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        return False
+        passed = True
+        for when in ("setup", "call"):
+            info = call_runtest_hook(item, when)
+            if info.excinfo is not None:
+                passed = info.excinfo.errisinstance(Skipped)
+                break
+        info = call_runtest_hook(item, "teardown", nextitem=nextitem)
+        if info.excinfo is not None and not info.excinfo.errisinstance(Skipped):
+            passed = False
+    finally:
+        item._request = False
+        item.funcargs = None
+    return passed
+
+
+class MutationRun:
+    """A pytest plugin that replaces the test loop: the unmutated pass, then every mutant."""
+
+    def __init__(
+        self, mutants: list[str], *, workers: int, test_seconds: float, verbose: bool, profile_dir=None
+    ):
+        self.mutants = mutants
+        self.profile_dir = profile_dir
+        self.workers = workers
+        self.test_seconds = test_seconds
+        self.verbose = verbose
+        self.results: dict[str, dict] = {}
+        self.tests_by_function: dict[str, set[str]] = defaultdict(set)
+        self.cpu_by_test: dict[str, float] = {}
+        self.clean_failures: list[str] = []
+        self.stats_seconds = 0.0
+
+    # -- pass 1: every test unmutated ----------------------------------------------------------
+
+    def stats_pass(self, session) -> None:
+        from _pytest.runner import runtestprotocol
+        from mutmut.mutation.trampoline import set_mutant_under_test
+        from mutmut.state import state
+
+        anchor = _Anchor(session)
+        items = session.items
+        set_mutant_under_test("stats")
+        started_wall, started_cpu = time.monotonic(), time.process_time()
+        for i, item in enumerate(items):
+            before = time.process_time()
+            reports = runtestprotocol(
+                item, nextitem=items[i + 1] if i + 1 < len(items) else anchor, log=False
+            )
+            self.cpu_by_test[item.nodeid] = time.process_time() - before
+            if any(r.failed for r in reports):
+                self.clean_failures.append(item.nodeid)
+                for r in reports:
+                    if r.failed:
+                        print(r.longreprtext[-3000:], file=sys.stderr)
+            for function in state()._stats:
+                self.tests_by_function[function].add(item.nodeid)
+            state()._stats.clear()
+        set_mutant_under_test("")
+        if items:  # the first test's time included migrating the test database: measure it again
+            before = time.process_time()
+            runtestprotocol(items[0], nextitem=anchor, log=False)
+            self.cpu_by_test[items[0].nodeid] = time.process_time() - before
+        self.stats_seconds = time.process_time() - started_cpu
+        print(
+            f"make mutate: {len(items)} tests unmutated in {time.monotonic() - started_wall:.0f} s "
+            f"({self.stats_seconds:.0f} CPU-s), {len(self.clean_failures)} failed",
+            flush=True,
+        )
+
+    # -- pass 2: the mutants --------------------------------------------------------------------
+
+    def plan(self, mutant: str, killers: dict[str, int]) -> list[str]:
+        """The covering tests in the order to run them, cut at --test-seconds of measured CPU time."""
+        tests = sorted(
+            self.tests_by_function.get(mangled(mutant), ()),
+            key=lambda t: (-killers.get(t, 0), self.cpu_by_test.get(t, 0.0), t),
+        )
+        kept, spent = [], 0.0
+        for test in tests:
+            cost = self.cpu_by_test.get(test, 0.0)
+            if kept and spent + cost > self.test_seconds and not killers.get(test):
+                continue  # too slow for what is left of the budget; a quicker one may still fit
+            kept.append(test)
+            spent += cost
+        return kept
+
+    def run_group(self, session, by_id, mutants: list[str], database: str, fd) -> None:
+        """In a forked child: the mutants of one function, one after another. For each, switch it on and
+        run its planned tests until the first failure; write one line of JSON per mutant to `fd`.
+
+        One child for the function, not one per mutant: forking this process and connecting to the
+        database cost more CPU than most of these tests. What one mutant could leave behind for its
+        sibling is what any test could leave for the next (each test's database work is rolled back), and
+        a child never carries anything back to the session it was forked from."""
+        from django.conf import settings
+        from django.db import connections
+        from mutmut.mutation.trampoline import set_mutant_under_test
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        for conn in connections.all():
+            conn.settings_dict["NAME"] = database
+        settings.DATABASES["default"]["NAME"] = database
+        anchor = _Anchor(session)
+        killers: dict[str, int] = {}
+
+        class OverTime(Exception):
+            pass
+
+        def over_time(signum, frame):
+            raise OverTime()
+
+        signal.signal(signal.SIGPROF, over_time)
+        profiler = None
+        if self.profile_dir:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        for mutant in mutants:
+            tests = self.plan(mutant, killers)
+            estimate = sum(self.cpu_by_test.get(t, 0.0) for t in tests)
+            started_cpu = time.process_time()
+            set_mutant_under_test(mutant)
+            # CPU time, not wall time: on a loaded machine a mutant is not slow because its neighbours are.
+            signal.setitimer(signal.ITIMER_PROF, 10 + 5 * estimate)
+            outcome = {"mutant": mutant, "tests": len(tests), "ran": len(tests), "exit_code": 0}
+            try:
+                for i, nodeid in enumerate(tests):
+                    nextitem = by_id[tests[i + 1]] if i + 1 < len(tests) else anchor
+                    if not run_quietly(by_id[nodeid], nextitem):
+                        outcome.update(killer=nodeid, ran=i + 1, exit_code=1)
+                        killers[nodeid] = killers.get(nodeid, 0) + 1
+                        break
+            except OverTime:
+                outcome.update(exit_code=TIMEOUT)
+            finally:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+            if outcome["exit_code"] == TIMEOUT:
+                os.write(fd, (json.dumps(outcome) + "\n").encode())
+                os._exit(TIMEOUT)  # the test was stopped half-way: the next mutant gets a fresh child
+            outcome["cpu"] = round(time.process_time() - started_cpu, 4)
+            os.write(fd, (json.dumps(outcome) + "\n").encode())
+        set_mutant_under_test("")
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(str(Path(self.profile_dir) / f"{mangled(mutants[0])}.prof"))
+        os._exit(0)
+
+    def mutation_pass(self, session) -> None:
+        import gc
+
+        from django.db import connections
+
+        by_id = {item.nodeid: item for item in session.items}
+        connections.close_all()  # each child opens its own connection
+        base = connections["default"].settings_dict["NAME"]
+        databases = [base]
+        url = os.environ["DATABASE_URL"]
+        with admin_connection(url) as conn:
+            for k in range(1, self.workers):
+                copy = f"{base}_w{k}"
+                conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
+                databases.append(copy)
+        gc.collect()
+        gc.freeze()  # a child's collector leaves the parent's objects alone (fewer pages copied)
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for mutant in sorted(self.mutants, key=lambda m: int(m.rpartition("__mutmut_")[2])):
+            if self.tests_by_function.get(mangled(mutant)):
+                groups[mangled(mutant)].append(mutant)
+            else:
+                self.results[mutant] = {"exit_code": 33, "cpu": 0.0, "tests": 0, "covering": 0}
+        # The costliest functions first, so the two workers end together.
+        queue = sorted(
+            groups.values(),
+            key=lambda g: -len(g) * sum(self.cpu_by_test[t] for t in self.tests_by_function[mangled(g[0])]),
+        )
+        free = list(range(self.workers))
+        running: dict[int, dict] = {}
+        total, cpu_total = len(self.mutants), 0.0
+        started = last_note = time.monotonic()
+
+        def read_lines(child) -> None:
+            while True:
+                try:
+                    chunk = os.read(child["fd"], 65536)
+                except BlockingIOError:
+                    return
+                if not chunk:
+                    return
+                child["buffer"] += chunk
+                *lines, child["buffer"] = child["buffer"].split(b"\n")
+                for line in lines:
+                    outcome = json.loads(line)
+                    mutant = outcome.pop("mutant")
+                    outcome["covering"] = len(self.tests_by_function[mangled(mutant)])
+                    self.results[mutant] = outcome
+                    child["left"].remove(mutant)
+
+        def finish(pid: int, status: int, rusage) -> None:
+            nonlocal cpu_total
+            child = running.pop(pid)
+            read_lines(child)
+            os.close(child["fd"])
+            free.append(child["slot"])
+            cpu_total += rusage.ru_utime + rusage.ru_stime
+            if child["left"]:
+                # Stopped from outside (no CPU used for too long, e.g. waiting on a lock) or crashed: the
+                # mutant it was on is a timeout or suspicious; its siblings go back in the queue.
+                first, *rest = child["left"]
+                code = os.waitstatus_to_exitcode(status)
+                self.results[first] = {
+                    "exit_code": TIMEOUT if child["timed_out"] else code if code not in (0, 1) else 35,
+                    "covering": len(self.tests_by_function[mangled(first)]),
+                }
+                if rest:
+                    queue.insert(0, rest)
+
+        while queue or running:
+            while queue and free:
+                group = queue.pop(0)
+                slot = free.pop(0)
+                estimate = sum(
+                    sum(self.cpu_by_test[t] for t in self.tests_by_function[mangled(m)]) for m in group
+                )
+                read_fd, write_fd = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        os.close(read_fd)
+                        self.run_group(session, by_id, group, databases[slot], write_fd)
+                    except BaseException:
+                        os._exit(35)
+                os.close(write_fd)
+                os.set_blocking(read_fd, False)
+                running[pid] = {
+                    "left": list(group),
+                    "slot": slot,
+                    "fd": read_fd,
+                    "buffer": b"",
+                    # a child waiting on something that takes no CPU (a lock) is stopped after this long
+                    "deadline": time.monotonic() + 300 + 20 * estimate,
+                    "timed_out": False,
+                }
+            select.select([c["fd"] for c in running.values()], [], [], 0.5)
+            for child in running.values():
+                read_lines(child)
+            while running:
+                pid, status, rusage = os.wait4(-1, os.WNOHANG)
+                if not pid:
+                    break
+                if pid in running:
+                    finish(pid, status, rusage)
+            now = time.monotonic()
+            for child_pid, child in running.items():
+                if now > child["deadline"] and not child["timed_out"]:
+                    child["timed_out"] = True
+                    os.kill(child_pid, signal.SIGKILL)
+            if now - last_note > 30 or (not queue and not running):
+                last_note = now
+                done = len(self.results)
+                print(
+                    f"make mutate: {done}/{total} mutants checked in {now - started:.0f} s "
+                    f"({done / max(now - started, 1e-9):.1f}/s; {cpu_total:.0f} CPU-s in children so far)",
+                    flush=True,
+                )
+        self.mutation_seconds = time.monotonic() - started
+        self.mutation_cpu = cpu_total
+        with admin_connection(url) as conn:
+            for copy in databases[1:]:
+                conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+    def pytest_runtestloop(self, session):
+        if session.testsfailed and not session.config.option.continue_on_collection_errors:
+            return None  # collection errors: let pytest report them
+        self.stats_pass(session)
+        if self.clean_failures:
+            print("make mutate: the unmutated tests must pass first; failed:", file=sys.stderr)
+            for nodeid in self.clean_failures:
+                print("  " + nodeid, file=sys.stderr)
+            session.testsfailed = len(self.clean_failures)
+            return True
+        if self.mutants:
+            self.mutation_pass(session)
+        return True
+
+
+def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str], profile_dir=None) -> int:
+    import tomllib
+
+    by_path = generate()
+    everything = [m for names in by_path.values() for m in names]
+    mutants = [m for m in everything if not globs or any(fnmatch.fnmatch(m, g) for g in globs)]
+    if not mutants:
+        print(f"make mutate: no mutant matches {globs}")
+        return 1
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    args = [
+        "--rootdir=.",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "--capture=sys",  # captured output stays in each process's memory, not a file children share
+        *config.get("pytest_add_cli_args", []),
+        *(tests or config["pytest_add_cli_args_test_selection"]),
+    ]
+    plugin = MutationRun(
+        mutants, workers=workers, test_seconds=test_seconds, verbose=verbose, profile_dir=profile_dir
+    )
+    os.chdir(MUTANTS)
+    import pytest
+
+    started_cpu = time.process_time()
+    code = pytest.main(args, plugins=[plugin])
+    if plugin.clean_failures or not plugin.results and code not in (0, 5):
+        print(f"make mutate: pytest ended with {code} before the mutants ran")
+        return 1
+    os.chdir(ROOT)
+    save(by_path, plugin.results)
+    summary = {
+        "mutants": len(mutants),
+        "tests": len(plugin.cpu_by_test),
+        "unmutated_pass_cpu_seconds": round(plugin.stats_seconds, 1),
+        "mutation_wall_seconds": round(getattr(plugin, "mutation_seconds", 0.0), 1),
+        "mutation_child_cpu_seconds": round(getattr(plugin, "mutation_cpu", 0.0), 1),
+        "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
+        "test_seconds_cap": test_seconds,
+        "workers": workers,
+        "results": plugin.results,
+        "cpu_by_test": plugin.cpu_by_test,
+    }
+    RUN_FILE.write_text(json.dumps(summary, indent=1))
+    return 0
+
+
+def save(by_path: dict[str, list[str]], results: dict[str, dict]) -> None:
+    """Into mutmut's .meta files, so `mutmut show`, `mutmut results` and `mutmut browse` see them."""
+    from mutmut.mutation.data import SourceFileMutationData
+
+    for path, names in by_path.items():
+        data = SourceFileMutationData(path=path)
+        data.load()
+        for name in names:
+            if name in results:
+                data.exit_code_by_key[name] = results[name]["exit_code"]
+                data.durations_by_key[name] = results[name].get("cpu", 0.0)
+        data.save()
 
 
 def equivalents() -> set[str]:
@@ -117,6 +538,7 @@ def report(*, diffs: bool, env: dict) -> int:
     if not by_module:
         print("No mutmut results yet: run `make mutate` first.")
         return 1
+    run_info = json.loads(RUN_FILE.read_text()) if RUN_FILE.exists() else {"results": {}}
     print()
     print(
         f"{'module':40} {'mutants':>7} {'checked':>7} {'killed':>6} {'survived':>8} {'no tests':>8} "
@@ -124,6 +546,7 @@ def report(*, diffs: bool, env: dict) -> int:
     )
     all_survivors = []
     below_goal = []
+    totals = defaultdict(int)
     for module, codes in sorted(by_module.items()):
         checked = {k: c for k, c in codes.items() if c is not None and c != 2}
         killed = [k for k, c in checked.items() if c in KILLED]
@@ -139,6 +562,16 @@ def report(*, diffs: bool, env: dict) -> int:
             f"{module:40} {len(codes):7} {len(checked):7} {len(killed):6} {len(survived):8} "
             f"{len(no_tests):8} {score} {score_eq}"
         )
+        for key, value in (
+            ("mutants", len(codes)),
+            ("checked", len(checked)),
+            ("killed", len(killed)),
+            ("survived", len(survived)),
+            ("no tests", len(no_tests)),
+            ("equivalent", len(equivalent)),
+            ("denominator", denominator),
+        ):
+            totals[key] += value
         if len(checked) < len(codes) or not rest or 100.0 * len(killed) / rest < 90.0:
             below_goal.append(module)
         all_survivors += [
@@ -146,15 +579,37 @@ def report(*, diffs: bool, env: dict) -> int:
             for k in survived + no_tests + other
             if k not in known_equivalent
         ]
+    if totals["denominator"]:
+        rest = totals["denominator"] - totals["equivalent"]
+        print(
+            f"{'all':40} {totals['mutants']:7} {totals['checked']:7} {totals['killed']:6} "
+            f"{totals['survived']:8} {totals['no tests']:8} "
+            f"{100.0 * totals['killed'] / totals['denominator']:5.1f}% "
+            f"{100.0 * totals['killed'] / max(rest, 1):9.1f}%"
+        )
     print()
     print(f"Surviving mutants ({len(all_survivors)}; `.venv/bin/mutmut show NAME` shows the change):")
     for name, status in all_survivors:
-        print(f"  {status:9} {name}")
+        info = run_info["results"].get(name, {})
+        ran = (
+            f" (ran {info.get('ran')} of {info.get('covering')} covering tests)"
+            if info.get("covering")
+            else ""
+        )
+        print(f"  {status:9} {name}{ran}")
         if diffs:
             subprocess.run([str(ROOT / ".venv/bin/mutmut"), "show", name], cwd=ROOT, env=env, check=False)
     if below_goal:
         print()
         print("Below the 90% goal, or not fully checked: " + ", ".join(below_goal))
+    if run_info.get("mutants"):
+        print()
+        print(
+            f"Last run: {run_info['mutants']} mutants, {run_info['tests']} tests; unmutated pass "
+            f"{run_info['unmutated_pass_cpu_seconds']} CPU-s; mutants {run_info['mutation_wall_seconds']} s "
+            f"wall, {run_info['mutation_child_cpu_seconds']} CPU-s in their children "
+            f"({run_info['workers']} workers, --test-seconds {run_info['test_seconds_cap']})."
+        )
     return 0
 
 
@@ -163,35 +618,37 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("globs", nargs="*", help='mutant names to run, e.g. "monitoring.counting.*"')
-    parser.add_argument("--budget", type=float, default=28.0, help="minutes for mutmut (default 28)")
-    parser.add_argument("--workers", type=int, default=1, help="mutants tested at once (default 1)")
+    parser.add_argument("--workers", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument(
         "--test-seconds",
         type=float,
-        default=20.0,
-        help="a mutant runs its quickest covering tests first, as many as fit in this many seconds of "
-        "measured test time (default 20; tests/conftest.py)",
+        default=2.0,
+        help="a mutant runs the tests that killed its siblings, then its quickest covering tests, as many "
+        "as fit in this many CPU-seconds measured in the unmutated pass (default 2)",
     )
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores")
     parser.add_argument("--diffs", action="store_true", help="print each survivor's change")
-    args = parser.parse_args()
-    env = dict(os.environ)
-    env["DATABASE_URL"] = own_database(
-        env.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/personalised_support")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--profile", metavar="DIR", help="write a cProfile of each mutant's child into DIR")
+    parser.add_argument(
+        "--tests", nargs="+", default=[], help="pytest arguments instead of [tool.mutmut]'s test selection"
     )
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    env.pop("DEBUG", None)  # the tests expect the settings `make test` uses (some check DEBUG is off)
-    env["MUTATE_TEST_SECONDS"] = str(args.test_seconds)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = own_database(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/personalised_support")
+    )
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    os.environ.pop("DEBUG", None)  # the tests expect the settings `make test` uses
+    env = dict(os.environ)
     if not args.report_only:
-        drop_test_database(env["DATABASE_URL"])
-        copy_other_apps()
         started = time.monotonic()
-        finished = run_mutmut(args.globs, args.workers, args.budget * 60, env)
-        minutes = (time.monotonic() - started) / 60
-        print(
-            f"\nmake mutate: mutmut ran for {minutes:.1f} minutes ({'finished' if finished else 'stopped'})."
-        )
+        drop_test_databases(os.environ["DATABASE_URL"])
+        code = run(args.globs, args.workers, args.test_seconds, args.verbose, args.tests, args.profile)
+        os.chdir(ROOT)
+        print(f"\nmake mutate: {(time.monotonic() - started) / 60:.1f} minutes in all.")
+        if code:
+            return code
     return report(diffs=args.diffs, env=env)
 
 

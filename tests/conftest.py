@@ -253,67 +253,6 @@ def _flush_past_append_only_triggers():
 _flush_past_append_only_triggers()
 
 
-def _reuse_the_test_database_for_each_mutant():
-    """`make mutate` (mutmut) runs a mutant's covering tests in a process of their own, hundreds of times.
-    mutmut's first run of the tests makes and migrates the test database (--reuse-db); a mutant's run
-    then only points the connection at it instead of checking every migration again (3 s a mutant).
-    mutmut names the mutant in MUTANT_UNDER_TEST; outside mutmut this changes nothing."""
-    from django.db.backends.base.creation import BaseDatabaseCreation
-
-    original = BaseDatabaseCreation.create_test_db
-    if getattr(original, "reuses_for_mutants", False):
-        return
-
-    def create_test_db(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
-        if not (keepdb and "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")):
-            return original(self, verbosity, autoclobber, serialize, keepdb)
-        from django.conf import settings
-
-        name = self._get_test_db_name()
-        self.connection.close()
-        settings.DATABASES[self.connection.alias]["NAME"] = name
-        self.connection.settings_dict["NAME"] = name
-        return name
-
-    create_test_db.reuses_for_mutants = True
-    BaseDatabaseCreation.create_test_db = create_test_db
-
-
-_reuse_the_test_database_for_each_mutant()
-
-
-def _durations_of_tests_in_the_mutation_run() -> dict[str, float]:
-    import json
-    from pathlib import Path
-
-    stats = Path("mutmut-stats.json")  # a mutant's tests run inside mutants/, beside mutmut's stats
-    if not stats.exists():
-        return {}
-    return json.loads(stats.read_text()).get("duration_by_test", {})
-
-
-def pytest_collection_modifyitems(config, items):
-    """A mutant's run stops at its first failing test (-x): run its quickest covering tests first, so a
-    mutant a unit test kills costs that test only, not the slow ones mutmut happened to list first.
-    Then keep only as many as fit in MUTATE_TEST_SECONDS (by the times mutmut measured; at least one
-    test): a mutant those fast tests miss is reported as surviving, which is what `make mutate` is for
-    (the rules need fast tests that fail when they break), and no mutant costs minutes."""
-    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
-        return
-    durations = _durations_of_tests_in_the_mutation_run()
-    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
-    allowed = float(os.environ.get("MUTATE_TEST_SECONDS") or "inf")
-    kept, spent = [], 0.0
-    for item in items:
-        spent += durations.get(item.nodeid, 0.0)
-        if kept and spent > allowed:
-            break
-        kept.append(item)
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=items[len(kept) :])
-        items[:] = kept
-
-
 @pytest.fixture
 def import_jobs_run_at_once(monkeypatch):
     """Upload jobs (organisations/jobs.py) run as soon as they are queued, in the test's transaction,

@@ -51,6 +51,10 @@ def test_people_are_listed_only_for_the_callers_council(commissioner, person, ot
 def test_another_councils_person_is_not_found(commissioner, other_person):
     response = api(commissioner).get(f"/api/people/{other_person.pk}/")
     assert response.status_code == 404
+    assert "BRS-1" not in response.content.decode()
+    # nor is the person reachable through their budgets
+    approved_budget(other_person)
+    assert api(commissioner).get("/api/budgets/").json()["results"] == []
 
 
 def test_a_family_member_sees_only_their_own_person(person, other_person):
@@ -234,7 +238,10 @@ def test_arrangements_are_scoped(commissioner, person, other_person):
 
 
 def test_anonymous_callers_are_told_to_authenticate(person):
-    assert api(None).get("/api/people/").status_code == 401
+    response = api(None).get("/api/people/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert "DOR-1" not in response.content.decode()
 
 
 def test_the_budgets_api_is_in_the_schema(client):

@@ -40,8 +40,10 @@ def api(user=None) -> APIClient:
 
 
 def test_anonymous_callers_are_told_to_authenticate(profile_a):
-    assert api().get("/api/provider-choices/").status_code == 401
-    assert api().get("/api/agreements/").status_code == 401
+    for url in ("/api/provider-choices/", "/api/agreements/"):
+        response = api().get(url)
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Authentication credentials were not provided."}
 
 
 def test_a_family_asks_a_provider_and_the_provider_accepts(family, person, profile_a, provider_a):
@@ -73,6 +75,7 @@ def test_a_family_cannot_ask_for_someone_else(family, profile_a, council):
         "/api/provider-choices/", {"person_id": stranger_person.pk, "provider_ref": "PRV-001"}, format="json"
     )
     assert response.status_code == 404
+    assert not ProviderChoice.objects.filter(person=stranger_person).exists()
 
 
 def test_a_commissioner_sets_up_an_agreement_the_provider_accepts(

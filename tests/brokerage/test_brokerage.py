@@ -274,6 +274,8 @@ def test_a_person_of_another_council_is_a_404_to_the_broker(setting, other_counc
     broker = _client(s["broker"])
     assert broker.get(f"/brokerage/people/{elsewhere.pk}/").status_code == 404
     assert broker.get(f"/people/{elsewhere.pk}/plan/").status_code == 404
+    people = broker.get("/brokerage/people/").content.decode()
+    assert "Jamie Taylor" in people and "Bryn" not in people
 
 
 def test_the_invite_form_keeps_what_was_typed_and_says_what_is_wrong_by_the_field(setting):

@@ -83,7 +83,7 @@ def test_the_family_sees_your_managed_direct_payment_with_its_cost_and_who_to_co
     page = client.get("/isf/managed/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Your managed direct payment" in html
+    assert re.search(r"<h1[^>]*>\s*Your managed direct payment", html)  # the heading, not only the header
     assert "Wareham Community Hub's management cost" in html
     assert "8% of the money for your support" in html
     assert "you do not have to become an employer" in html

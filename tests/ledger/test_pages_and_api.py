@@ -192,7 +192,9 @@ def test_the_family_page_draws_its_charts_within_the_content_security_policy(cli
 
 def test_staff_cannot_open_the_family_page(client, funded, provider_a):
     sign_in(client, provider_a)
-    assert client.get("/isf/").status_code == 403
+    response = client.get("/isf/")
+    assert response.status_code == 403
+    assert f'id="balance-{funded.pk}"' not in response.content.decode()
 
 
 # ---- statements -----------------------------------------------------------------------------------

@@ -59,10 +59,12 @@ def test_the_provider_reads_an_ended_agreements_fund_until_the_statement_coverin
     agreement.status, agreement.end_date = AgreementStatus.ENDED, START + dt.timedelta(days=20)
     agreement.save()
     provider = sign_in(Client(), provider_a)
-    assert provider.get(f"/isf/{fund.pk}/").status_code == 200
+    shown = f"<title>Ledger for {person.given_name}"
+    assert shown in provider.get(f"/isf/{fund.pk}/").content.decode()
     services.produce_statement(fund=fund, start=START, end=agreement.end_date - dt.timedelta(days=1))
-    assert provider.get(f"/isf/{fund.pk}/").status_code == 200
+    assert shown in provider.get(f"/isf/{fund.pk}/").content.decode()
     services.produce_statement(fund=fund, start=agreement.end_date, end=agreement.end_date)
     assert provider.get(f"/isf/{fund.pk}/").status_code == 404
+    assert person.given_name not in provider.get("/isf/provider/").content.decode()
     assert sign_in(Client(), commissioner).get(f"/isf/{fund.pk}/").status_code == 200
     assert sign_in(Client(), family).get(f"/isf/{fund.pk}/").status_code == 200

@@ -125,6 +125,9 @@ def test_another_councils_return_is_not_found(officer_client, other_council):
     theirs = services.make_return_now(council=other_council, period=parse_period("2026-27"))
     assert officer_client.get(f"/monitoring/returns/{theirs.pk}/").status_code == 404
     assert officer_client.get(f"/api/monitoring/returns/{theirs.pk}/").status_code == 404
+    assert (
+        f"/monitoring/returns/{theirs.pk}/" not in officer_client.get("/monitoring/returns/").content.decode()
+    )
 
 
 def api_client(user) -> Client:

@@ -209,6 +209,8 @@ def test_failures_in_mixed_case_count_towards_one_lock_out(settings, client):
         _post_login(client, written, "wrong-password")
     response = _post_login(client, "family@example.org", PASSWORD)
     assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def _post_login_from(client, address_header, email, password):
@@ -244,6 +246,8 @@ def test_behind_the_proxy_an_address_the_client_wrote_itself_is_not_believed(set
         _post_login_from(client, f"10.0.0.{n}, 203.0.113.5", "family@example.org", "wrong-password")
     response = _post_login_from(client, "10.9.9.9, 203.0.113.5", "family@example.org", PASSWORD)
     assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_without_the_proxy_setting_the_forwarded_header_is_ignored(settings, client):
@@ -255,3 +259,5 @@ def test_without_the_proxy_setting_the_forwarded_header_is_ignored(settings, cli
         _post_login_from(client, f"203.0.113.{n}", "family@example.org", "wrong-password")
     response = _post_login_from(client, "198.51.100.99", "family@example.org", PASSWORD)
     assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -79,6 +79,8 @@ def test_a_provider_page_shows_the_ten_elements_as_plain_statements(client, dire
 def test_a_provider_with_no_profile_is_not_in_the_directory(client, directory):
     hidden = ProviderFactory(provider_ref="PRV-999", name="Hidden")
     assert client.get(f"/providers/{hidden.pk}/").status_code == 404
+    listed = client.get("/providers/").content.decode()
+    assert f"/providers/{directory[0].provider_id}/" in listed and f"/providers/{hidden.pk}/" not in listed
 
 
 def test_compare_shows_up_to_three_side_by_side(client, directory):
@@ -305,6 +307,9 @@ def test_another_councils_agreement_is_404(client, other_council_commissioner, p
     agreement = agreed(person, directory[0].provider)
     sign_in(client, other_council_commissioner)
     assert client.get(f"/providers/agreements/{agreement.pk}/").status_code == 404
+    assert (
+        f"/providers/agreements/{agreement.pk}/" not in client.get("/providers/agreements/").content.decode()
+    )
 
 
 def test_the_directory_shows_twenty_providers_a_page_and_keeps_the_filters(client, council):

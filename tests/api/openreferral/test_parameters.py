@@ -190,7 +190,9 @@ def test_taxonomy_terms_top_only_and_parent_id(feed):
 def test_an_unknown_id_is_404(feed, three_profiles):
     nobody = "00000000-0000-0000-0000-000000000000"
     for kind in ("services", "organizations", "service_at_locations", "taxonomies", "taxonomy_terms"):
-        assert feed.get(f"{FEED}/{kind}/{nobody}/").status_code == 404, kind
+        response = feed.get(f"{FEED}/{kind}/{nobody}/")
+        assert response.status_code == 404, kind
+        assert "name" not in response.json(), kind
 
 
 def test_the_directorys_own_filters_still_work(feed, three_profiles):
