@@ -312,7 +312,7 @@ def test_a_statement_has_opening_balance_every_entry_totals_and_closing_balance(
     assert ctx.total_rows == [
         ("Money from the council", D("1000.00")),
         ("Activities", D("-20.00")),
-        ("Management fee", D("-50.00")),
+        ("Fee for holding the money", D("-50.00")),
     ]
     assert ctx.closing_balance == D("1850.00")
 
