@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 _ON_MOVE: list[Callable] = []
 _ON_END: list[Callable] = []
+_ON_ACCEPT: list[Callable] = []
 
 
 def register_on_move(callback: Callable) -> None:
@@ -29,8 +30,15 @@ def register_on_end(callback: Callable) -> None:
         _ON_END.append(callback)
 
 
+def register_on_accept(callback: Callable) -> None:
+    """callback(*, agreement, actor): the provider accepted an agreement (inside that transaction; a
+    managed direct payment waiting to become this ISF moves now if its date has come)."""
+    if callback not in _ON_ACCEPT:
+        _ON_ACCEPT.append(callback)
+
+
 def unregister(callback: Callable) -> None:
-    for registry in (_ON_MOVE, _ON_END):
+    for registry in (_ON_MOVE, _ON_END, _ON_ACCEPT):
         if callback in registry:
             registry.remove(callback)
 
@@ -43,3 +51,8 @@ def run_on_move(*, old_agreement, new_agreement, on_date, actor) -> None:
 def run_on_end(*, agreement, on_date, actor) -> None:
     for callback in list(_ON_END):
         callback(agreement=agreement, on_date=on_date, actor=actor)
+
+
+def run_on_accept(*, agreement, actor) -> None:
+    for callback in list(_ON_ACCEPT):
+        callback(agreement=agreement, actor=actor)

@@ -509,8 +509,13 @@ def set_up_agreement(
     terms: dict[str, Any],
     actor,
     arrangement: Arrangement | None = None,
+    moving_from: Arrangement | None = None,
 ) -> FlexibleAgreement:
     """The commissioner offers a flexible agreement to the provider the person chose.
+
+    `moving_from` is a managed direct payment's arrangement that becomes this ISF from
+    `terms["start_date"]` (providers/ledger/managed.py): the amount for support is its, and the ISF
+    arrangement is made when that move completes.
 
     For a person's first ISF, `arrangement` is their ISF arrangement with the chosen provider (in an
     approved budget). For a move, where the person has given notice on an agreement with another
@@ -533,8 +538,14 @@ def set_up_agreement(
             person=person, provider=provider, status__in=[AgreementStatus.OFFERED, AgreementStatus.ACTIVE]
         ).exists():
             raise ProviderError(f"{person} already has an agreement with {provider.name}.")
-        replaces = agreement_being_left(person=person, provider=provider)
-        if arrangement is not None:
+        replaces = None if moving_from is not None else agreement_being_left(person=person, provider=provider)
+        if moving_from is not None:
+            if (
+                moving_from.management_type != ManagementType.DIRECT_PAYMENT_MANAGED
+                or "start_date" not in terms
+            ):
+                raise ProviderError("Only a managed direct payment becomes an ISF from a date.")
+        elif arrangement is not None:
             if not isf_arrangements_for(person=person, provider=provider).filter(pk=arrangement.pk).exists():
                 raise ProviderError(
                     "Choose an Individual Service Fund with this provider in the person's approved budget."
@@ -555,7 +566,7 @@ def set_up_agreement(
             created_by=actor,
             status=AgreementStatus.OFFERED,
         )
-        source = arrangement or (replaces.arrangement if replaces else None)
+        source = arrangement or (replaces.arrangement if replaces else None) or moving_from
         # The money is the approved arrangement's, never a number typed in (separation of duties).
         agreement.annual_budget = source.annual_amount if source is not None else replaces.annual_budget
         if replaces is not None:
@@ -668,6 +679,7 @@ def accept_agreement(*, agreement: FlexibleAgreement, actor) -> FlexibleAgreemen
             accept_choice(choice=agreement.choice, actor=actor)
         if agreement.replaces_id and agreement.start_date <= timezone.localdate():
             _complete_move(agreement=agreement, on_date=agreement.start_date, actor=actor)
+        hooks.run_on_accept(agreement=agreement, actor=actor)
         return agreement
 
 

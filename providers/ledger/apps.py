@@ -19,6 +19,13 @@ class LedgerConfig(AppConfig):
         register_on_move(move_balance_on_move)
         register_on_end(settle_on_end)
 
+        # A managed direct payment waiting to become an ISF moves when the provider accepts.
+        from providers.hooks import register_on_accept
+
+        from .managed import complete_moves_waiting_for
+
+        register_on_accept(complete_moves_waiting_for)
+
         from organisations.landing import register_landing_panels
 
         from .landing import landing_panels

@@ -112,7 +112,7 @@ class UploadForm(forms.Form):
 
 class MoveForm(forms.Form):
     """Move a managed direct payment to another organisation, or change it into an ISF or a
-    self-managed direct payment, from a date."""
+    self-managed direct payment, from a date (today, a day before, or a date to come)."""
 
     to = forms.ChoiceField(
         label="Where does the direct payment go?",
@@ -123,27 +123,69 @@ class MoveForm(forms.Form):
             ("self_managed", "The person (or their family) manages it themselves"),
         ],
     )
-    on_date = DateField(label="From which date?", help_text="Today or a day before. For example, 27 3 2027")
+    on_date = DateField(
+        label="From which date?",
+        help_text="Today, a day before, or a date to come. For example, 27 3 2027",
+    )
     provider = forms.ChoiceField(
         label="The new organisation (if another organisation manages it)", required=False
     )
     agreement = forms.ChoiceField(
-        label="The person's agreement with the provider (if it becomes an ISF)", required=False
+        label="The person's agreement with the provider (if it becomes an ISF and they already have one)",
+        required=False,
+    )
+    isf_provider = forms.ChoiceField(
+        label="Or the provider the person chose (if it becomes an ISF and there is no agreement yet)",
+        help_text="We record their choice and offer the provider a flexible agreement from the date. "
+        "The money moves when the provider accepts it, on or after that date.",
+        required=False,
+    )
+    chosen_by = forms.CharField(
+        label="Who chose the provider?",
+        help_text="For example, the person, or their daughter",
+        required=False,
+        max_length=200,
+    )
+    made = forms.ChoiceField(
+        label="How did they tell you?",
+        required=False,
+        choices=[("meeting", "At a meeting"), ("phone", "By phone"), ("paper", "On paper")],
+        initial="meeting",
     )
 
-    def __init__(self, *args, organisations=(), agreements=(), **kwargs):
+    outcomes = forms.CharField(
+        label="The outcomes the provider agrees to work towards (if there is no agreement yet)",
+        help_text="From the person's support plan: what they want from their support",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, organisations=(), agreements=(), isf_providers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [("", "Choose an organisation")] + [
             (str(p.pk), p.name) for p in organisations
         ]
-        self.fields["agreement"].choices = [("", "Choose an agreement")] + [
+        self.fields["agreement"].choices = [("", "No agreement yet")] + [
             (str(a.pk), f"{a.provider.name}, from {a.start_date:%-d %B %Y}") for a in agreements
+        ]
+        self.fields["isf_provider"].choices = [("", "Choose a provider")] + [
+            (str(p.pk), p.name) for p in isf_providers
         ]
 
     def clean(self):
         data = super().clean()
         if data.get("to") == "organisation" and not data.get("provider"):
             self.add_error("provider", "Choose the organisation that will manage the direct payment")
-        if data.get("to") == "isf" and not data.get("agreement"):
-            self.add_error("agreement", "Choose the agreement under which the provider will hold the money")
+        if data.get("to") == "isf":
+            if not data.get("agreement") and not data.get("isf_provider"):
+                self.add_error(
+                    "isf_provider",
+                    "Choose the provider the person chose, or their agreement with a provider",
+                )
+            elif data.get("agreement") and data.get("isf_provider"):
+                self.add_error(
+                    "isf_provider", "Choose either an agreement the person has or a provider, not both"
+                )
+            elif data.get("isf_provider") and not (data.get("chosen_by") or "").strip():
+                self.add_error("chosen_by", "Say who chose the provider, for example the person")
         return data

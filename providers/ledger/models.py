@@ -347,3 +347,87 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class MoveTo(models.TextChoices):
+    ORGANISATION = "organisation", "Another organisation manages it"
+    ISF = "isf", "It becomes an Individual Service Fund"
+    SELF_MANAGED = "self_managed", "The person manages it themselves"
+
+
+class MoveStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ScheduledMove(models.Model):
+    """A move of a managed direct payment from a date (managed.request_move). One due today, with
+    nothing to wait for, is done at once; one from a later date, or into an ISF whose provider has not
+    yet accepted the agreement, waits here until the daily payments job (or the provider accepting)
+    completes it, and until then the commissioner may cancel it. The old arrangement ends the day
+    before `on_date` as soon as the move is asked for (as notice on an agreement sets its end date), so
+    no payment goes to the old account for days after it; cancelling puts the old end date back."""
+
+    account = models.ForeignKey(HeldAccount, on_delete=models.PROTECT, related_name="scheduled_moves")
+    to = models.CharField(max_length=16, choices=MoveTo.choices)
+    on_date = models.DateField()
+    # The new managing organisation (to an organisation) or ISF provider (into an ISF).
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The ISF agreement the money goes into; `made_agreement` when this move offered it (then it is
+    # withdrawn if the move is cancelled while the provider has not answered).
+    agreement = models.ForeignKey(
+        FlexibleAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="managed_moves"
+    )
+    made_agreement = models.BooleanField(default=False)
+    management_cost_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    management_cost_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    previous_end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=MoveStatus.choices, default=MoveStatus.SCHEDULED)
+    # Where the money is now, once done (None when it was paid to the person).
+    target = models.ForeignKey(HeldAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status="scheduled"), name="one_scheduled_move_per_account"
+            ),
+            models.CheckConstraint(
+                condition=~Q(to="isf") | Q(agreement__isnull=False),
+                name="scheduled_move_into_isf_has_agreement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_to_display()} from {self.on_date:%d %b %Y} ({self.account})"
+
+    @property
+    def last_day(self):
+        """The old organisation's last day."""
+        import datetime as dt
+
+        return self.on_date - dt.timedelta(days=1)
+
+    @property
+    def waiting_for_provider(self) -> bool:
+        from providers.models import AgreementStatus
+
+        return self.agreement_id is not None and self.agreement.status == AgreementStatus.OFFERED
+
+    @property
+    def declined(self) -> bool:
+        from providers.models import AgreementStatus
+
+        return self.agreement_id is not None and self.agreement.status in (
+            AgreementStatus.DECLINED,
+            AgreementStatus.WITHDRAWN,
+        )

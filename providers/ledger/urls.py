@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/entries/<int:entry_pk>/reverse/", views.reverse_entry, name="reverse"),
     path("<int:pk>/refund/", views.refund, name="refund"),
     path("<int:pk>/move/", views.move, name="move"),
+    path("<int:pk>/move/cancel/", views.cancel_move, name="cancel-move"),
     path("<int:pk>/statement/", views.statement, name="statement"),
     path("<int:pk>/statement.pdf", views.statement_pdf_view, name="statement-pdf"),
 ]

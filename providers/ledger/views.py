@@ -36,7 +36,7 @@ from .forms import (
     UploadForm,
 )
 from .imports import HEADER
-from .models import WORDS, HeldAccount, HeldKind
+from .models import WORDS, HeldAccount, HeldKind, MoveStatus, ScheduledMove
 from .pdf import statement_pdf
 from .selectors import (
     PROVIDER_STAFF,
@@ -80,9 +80,11 @@ def _family_page(request: HttpRequest, kind: str) -> HttpResponse:
     summaries = []
     for fund in funds_of_family(user=request.user).filter(kind=kind):
         summary = family_summary(fund)
+        planned = managed.scheduled_move_of(fund) if kind == HeldKind.MANAGED_DP else None
         summaries.append(
             {
                 "s": summary,
+                "planned": managed.describe(planned, for_family=True) if planned else "",
                 "balance_chart": balance_chart(summary.balance_points, chart_id=f"balance-{fund.pk}"),
                 "spending_chart": spending_chart(summary.spending_by_kind, chart_id=f"spending-{fund.pk}"),
             }
@@ -160,8 +162,11 @@ def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> di
     )
     closed = is_closed(fund)
     can_spend = may_record_spending(user=request.user, fund=fund) and not closed
+    planned = managed.scheduled_move_of(fund) if fund.kind == HeldKind.MANAGED_DP and not closed else None
     return {
         "fund": fund,
+        "planned": planned,
+        "planned_words": managed.describe(planned) if planned else "",
         "filters": filters,
         "lines": lines,
         "page": page,
@@ -285,6 +290,14 @@ def commissioner_isfs(request: HttpRequest) -> HttpResponse:
     kinds = {r.fund.kind for r in rows}
     if kind in HeldKind.values:
         rows = [r for r in rows if r.fund.kind == kind]
+    # Planned moves of managed direct payments, in one query.
+    planned = dict(
+        ScheduledMove.objects.filter(
+            status=MoveStatus.SCHEDULED, account_id__in=[r.fund.pk for r in rows if r.can_move]
+        ).values_list("account_id", "on_date")
+    )
+    for row in rows:
+        row.planned_on = planned.get(row.fund.pk)
     return render(
         request,
         "ledger/commissioner_isfs.html",
@@ -327,34 +340,78 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    """The commissioner moves a managed direct payment (managed.move_managed_account)."""
+    """The commissioner moves a managed direct payment from a date (managed.request_move): done at
+    once from today or a day before, otherwise planned and shown here (and on the ledger) until it
+    happens, with a button to cancel it."""
     fund = _fund(request, pk)
     if fund.kind != HeldKind.MANAGED_DP or not may_record_refund(user=request.user, fund=fund):
         raise PermissionDenied
     organisations = managed.organisations_to_manage(council=fund.council, excluding=fund.provider)
     agreements = managed.agreements_to_move_into(person=fund.person)
-    form = MoveForm(request.POST or None, organisations=organisations, agreements=agreements)
-    if request.method == "POST" and form.is_valid():
+    isf_providers = managed.isf_providers_for(council=fund.council, person=fund.person)
+    form = MoveForm(
+        request.POST or None,
+        organisations=organisations,
+        agreements=agreements,
+        isf_providers=isf_providers,
+        initial={"outcomes": managed.plan_outcomes(fund.person), "made": "meeting"},
+    )
+    planned = managed.scheduled_move_of(fund)
+    if request.method == "POST" and planned is None and form.is_valid():
         data = form.cleaned_data
         try:
-            target = managed.move_managed_account(
+            done = managed.request_move(
                 account=fund,
                 to=data["to"],
                 on_date=data["on_date"],
                 actor=request.user,
                 provider=next((p for p in organisations if str(p.pk) == data["provider"]), None),
                 agreement=next((a for a in agreements if str(a.pk) == data["agreement"]), None),
+                isf_provider=next((p for p in isf_providers if str(p.pk) == data["isf_provider"]), None),
+                chosen_by=data["chosen_by"],
+                made=data["made"] or "meeting",
+                outcomes=data["outcomes"],
             )
         except LedgerError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
-            messages.success(request, "Done: the direct payment has moved, and the money left went with it.")
-            return redirect("ledger:ledger", pk=target.pk if target is not None else fund.pk)
+            if done.status == MoveStatus.DONE:
+                messages.success(
+                    request, "Done: the direct payment has moved, and the money left went with it."
+                )
+                return redirect("ledger:ledger", pk=done.target_id or fund.pk)
+            messages.success(request, f"Planned: {managed.describe(done)}")
+            return redirect("ledger:move", pk=fund.pk)
     return render(
         request,
         "ledger/move.html",
-        {"fund": fund, "form": form, "balance": balance_of(fund), "closed": fund.closed_on is not None},
+        {
+            "fund": fund,
+            "form": form,
+            "balance": balance_of(fund),
+            "closed": fund.closed_on is not None,
+            "planned": planned,
+            "planned_words": managed.describe(planned) if planned else "",
+        },
     )
+
+
+@login_required
+def cancel_move(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    if fund.kind != HeldKind.MANAGED_DP or not may_record_refund(user=request.user, fund=fund):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("ledger:move", pk=fund.pk)
+    planned = managed.scheduled_move_of(fund)
+    if planned is not None:
+        try:
+            managed.cancel_move(move=planned, actor=request.user)
+        except LedgerError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Cancelled: the direct payment stays where it is.")
+    return redirect("ledger:move", pk=fund.pk)
 
 
 # ---- statements ------------------------------------------------------------------------------------

@@ -61,3 +61,17 @@ def assert_fits_320(page, name: str = "") -> None:
         if size:
             page.set_viewport_size(size)
     assert found["scroll"] <= found["width"], f"{page.url} scrolls sideways at 320 px: {found}"
+
+
+def screenshot_at(page, name: str, width: int = 1280) -> None:
+    """Keep a full-page screenshot at `width` px (when E2E_SCREENSHOTS names a folder)."""
+    if not (_SCREENSHOTS and name):
+        return
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        Path(_SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(_SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
+    finally:
+        if size:
+            page.set_viewport_size(size)

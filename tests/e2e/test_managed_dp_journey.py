@@ -1,7 +1,8 @@
 """Managed direct payments in a real browser (issue 13), JavaScript off for the organisation and the
 commissioner: the hub records spending through the plain form, the family reads "Your managed direct
-payment" and a statement (fits 320 px), the commissioner sees the account flagged and moves it to
-another organisation. Every page passes axe."""
+payment", "Your budget" with the support and the management cost as two lines, and a statement
+(fits 320 px); the commissioner reads the assessment with the same two lines, sees the account
+flagged and moves it to another organisation. Every page passes axe."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,14 +10,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from budgets.models import ManagementType, Representative
+from budgets.models import Assessment, ManagementType, Representative
 from organisations.models import Role
 from organisations.services import system_actor
 from providers.ledger import managed, services
 from providers.ledger.models import HeldAccount
 from providers.models import OrganisationKind, ProviderProfile
 from tests.budgets.factories import PersonFactory, approved_budget
-from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
+from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in, screenshot_at
 from tests.factories import ProviderFactory, UserFactory, staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -63,6 +64,17 @@ def account(council, hub, family):
     budget = approved_budget(
         person, start=start, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "9100.00", hub),)
     )
+    budget.assessment = Assessment.objects.create(
+        person=person,
+        assessed_on=start - dt.timedelta(days=14),
+        assessed_by=system_actor(),
+        breakdown={"answers": [], "points": 26, "price_per_point": "350.00", "base": "9100.00"},
+        total_points=26,
+        price_per_point=Decimal("350.00"),
+        indicative_amount=Decimal("9100.00"),
+        agreed_amount=Decimal("9100.00"),
+    )
+    budget.save(update_fields=["assessment"])
     arrangement = budget.arrangements.get()
     arrangement.management_cost_percent = Decimal("7.00")
     arrangement.budget_ref = "DOR-HUB-E2E"
@@ -112,6 +124,14 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     fam = browser.new_context(accept_downloads=True)
     family_page = fam.new_page()
     browser_sign_in(family_page, live_server, family, password, expect_two_factor=False)
+    # "Your budget": the money for support and the management cost on top, as two lines.
+    family_page.goto(f"{live_server.url}/budgets/your-budget/")
+    assert family_page.get_by_text("Money for your support").first.is_visible()
+    assert family_page.get_by_text("Management cost, paid on top to Purbeck Community Hub").first.is_visible()
+    assert family_page.get_by_text("£637.00").first.is_visible()  # 7% of £9,100
+    assert_accessible(family_page)
+    screenshot_at(family_page, "family-your-budget")
+    assert_fits_320(family_page, "family-your-budget")
     family_page.goto(f"{live_server.url}/isf/managed/")
     assert family_page.get_by_role("heading", level=1).inner_text() == "Your managed direct payment"
     assert family_page.get_by_text("Purbeck Community Hub's management cost").first.is_visible()
@@ -131,8 +151,16 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     council_ctx = browser.new_context()
     council_page = council_ctx.new_page()
     browser_sign_in(council_page, live_server, commissioner, password)
+    # The assessment shows the same two lines.
+    council_page.goto(f"{live_server.url}/assessments/{account.arrangement.budget.assessment_id}/")
+    assert council_page.get_by_text("Money for support").first.is_visible()
+    assert council_page.get_by_text("Management cost, paid on top to Purbeck Community Hub").is_visible()
+    assert council_page.get_by_text("£9,737.00").first.is_visible()  # together
+    assert_accessible(council_page)
+    screenshot_at(council_page, "council-assessment")
+    assert_fits_320(council_page, "council-assessment")
     council_page.goto(f"{live_server.url}/isf/council/?kind=direct_payment_managed")
-    assert council_page.get_by_role("heading", level=1).inner_text() == "Managed direct payments"
+    assert council_page.get_by_role("heading", level=1).inner_text() == "Money held for people"
     assert_accessible(council_page)
     assert_fits_320(council_page, "council-managed")
     council_page.get_by_role("link", name="Move or change Iris Hollow's direct payment").click()

@@ -176,17 +176,6 @@ def test_moving_to_another_organisation_by_the_page_moves_the_balance_in_one_ste
     form = client.get(f"/isf/{account.pk}/move/").content.decode()
     assert "Purbeck Circles of Support" in form and "Wareham Community Hub</option>" not in form
     today = timezone.localdate()
-    # A date in the future is refused by the field, and nothing moves.
-    refused = client.post(
-        f"/isf/{account.pk}/move/",
-        {
-            "to": "organisation",
-            "on_date": (today + dt.timedelta(days=3)).isoformat(),
-            "provider": str(other_provider_org.pk),
-        },
-    )
-    assert refused.status_code == 200 and "on or after the day it happens" in refused.content.decode()
-    assert balance_of(account) == D("800.00")
     response = client.post(
         f"/isf/{account.pk}/move/",
         {"to": "organisation", "on_date": today.isoformat(), "provider": str(other_provider_org.pk)},

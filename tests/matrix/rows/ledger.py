@@ -93,6 +93,15 @@ ROWS = [
         data=lambda w, t: {},
         note="(nothing chosen: the form says so, nothing moves)",
     ),
+    Row(
+        "ledger:cancel-move",
+        "302 302 403 404 403 403 403 403 404",
+        lambda w, t: f"/isf/{w.objects['managed_dp'][t].pk}/move/cancel/",
+        other="302 404 404 404 404 404 404 403 404",
+        method="post",
+        data=lambda w, t: {},
+        note="(nothing planned: back to the move page, nothing changes)",
+    ),
     Row("ledger:provider-ledgers", "302 403 403 403 200 200 403 403 403", lambda w, t: "/isf/provider/"),
     Row("ledger:upload", "302 403 403 403 200 200 403 403 403", lambda w, t: "/isf/provider/upload/"),
     Row(
