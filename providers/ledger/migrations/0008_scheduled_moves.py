@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0006_give_every_arrangement_a_reference"),
+        ("ledger", "0007_closing_entries_index"),
         ("organisations", "0005_broker_role"),
         ("providers", "0004_support_brokerage_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
