@@ -201,7 +201,7 @@ def test_changing_into_an_isf_with_no_agreement_offers_one_and_moves_when_the_pr
     # The provider accepts on its agreement page: the money moves at once (the date has come).
     sign_in(client, provider_a)
     offer = client.get(f"/providers/agreements/{agreement.pk}/").content.decode()
-    assert "follows the person&#x27;s managed direct payment with Wareham Community Hub" in offer
+    assert "follows the person's managed direct payment with Wareham Community Hub" in offer
     assert "once Harbour Lights Support accepts this agreement" in offer
     assert client.post(f"/providers/agreements/{agreement.pk}/accept/").status_code == 302
     agreement.refresh_from_db()

@@ -34,6 +34,7 @@ Decisions where the issue is silent:
 from .corrections import NOT_REVERSIBLE, record_refund, reverse_entry
 from .entries import MAX_DESCRIPTION, open_fund
 from .entries import _lock as _lock  # managed.py writes its own entries with these two
+from .entries import _take_arrangement_ref as _take_arrangement_ref  # and names an ISF it moves into
 from .entries import _write as _write
 from .errors import FundClosed, IdempotencyConflict, ImportRefused, LedgerError
 from .moves import move_balance_on_move, settle_on_end, transfer_balance
