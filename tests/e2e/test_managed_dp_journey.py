@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from budgets.models import Assessment, ManagementType, Representative
 from organisations.models import Role
@@ -125,10 +127,12 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     family_page = fam.new_page()
     browser_sign_in(family_page, live_server, family, password, expect_two_factor=False)
     # "Your budget": the money for support and the management cost on top, as two lines.
-    family_page.goto(f"{live_server.url}/budgets/your-budget/")
-    assert family_page.get_by_text("Money for your support").first.is_visible()
-    assert family_page.get_by_text("Management cost, paid on top to Purbeck Community Hub").first.is_visible()
-    assert family_page.get_by_text("£637.00").first.is_visible()  # 7% of £9,100
+    family_page.goto(f"{live_server.url}{reverse('budgets:your-budget')}")
+    expect(family_page.get_by_text("Money for your support").first).to_be_visible()
+    expect(
+        family_page.get_by_text("Management cost, paid on top to Purbeck Community Hub").first
+    ).to_be_visible()
+    expect(family_page.get_by_text("£637.00").first).to_be_visible()  # 7% of £9,100
     assert_accessible(family_page)
     screenshot_at(family_page, "family-your-budget")
     assert_fits_320(family_page, "family-your-budget")
@@ -152,10 +156,11 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     council_page = council_ctx.new_page()
     browser_sign_in(council_page, live_server, commissioner, password)
     # The assessment shows the same two lines.
-    council_page.goto(f"{live_server.url}/assessments/{account.arrangement.budget.assessment_id}/")
-    assert council_page.get_by_text("Money for support").first.is_visible()
-    assert council_page.get_by_text("Management cost, paid on top to Purbeck Community Hub").is_visible()
-    assert council_page.get_by_text("£9,737.00").first.is_visible()  # together
+    assessment = reverse("budgets:assessment", args=[account.arrangement.budget.assessment_id])
+    council_page.goto(f"{live_server.url}{assessment}")
+    expect(council_page.get_by_text("Money for support").first).to_be_visible()
+    expect(council_page.get_by_text("Management cost, paid on top to Purbeck Community Hub")).to_be_visible()
+    expect(council_page.get_by_text("£9,737.00").first).to_be_visible()  # together
     assert_accessible(council_page)
     screenshot_at(council_page, "council-assessment")
     assert_fits_320(council_page, "council-assessment")
