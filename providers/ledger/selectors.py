@@ -234,8 +234,8 @@ def ledger_entries(
     end: dt.date | None = None,
     category: str = "",
 ) -> QuerySet[LedgerEntry]:
-    """The fund's entries the filters keep, in date order, with what a ledger line shows. A page of it
-    (organisations.paging.page_of: a COUNT, then the page's rows) goes to lines_with_balances."""
+    """The fund's entries the filters keep, in date order. A page of it (organisations.paging.page_of:
+    a COUNT, then a slice) goes to lines_with_balances, which loads what a line shows."""
     qs = LedgerEntry.objects.filter(fund=fund)
     if start:
         qs = qs.filter(entry_date__gte=start)
@@ -243,9 +243,7 @@ def ledger_entries(
         qs = qs.filter(entry_date__lte=end)
     if category:
         qs = qs.filter(category=category)
-    return qs.select_related(
-        "recorded_by", "reverses", "reversed_by", "transfer_pair__fund__provider"
-    ).order_by("entry_date", "recorded_at", "pk")
+    return qs.order_by("entry_date", "recorded_at", "pk")
 
 
 # For lines_with_balances: (entry id, balance after it, the fund's balance) for each entry of the fund
@@ -281,8 +279,10 @@ _PAGE_BALANCES = {
 }
 
 
-def lines_with_balances(fund: HeldAccount, entries, *, from_the_end: bool) -> tuple[list[Line], Decimal]:
-    """`entries` (a page of ledger_entries, in its order) with the running balance after each, and the
+def lines_with_balances(
+    fund: HeldAccount, entries: QuerySet[LedgerEntry], *, from_the_end: bool
+) -> tuple[list[Line], Decimal]:
+    """`entries` (a page of ledger_entries: a slice of it) with the running balance after each, and the
     fund's balance, in one query that reads only the page's stretch of the ledger and one side of it.
 
     The balance after an entry is the sum of every entry of the fund up to it in date order, whatever
@@ -293,7 +293,13 @@ def lines_with_balances(fund: HeldAccount, entries, *, from_the_end: bool) -> tu
     the account row) less the entries from the page's first on. Either way a page of a 2,000-entry
     ledger reads about the entries between it and the nearer end, not all 2,000; the newest page reads
     only its own."""
-    entries = list(entries)
+    # The page's ids first (the slice of the ledger's index, OFFSET and all), then their rows with what
+    # a line shows: joined before the OFFSET, the newest page of 2,000 entries joined all 2,000.
+    entries = list(
+        LedgerEntry.objects.filter(pk__in=entries.values("pk"))
+        .select_related("recorded_by", "reverses", "reversed_by", "transfer_pair__fund__provider")
+        .order_by("entry_date", "recorded_at", "pk")
+    )
     if not entries:
         return [], balance_of(fund)
     first, last = entries[0], entries[-1]
