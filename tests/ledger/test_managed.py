@@ -62,8 +62,9 @@ def test_the_council_pays_support_plus_the_management_cost_and_the_cost_goes_out
     entries = list(account.entries.values_list("category", "amount"))
     # 11,232 / 13 = 864.00 in; the 832 yearly cost / 13 = 64.00 out.
     assert entries == [("council_payment", D("864.00")), ("management_fee", D("-64.00"))]
-    assert account.entries.get(category="management_fee").description.startswith(
-        "Wareham Community Hub's management cost"
+    assert account.entries.get(category="management_fee").description == (
+        "Wareham Community Hub's management cost, 6 April 2026 to 3 May 2026 "
+        "(part of the £832.00 yearly management cost)"
     )
     assert balance_of(account) == D("800.00") == HeldAccount.objects.get(pk=account.pk).balance
     assert account.kind == HeldKind.MANAGED_DP and account.agreement is None

@@ -56,7 +56,10 @@ def post_due_payments(*, fund: HeldAccount, actor, today: dt.date | None = None)
             if agreement.management_fee_percent is not None:
                 how = f"{agreement.management_fee_percent.normalize():f}% of the payment"
             else:
-                how = f"part of the {format_money(agreement.management_fee_fixed)} yearly fee"
+                how = (
+                    f"part of the {format_money(agreement.management_fee_fixed)} yearly "
+                    f"{'fee' if fund.is_isf else 'management cost'}"
+                )
             amount = -slot.fee
             _check_money_out(fund, amount)
             posted.append(
