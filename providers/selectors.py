@@ -57,7 +57,8 @@ def directory_profiles(*, filters: DirectoryFilters | None = None) -> QuerySet[P
             Q(provider__name__icontains=f.text) | Q(offers__icontains=f.text) | Q(summary__icontains=f.text)
         )
     if f.council:
-        qs = qs.filter(council_areas__gss_code=f.council)
+        # The only filter through a many-to-many join, and so the only one that can repeat a profile.
+        qs = qs.filter(council_areas__gss_code=f.council).distinct()
     if f.postcode:
         district = normalise_postcode_district(f.postcode)
         qs = qs.filter(postcode_districts__contains=[district])
@@ -73,7 +74,7 @@ def directory_profiles(*, filters: DirectoryFilters | None = None) -> QuerySet[P
         qs = qs.filter(organisation_kind=f.organisation_kind)
     if f.manages_direct_payments:
         qs = qs.filter(manages_direct_payments=True)
-    return qs.distinct().order_by("provider__name")
+    return qs.order_by("provider__name")
 
 
 def directory_languages() -> list[str]:
