@@ -106,6 +106,10 @@ def _pages(w: World):
         ("your ISF", w.family, "/isf/"),
         ("provider ledgers", w.provider_staff, "/isf/provider/"),
         ("one ledger", w.provider_staff, f"/isf/{w.fund.pk}/"),
+        ("one ledger, oldest page", w.provider_staff, f"/isf/{w.fund.pk}/?page=1"),
+        ("one ledger, filtered", w.provider_staff, f"/isf/{w.fund.pk}/?category=support&start=2020-01-01"),
+        ("caseload search by name", w.commissioner, "/people/?q=a"),
+        ("directory, filtered by council", None, f"/providers/?council={w.council.gss_code}"),
         ("approval queue", w.approver, "/approvals/"),
         ("monitoring", w.officer, "/monitoring/"),
     ]
