@@ -41,7 +41,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     (Role.PROVIDER_MANAGER, "Coming home", "nhs:provider-lines"),
     ("family", "Your budget", "budgets:your-budget"),
     ("family", "Choosing a provider", "providers:your-choices"),
-    ("family", "Your Individual Service Fund", "ledger:your-isf"),
+    ("isf_family", "Your Individual Service Fund", "ledger:your-isf"),
     ("managed_dp_family", "Your managed direct payment", "ledger:your-managed-dp"),
     ("family", "Your surveys", "surveys:my-surveys"),
     ("family", "Help to plan", "brokerage:family"),
@@ -84,11 +84,13 @@ SECTIONS: list[tuple[re.Pattern, tuple[str, ...]]] = [
 ]
 
 
-def _has_managed_dp(user) -> bool:
-    """Only a family with a managed direct payment sees its page in the header."""
+def _family_fund_kinds(user) -> set[str]:
+    """The kinds of account held for the people this family member acts for, in one query: only a
+    family with a managed direct payment sees its page in the header, and a family whose only accounts
+    are managed direct payments does not see "Your Individual Service Fund" (June Hollow has none)."""
     from providers.ledger.selectors import funds_of_family
 
-    return funds_of_family(user=user).filter(kind="direct_payment_managed").exists()
+    return set(funds_of_family(user=user).order_by().values_list("kind", flat=True).distinct())
 
 
 @lru_cache(maxsize=8)
@@ -106,6 +108,7 @@ def _resolved(urlconf) -> tuple[tuple[str, str, str, str], ...]:
 def items_for(user) -> list[dict]:
     roles = roles_of(user=user)
     family = None  # asked only if a family item comes up, and then once
+    kinds = None  # the kinds of the family's accounts, likewise
     items, seen = [], set()
     for who, label, name, url in _resolved(get_urlconf()):
         if name in seen:
@@ -116,8 +119,15 @@ def items_for(user) -> list[dict]:
             if family is None:
                 family = user.is_authenticated and is_family_member(user=user)
             allowed = family
-        elif who == "managed_dp_family":
-            allowed = family and _has_managed_dp(user)
+        elif who in ("isf_family", "managed_dp_family"):
+            if family is None:
+                family = user.is_authenticated and is_family_member(user=user)
+            if family and kinds is None:
+                kinds = _family_fund_kinds(user)
+            if who == "isf_family":
+                allowed = family and kinds != {"direct_payment_managed"}
+            else:
+                allowed = family and "direct_payment_managed" in kinds
         else:
             allowed = roles.has(who)
         if not allowed:

@@ -290,3 +290,25 @@ def test_the_commissioners_menu_and_heading_cover_both_kinds(client, commissione
     assert '<span class="govuk-caption-l">Managed direct payments</span>' in filtered
     refund = client.get(f"/isf/{account.pk}/refund/").content.decode()
     assert "Back to money held for people" in refund
+
+
+def test_a_family_with_only_a_managed_direct_payment_is_not_sent_to_an_isf(client, family, account):
+    """The walk as June Hollow: her header and her start page name her managed direct payment, not an
+    Individual Service Fund she does not have."""
+    sign_in(client, family)
+    home = client.get("/").content.decode()
+    header = home.split("<main")[0]
+    assert 'href="/isf/managed/"' in header and 'href="/isf/"' not in header
+    assert "Your Individual Service Fund" not in home
+    assert "Your managed direct payment" in home and "Money left with Wareham Community Hub" in home
+    assert 'href="/isf/managed/">See where the money went' in home
+
+
+def test_several_new_statements_are_one_banner(client, family, account):
+    for weeks in (0, 4, 8):
+        start = START + dt.timedelta(weeks=weeks)
+        services.produce_statement(fund=account, start=start, end=start + dt.timedelta(days=27))
+    sign_in(client, family)
+    html = client.get("/isf/managed/").content.decode()
+    assert html.count("govuk-notification-banner__header") == 1
+    assert "3 statements are ready." in html and "Statement for 6 April to 3 May 2026" in html
