@@ -64,23 +64,22 @@ def _lock_council_refs(council_id: int) -> None:
     Council.objects.select_for_update(no_key=True).get(pk=council_id)
 
 
-@transaction.atomic
 def arrangement_end(*, arrangement: Arrangement, last_day: dt.date, actor, event: str) -> Arrangement:
     """End an arrangement on `last_day` (never before it started), audited. One that already ends by
     then is left as it is. Every app that ends an arrangement (a new budget version, an ISF agreement
     that ends) comes here, so monitoring counts and the budget's history stay true."""
-    if arrangement.end_date is not None and arrangement.end_date <= last_day:
+    with transaction.atomic():
+        if arrangement.end_date is not None and arrangement.end_date <= last_day:
+            return arrangement
+        old = arrangement.end_date
+        arrangement.end_date = max(last_day, arrangement.start_date)
+        arrangement.save(update_fields=["end_date", "updated_at"])
+        audit.record(
+            actor=actor, instance=arrangement, event=event, changes={"end_date": (old, arrangement.end_date)}
+        )
         return arrangement
-    old = arrangement.end_date
-    arrangement.end_date = max(last_day, arrangement.start_date)
-    arrangement.save(update_fields=["end_date", "updated_at"])
-    audit.record(
-        actor=actor, instance=arrangement, event=event, changes={"end_date": (old, arrangement.end_date)}
-    )
-    return arrangement
 
 
-@transaction.atomic
 def arrangement_move_to_provider(
     *, arrangement: Arrangement, provider: Provider, annual_amount: Decimal, start_date: dt.date, actor
 ) -> Arrangement:
@@ -88,26 +87,27 @@ def arrangement_move_to_provider(
     approved budget (the old one is ended separately, on the old agreement's last day). It gets its own
     reference, the next in the council's pattern: the new provider sends spending against it, and the
     old reference stays with the old provider's closed fund."""
-    if arrangement.management_type != ManagementType.ISF:
-        raise BudgetError("Only an Individual Service Fund moves to another provider.")
-    _lock_council_refs(arrangement.council_id)
-    moved = Arrangement.objects.create(
-        budget=arrangement.budget,
-        management_type=ManagementType.ISF,
-        annual_amount=to_money(annual_amount),
-        start_date=start_date,
-        provider=provider,
-        council=arrangement.council,
-        budget_ref=new_budget_refs(council_id=arrangement.council_id)[0],
-    )
-    audit.record(
-        actor=actor,
-        instance=moved,
-        event="arrangement moved to new provider",
-        action=audit.CREATE,
-        changes={
-            "provider": (arrangement.provider, provider),
-            "budget_ref": (arrangement.budget_ref, moved.budget_ref),
-        },
-    )
-    return moved
+    with transaction.atomic():
+        if arrangement.management_type != ManagementType.ISF:
+            raise BudgetError("Only an Individual Service Fund moves to another provider.")
+        _lock_council_refs(arrangement.council_id)
+        moved = Arrangement.objects.create(
+            budget=arrangement.budget,
+            management_type=ManagementType.ISF,
+            annual_amount=to_money(annual_amount),
+            start_date=start_date,
+            provider=provider,
+            council=arrangement.council,
+            budget_ref=new_budget_refs(council_id=arrangement.council_id)[0],
+        )
+        audit.record(
+            actor=actor,
+            instance=moved,
+            event="arrangement moved to new provider",
+            action=audit.CREATE,
+            changes={
+                "provider": (arrangement.provider, provider),
+                "budget_ref": (arrangement.budget_ref, moved.budget_ref),
+            },
+        )
+        return moved

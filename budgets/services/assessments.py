@@ -45,38 +45,38 @@ DEFAULT_QUESTIONS = [
 ]
 
 
-@transaction.atomic
 def ensure_default_questionnaire(
     *, council: Council, price_per_point: Decimal = Decimal("850.00")
 ) -> AllocationQuestionnaire:
     """The council's questionnaire, created with a small default one if it has none yet (idempotent)."""
-    existing = AllocationQuestionnaire.objects.filter(council=council).first()
-    if existing:
-        return existing
-    q = AllocationQuestionnaire.objects.create(
-        council=council,
-        price_per_point=price_per_point,
-        introduction=(
-            "Each answer is worth points. Points times the price per point gives the indicative budget."
-        ),
-    )
-    for order, (text, options) in enumerate(DEFAULT_QUESTIONS):
-        question = q.questions.create(order=order, text=text)
-        for o_order, (label, points) in enumerate(options):
-            question.options.create(order=o_order, label=label, points=points)
-    q.adjustments.create(
-        order=0,
-        label="A family carer gives regular unpaid support",
-        family_wording="someone close to you gives you regular unpaid support",
-        percent=Decimal("-10.00"),
-    )
-    q.adjustments.create(
-        order=1,
-        label="Extra travel costs in a rural area",
-        family_wording="you live where getting to things costs more",
-        amount=Decimal("600.00"),
-    )
-    return q
+    with transaction.atomic():
+        existing = AllocationQuestionnaire.objects.filter(council=council).first()
+        if existing:
+            return existing
+        q = AllocationQuestionnaire.objects.create(
+            council=council,
+            price_per_point=price_per_point,
+            introduction=(
+                "Each answer is worth points. Points times the price per point gives the indicative budget."
+            ),
+        )
+        for order, (text, options) in enumerate(DEFAULT_QUESTIONS):
+            question = q.questions.create(order=order, text=text)
+            for o_order, (label, points) in enumerate(options):
+                question.options.create(order=o_order, label=label, points=points)
+        q.adjustments.create(
+            order=0,
+            label="A family carer gives regular unpaid support",
+            family_wording="someone close to you gives you regular unpaid support",
+            percent=Decimal("-10.00"),
+        )
+        q.adjustments.create(
+            order=1,
+            label="Extra travel costs in a rural area",
+            family_wording="you live where getting to things costs more",
+            amount=Decimal("600.00"),
+        )
+        return q
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,6 @@ def explain_assessment(assessment: Assessment) -> list[str]:
     return lines
 
 
-@transaction.atomic
 def assessment_create(
     *,
     person: Person,
@@ -185,39 +184,42 @@ def assessment_create(
 ) -> Assessment:
     """Record the answers and give the indicative annual budget. The commissioner may set a different
     amount only with a written reason, which the person sees too."""
-    _require_commissioner(actor=actor, council_id=person.council_id)
-    questionnaire = AllocationQuestionnaire.objects.filter(council_id=person.council_id).first()
-    if questionnaire is None:
-        raise BudgetError(f"{person.council} has not set up its resource allocation questions yet.")
-    calc = calculate_indicative(questionnaire=questionnaire, answers=answers, adjustment_ids=adjustment_ids)
-    departure_reason = (departure_reason or "").strip()
-    agreed = calc.indicative if agreed_amount is None else to_money(agreed_amount)
-    if agreed < 0:
-        raise BudgetError("The budget cannot be less than £0.00.")
-    if agreed != calc.indicative and not departure_reason:
-        raise BudgetError(
-            f"The indicative budget is {format_money(calc.indicative)}. To set a different amount, "
-            "write down why."
+    with transaction.atomic():
+        _require_commissioner(actor=actor, council_id=person.council_id)
+        questionnaire = AllocationQuestionnaire.objects.filter(council_id=person.council_id).first()
+        if questionnaire is None:
+            raise BudgetError(f"{person.council} has not set up its resource allocation questions yet.")
+        calc = calculate_indicative(
+            questionnaire=questionnaire, answers=answers, adjustment_ids=adjustment_ids
         )
-    if agreed == calc.indicative:
-        departure_reason = ""
-    assessment = Assessment.objects.create(
-        person=person,
-        assessed_on=assessed_on or today(),
-        assessed_by=actor,
-        breakdown=calc.breakdown,
-        total_points=calc.points,
-        price_per_point=calc.price_per_point,
-        indicative_amount=calc.indicative,
-        agreed_amount=agreed,
-        departure_reason=departure_reason,
-    )
-    audit.record(
-        actor=actor,
-        instance=assessment,
-        event="assessment recorded",
-        action=audit.CREATE,
-        changes={"indicative_amount": (None, calc.indicative), "agreed_amount": (None, agreed)},
-        note=departure_reason,
-    )
-    return assessment
+        departure_reason = (departure_reason or "").strip()
+        agreed = calc.indicative if agreed_amount is None else to_money(agreed_amount)
+        if agreed < 0:
+            raise BudgetError("The budget cannot be less than £0.00.")
+        if agreed != calc.indicative and not departure_reason:
+            raise BudgetError(
+                f"The indicative budget is {format_money(calc.indicative)}. To set a different amount, "
+                "write down why."
+            )
+        if agreed == calc.indicative:
+            departure_reason = ""
+        assessment = Assessment.objects.create(
+            person=person,
+            assessed_on=assessed_on or today(),
+            assessed_by=actor,
+            breakdown=calc.breakdown,
+            total_points=calc.points,
+            price_per_point=calc.price_per_point,
+            indicative_amount=calc.indicative,
+            agreed_amount=agreed,
+            departure_reason=departure_reason,
+        )
+        audit.record(
+            actor=actor,
+            instance=assessment,
+            event="assessment recorded",
+            action=audit.CREATE,
+            changes={"indicative_amount": (None, calc.indicative), "agreed_amount": (None, agreed)},
+            note=departure_reason,
+        )
+        return assessment

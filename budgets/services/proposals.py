@@ -78,7 +78,6 @@ def _check_arrangements(arrangements: list[ArrangementInput], start_date: dt.dat
         raise BudgetError(*problems)
 
 
-@transaction.atomic
 def budget_propose(
     *,
     person: Person,
@@ -99,93 +98,94 @@ def budget_propose(
 
     `ending` proposes a version with no parts: approved, it ends the current version's parts the day
     before `start_date` (a review that recommends ending the budget)."""
-    _require_commissioner(actor=actor, council_id=person.council_id)
-    # Lock the person so two proposals cannot slip in side by side.
-    Person.objects.select_for_update().get(pk=person.pk)
-    if PersonalBudget.objects.filter(person=person, status=BudgetStatus.PROPOSED).exists():
-        raise BudgetError(f"A budget for {person} is already waiting for approval.")
-    if ending:
-        if arrangements or latest_approved_version(person) is None:
-            raise BudgetError("Only an approved budget can be ended, and the ending has no parts.")
-    else:
-        _check_arrangements(arrangements, start_date)
-    if assessment is not None and assessment.person_id != person.pk:
-        raise BudgetError("That assessment is for someone else.")
-    if support_plan is not None and support_plan.person_id != person.pk:
-        raise BudgetError("That support plan is for someone else.")
-    refs = [a.budget_ref for a in arrangements if a.budget_ref]
-    if (
-        len(refs) != len(set(refs))
-        or Arrangement.objects.filter(council_id=person.council_id, budget_ref__in=refs).exists()
-    ):
-        raise BudgetError("Each budget reference must be new and used once in this council.")
-    difference_reason = (difference_reason or "").strip()
-    if assessment is not None and not difference_reason:
-        proposed = _highest_total(arrangements, start_date)
-        if proposed != assessment.agreed_amount:
-            raise ReasonNeeded(
-                f"The budget comes to {format_money(proposed)} a year but the assessment gives "
-                f"{format_money(assessment.agreed_amount)}. Write why the amount is different: the "
-                "approver and the family will see it."
+    with transaction.atomic():
+        _require_commissioner(actor=actor, council_id=person.council_id)
+        # Lock the person so two proposals cannot slip in side by side.
+        Person.objects.select_for_update().get(pk=person.pk)
+        if PersonalBudget.objects.filter(person=person, status=BudgetStatus.PROPOSED).exists():
+            raise BudgetError(f"A budget for {person} is already waiting for approval.")
+        if ending:
+            if arrangements or latest_approved_version(person) is None:
+                raise BudgetError("Only an approved budget can be ended, and the ending has no parts.")
+        else:
+            _check_arrangements(arrangements, start_date)
+        if assessment is not None and assessment.person_id != person.pk:
+            raise BudgetError("That assessment is for someone else.")
+        if support_plan is not None and support_plan.person_id != person.pk:
+            raise BudgetError("That support plan is for someone else.")
+        refs = [a.budget_ref for a in arrangements if a.budget_ref]
+        if (
+            len(refs) != len(set(refs))
+            or Arrangement.objects.filter(council_id=person.council_id, budget_ref__in=refs).exists()
+        ):
+            raise BudgetError("Each budget reference must be new and used once in this council.")
+        difference_reason = (difference_reason or "").strip()
+        if assessment is not None and not difference_reason:
+            proposed = _highest_total(arrangements, start_date)
+            if proposed != assessment.agreed_amount:
+                raise ReasonNeeded(
+                    f"The budget comes to {format_money(proposed)} a year but the assessment gives "
+                    f"{format_money(assessment.agreed_amount)}. Write why the amount is different: the "
+                    "approver and the family will see it."
+                )
+        replaces = latest_approved_version(person)
+        if replaces is not None:
+            _check_can_replace(replaces=replaces, start_date=start_date)
+        # A proposal made again after being sent back takes the sent-back one's place.
+        for earlier in PersonalBudget.objects.filter(person=person, status=BudgetStatus.SENT_BACK):
+            earlier.status = BudgetStatus.WITHDRAWN
+            earlier.save(update_fields=["status", "updated_at"])
+            audit.record(
+                actor=actor,
+                instance=earlier,
+                event="replaced by a new proposal",
+                changes={"status": (BudgetStatus.SENT_BACK, BudgetStatus.WITHDRAWN)},
             )
-    replaces = latest_approved_version(person)
-    if replaces is not None:
-        _check_can_replace(replaces=replaces, start_date=start_date)
-    # A proposal made again after being sent back takes the sent-back one's place.
-    for earlier in PersonalBudget.objects.filter(person=person, status=BudgetStatus.SENT_BACK):
-        earlier.status = BudgetStatus.WITHDRAWN
-        earlier.save(update_fields=["status", "updated_at"])
+        budget = PersonalBudget.objects.create(
+            person=person,
+            start_date=start_date,
+            status=BudgetStatus.PROPOSED,
+            replaces=replaces,
+            proposed_by=actor,
+            proposed_at=timezone.now(),
+            review_due=review_due,
+            assessment=assessment,
+            support_plan=support_plan,
+            difference_reason=difference_reason,
+        )
+        blanks = sum(1 for a in arrangements if not a.budget_ref)
+        if blanks:
+            _lock_council_refs(person.council_id)
+        generated = iter(new_budget_refs(council_id=person.council_id, count=blanks, avoid=refs))
+        for a in arrangements:
+            Arrangement.objects.create(
+                budget=budget,
+                council_id=person.council_id,
+                management_type=a.management_type,
+                annual_amount=to_money(a.annual_amount),
+                start_date=a.start_date or start_date,
+                end_date=a.end_date,
+                provider=a.provider,
+                budget_ref=a.budget_ref or next(generated),
+                management_cost_amount=a.management_cost_amount,
+                management_cost_percent=a.management_cost_percent,
+            )
         audit.record(
             actor=actor,
-            instance=earlier,
-            event="replaced by a new proposal",
-            changes={"status": (BudgetStatus.SENT_BACK, BudgetStatus.WITHDRAWN)},
+            instance=budget,
+            event="budget ending proposed"
+            if ending
+            else ("budget proposed" if replaces is None else "new budget version proposed"),
+            action=audit.CREATE,
+            changes={
+                "status": (None, BudgetStatus.PROPOSED),
+                "start_date": (None, start_date),
+                "annual_total": (None, format_money(budget.total)),
+                "arrangements": (None, _describe(budget)),
+            },
+            note=difference_reason,
         )
-    budget = PersonalBudget.objects.create(
-        person=person,
-        start_date=start_date,
-        status=BudgetStatus.PROPOSED,
-        replaces=replaces,
-        proposed_by=actor,
-        proposed_at=timezone.now(),
-        review_due=review_due,
-        assessment=assessment,
-        support_plan=support_plan,
-        difference_reason=difference_reason,
-    )
-    blanks = sum(1 for a in arrangements if not a.budget_ref)
-    if blanks:
-        _lock_council_refs(person.council_id)
-    generated = iter(new_budget_refs(council_id=person.council_id, count=blanks, avoid=refs))
-    for a in arrangements:
-        Arrangement.objects.create(
-            budget=budget,
-            council_id=person.council_id,
-            management_type=a.management_type,
-            annual_amount=to_money(a.annual_amount),
-            start_date=a.start_date or start_date,
-            end_date=a.end_date,
-            provider=a.provider,
-            budget_ref=a.budget_ref or next(generated),
-            management_cost_amount=a.management_cost_amount,
-            management_cost_percent=a.management_cost_percent,
-        )
-    audit.record(
-        actor=actor,
-        instance=budget,
-        event="budget ending proposed"
-        if ending
-        else ("budget proposed" if replaces is None else "new budget version proposed"),
-        action=audit.CREATE,
-        changes={
-            "status": (None, BudgetStatus.PROPOSED),
-            "start_date": (None, start_date),
-            "annual_total": (None, format_money(budget.total)),
-            "arrangements": (None, _describe(budget)),
-        },
-        note=difference_reason,
-    )
-    return budget
+        return budget
 
 
 def _highest_total(arrangements: list[ArrangementInput], start_date: dt.date) -> Decimal:
@@ -208,19 +208,19 @@ def _describe(budget: PersonalBudget) -> str:
     )
 
 
-@transaction.atomic
 def budget_withdraw(*, budget: PersonalBudget, actor) -> PersonalBudget:
     """The commissioner withdraws a proposal or a sent-back budget."""
-    budget = PersonalBudget.objects.select_for_update().select_related("person").get(pk=budget.pk)
-    _require_commissioner(actor=actor, council_id=budget.person.council_id)
-    if budget.status == BudgetStatus.WITHDRAWN:
+    with transaction.atomic():
+        budget = PersonalBudget.objects.select_for_update().select_related("person").get(pk=budget.pk)
+        _require_commissioner(actor=actor, council_id=budget.person.council_id)
+        if budget.status == BudgetStatus.WITHDRAWN:
+            return budget
+        if budget.status not in (BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK, BudgetStatus.DRAFT):
+            raise BudgetError("An approved budget cannot be withdrawn: propose a new version instead.")
+        old = budget.status
+        budget.status = BudgetStatus.WITHDRAWN
+        budget.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor, instance=budget, event="budget withdrawn", changes={"status": (old, budget.status)}
+        )
         return budget
-    if budget.status not in (BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK, BudgetStatus.DRAFT):
-        raise BudgetError("An approved budget cannot be withdrawn: propose a new version instead.")
-    old = budget.status
-    budget.status = BudgetStatus.WITHDRAWN
-    budget.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=actor, instance=budget, event="budget withdrawn", changes={"status": (old, budget.status)}
-    )
-    return budget

@@ -49,7 +49,6 @@ def _end_previous_version(*, previous: PersonalBudget, new_start: dt.date, actor
     )
 
 
-@transaction.atomic
 def review_record(
     *,
     budget: PersonalBudget,
@@ -59,28 +58,29 @@ def review_record(
     next_review_due: dt.date | None = None,
 ) -> BudgetReview:
     """Record that the budget was reviewed; the next review is due a year later unless set."""
-    budget = PersonalBudget.objects.select_for_update().select_related("person").get(pk=budget.pk)
-    _require_commissioner(actor=actor, council_id=budget.person.council_id)
-    if budget.status != BudgetStatus.APPROVED:
-        raise BudgetError("Only an approved budget can be reviewed.")
-    notes = (notes or "").strip()
-    if not notes:
-        raise BudgetError("Write what the review found.")
-    reviewed_on = reviewed_on or today()
-    next_due = next_review_due or add_years(reviewed_on)
-    if next_due <= reviewed_on:
-        raise BudgetError("The next review must be after this one.")
-    review = BudgetReview.objects.create(
-        budget=budget, reviewed_on=reviewed_on, reviewed_by=actor, notes=notes, next_review_due=next_due
-    )
-    old = budget.review_due
-    budget.review_due = next_due
-    budget.save(update_fields=["review_due", "updated_at"])
-    audit.record(
-        actor=actor,
-        instance=budget,
-        event="budget reviewed",
-        changes={"review_due": (old, next_due)},
-        note=notes,
-    )
-    return review
+    with transaction.atomic():
+        budget = PersonalBudget.objects.select_for_update().select_related("person").get(pk=budget.pk)
+        _require_commissioner(actor=actor, council_id=budget.person.council_id)
+        if budget.status != BudgetStatus.APPROVED:
+            raise BudgetError("Only an approved budget can be reviewed.")
+        notes = (notes or "").strip()
+        if not notes:
+            raise BudgetError("Write what the review found.")
+        reviewed_on = reviewed_on or today()
+        next_due = next_review_due or add_years(reviewed_on)
+        if next_due <= reviewed_on:
+            raise BudgetError("The next review must be after this one.")
+        review = BudgetReview.objects.create(
+            budget=budget, reviewed_on=reviewed_on, reviewed_by=actor, notes=notes, next_review_due=next_due
+        )
+        old = budget.review_due
+        budget.review_due = next_due
+        budget.save(update_fields=["review_due", "updated_at"])
+        audit.record(
+            actor=actor,
+            instance=budget,
+            event="budget reviewed",
+            changes={"review_due": (old, next_due)},
+            note=notes,
+        )
+        return review

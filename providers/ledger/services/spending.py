@@ -121,7 +121,6 @@ def _record_spending_locked(
     return entry, True
 
 
-@transaction.atomic
 def record_spending(
     *,
     fund: HeldAccount,
@@ -135,16 +134,17 @@ def record_spending(
 ) -> tuple[LedgerEntry, bool]:
     """The provider records money spent (a positive amount; stored negative). Returns (entry, created):
     a repeat with the same key and content returns the original entry and writes nothing."""
-    return _record_spending_locked(
-        fund=_lock(fund),
-        entry_date=entry_date,
-        category=category,
-        amount=amount,
-        description=description,
-        idempotency_key=idempotency_key,
-        actor=actor,
-        today=today or timezone.localdate(),
-    )
+    with transaction.atomic():
+        return _record_spending_locked(
+            fund=_lock(fund),
+            entry_date=entry_date,
+            category=category,
+            amount=amount,
+            description=description,
+            idempotency_key=idempotency_key,
+            actor=actor,
+            today=today or timezone.localdate(),
+        )
 
 
 def _lock_many(ids: list[int]) -> dict[int, HeldAccount]:
@@ -163,7 +163,6 @@ def _lock_many(ids: list[int]) -> dict[int, HeldAccount]:
     return funds
 
 
-@transaction.atomic
 def record_spending_many(
     *, rows: list[dict], actor, today: dt.date | None = None
 ) -> list[tuple[LedgerEntry, bool]]:
@@ -172,70 +171,71 @@ def record_spending_many(
     by the rows before it (a refused row writes nothing), then, if any row was refused,
     `ImportRefused` lists them all and the transaction rolls back. A few queries whatever the number of
     rows: keys and balances are read in bulk, entries and their audit events inserted in bulk."""
-    today = today or timezone.localdate()
-    ids = sorted({row["fund"].pk for row in rows})
-    funds = _lock_many(ids)
-    keys = sorted({(row["idempotency_key"] or "").strip() for row in rows})
-    existing = {
-        (e.fund_id, e.idempotency_key): e
-        for e in LedgerEntry.objects.filter(
-            fund_id__any=ids, key_source=KeySource.GIVEN, idempotency_key__any=keys
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        ids = sorted({row["fund"].pk for row in rows})
+        funds = _lock_many(ids)
+        keys = sorted({(row["idempotency_key"] or "").strip() for row in rows})
+        existing = {
+            (e.fund_id, e.idempotency_key): e
+            for e in LedgerEntry.objects.filter(
+                fund_id__any=ids, key_source=KeySource.GIVEN, idempotency_key__any=keys
+            )
+        }
+        balances = dict.fromkeys(ids, ZERO)
+        balances.update(
+            LedgerEntry.objects.filter(fund_id__any=ids)
+            .order_by()
+            .values_list("fund_id")
+            .annotate(total=Sum("amount"))
         )
-    }
-    balances = dict.fromkeys(ids, ZERO)
-    balances.update(
-        LedgerEntry.objects.filter(fund_id__any=ids)
-        .order_by()
-        .values_list("fund_id")
-        .annotate(total=Sum("amount"))
-    )
-    results, errors, new = [], [], []
-    for index, row in enumerate(rows):
-        fund = funds[row["fund"].pk]
-        try:
-            entry, created = _check_spending(
-                fund=fund,
-                entry_date=row["entry_date"],
-                category=row["category"],
-                amount=row["amount"],
-                description=row["description"],
-                idempotency_key=row["idempotency_key"],
-                actor=actor,
-                today=today,
-                find_existing=lambda key, fund=fund: existing.get((fund.pk, key)),
-                balance=lambda fund=fund: balances[fund.pk],
-            )
-        except LedgerError as exc:
-            errors.append((index, exc.field, str(exc)))
-            continue
-        if created:
-            balances[fund.pk] += entry.amount
-            existing[(fund.pk, entry.idempotency_key)] = entry
-            new.append(entry)
-        results.append((entry, created))
-    if errors:
-        raise ImportRefused(errors)
-    insert_rows(new)
-    cid = get_cid()
-    audit.record_many(
-        [
-            audit.entry(
-                actor=actor,
-                instance=entry,
-                event="spending recorded",
-                action=audit.CREATE,
-                changes={
-                    "fund": (None, entry.fund_id),
-                    "entry_date": (None, entry.entry_date),
-                    "category": (None, entry.category),
-                    "amount": (None, entry.amount),
-                    "description": (None, entry.description),
-                    "idempotency_key": (None, entry.idempotency_key),
-                    "key_source": (None, entry.key_source),
-                },
-                cid=cid,
-            )
-            for entry in new
-        ]
-    )
-    return results
+        results, errors, new = [], [], []
+        for index, row in enumerate(rows):
+            fund = funds[row["fund"].pk]
+            try:
+                entry, created = _check_spending(
+                    fund=fund,
+                    entry_date=row["entry_date"],
+                    category=row["category"],
+                    amount=row["amount"],
+                    description=row["description"],
+                    idempotency_key=row["idempotency_key"],
+                    actor=actor,
+                    today=today,
+                    find_existing=lambda key, fund=fund: existing.get((fund.pk, key)),
+                    balance=lambda fund=fund: balances[fund.pk],
+                )
+            except LedgerError as exc:
+                errors.append((index, exc.field, str(exc)))
+                continue
+            if created:
+                balances[fund.pk] += entry.amount
+                existing[(fund.pk, entry.idempotency_key)] = entry
+                new.append(entry)
+            results.append((entry, created))
+        if errors:
+            raise ImportRefused(errors)
+        insert_rows(new)
+        cid = get_cid()
+        audit.record_many(
+            [
+                audit.entry(
+                    actor=actor,
+                    instance=entry,
+                    event="spending recorded",
+                    action=audit.CREATE,
+                    changes={
+                        "fund": (None, entry.fund_id),
+                        "entry_date": (None, entry.entry_date),
+                        "category": (None, entry.category),
+                        "amount": (None, entry.amount),
+                        "description": (None, entry.description),
+                        "idempotency_key": (None, entry.idempotency_key),
+                        "key_source": (None, entry.key_source),
+                    },
+                    cid=cid,
+                )
+                for entry in new
+            ]
+        )
+        return results

@@ -30,7 +30,6 @@ def _family_users(fund: HeldAccount):
     return unique
 
 
-@transaction.atomic
 def produce_statement(
     *,
     fund: HeldAccount,
@@ -41,50 +40,53 @@ def produce_statement(
 ) -> tuple[Statement, bool]:
     """Record a statement for a period and tell the family it is ready. The unique constraint on
     (fund, period) is the claim: a second worker or a retry finds it made and tells nobody twice."""
-    if end < start:
-        raise LedgerError("The end of the period cannot be before its start.")
-    if end > timezone.localdate():
-        raise LedgerError("A statement can only cover days up to today.")
-    closing = balance_of(fund, on=end)
-    try:
-        with transaction.atomic():
-            statement = Statement.objects.create(
-                fund=fund,
-                period_start=start,
-                period_end=end,
-                closing_balance=closing,
-                requested_by=actor if getattr(actor, "is_authenticated", False) and not scheduled else None,
-                scheduled=scheduled,
+    with transaction.atomic():
+        if end < start:
+            raise LedgerError("The end of the period cannot be before its start.")
+        if end > timezone.localdate():
+            raise LedgerError("A statement can only cover days up to today.")
+        closing = balance_of(fund, on=end)
+        try:
+            with transaction.atomic():
+                statement = Statement.objects.create(
+                    fund=fund,
+                    period_start=start,
+                    period_end=end,
+                    closing_balance=closing,
+                    requested_by=actor
+                    if getattr(actor, "is_authenticated", False) and not scheduled
+                    else None,
+                    scheduled=scheduled,
+                )
+        except IntegrityError:
+            return Statement.objects.get(fund=fund, period_start=start, period_end=end), False
+        audit.record(
+            actor=actor,
+            instance=statement,
+            event="statement produced",
+            action=audit.CREATE,
+            changes={"period": (None, f"{start} to {end}"), "closing_balance": (None, closing)},
+        )
+        message = (
+            f"Your statement for {start:%-d %B} to {end:%-d %B %Y} is ready. "
+            f"Money left at the end: {format_money(closing)}."
+        )
+        users = _family_users(fund)
+        for user in users:
+            Notification.objects.get_or_create(
+                user=user, statement=statement, defaults={"fund": fund, "message": message}
             )
-    except IntegrityError:
-        return Statement.objects.get(fund=fund, period_start=start, period_end=end), False
-    audit.record(
-        actor=actor,
-        instance=statement,
-        event="statement produced",
-        action=audit.CREATE,
-        changes={"period": (None, f"{start} to {end}"), "closing_balance": (None, closing)},
-    )
-    message = (
-        f"Your statement for {start:%-d %B} to {end:%-d %B %Y} is ready. "
-        f"Money left at the end: {format_money(closing)}."
-    )
-    users = _family_users(fund)
-    for user in users:
-        Notification.objects.get_or_create(
-            user=user, statement=statement, defaults={"fund": fund, "message": message}
-        )
-    emails = [u.email for u in users if u.email]
-    if emails:
-        link = absolute_url(
-            reverse("ledger:statement", args=[fund.pk]) + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
-        )
-        body = (
-            f"{message}\n\nSee it, or download it as a PDF, when you sign in: {link}\n\n"
-            f"Questions about the money? Contact {fund.provider.name}, who hold it for you."
-        )
-        transaction.on_commit(lambda: _email_statement_ready(body=body, emails=emails))
-    return statement, True
+        emails = [u.email for u in users if u.email]
+        if emails:
+            link = absolute_url(
+                reverse("ledger:statement", args=[fund.pk]) + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+            )
+            body = (
+                f"{message}\n\nSee it, or download it as a PDF, when you sign in: {link}\n\n"
+                f"Questions about the money? Contact {fund.provider.name}, who hold it for you."
+            )
+            transaction.on_commit(lambda: _email_statement_ready(body=body, emails=emails))
+        return statement, True
 
 
 def _email_statement_ready(*, body: str, emails: list[str]) -> None:
@@ -142,8 +144,8 @@ def produce_due_statements(*, today: dt.date | None = None) -> dict[str, int]:
     return done
 
 
-@transaction.atomic
 def mark_notifications_seen(*, user, fund: HeldAccount) -> int:
-    return Notification.objects.filter(user=user, fund=fund, seen_at__isnull=True).update(
-        seen_at=timezone.now()
-    )
+    with transaction.atomic():
+        return Notification.objects.filter(user=user, fund=fund, seen_at__isnull=True).update(
+            seen_at=timezone.now()
+        )
