@@ -293,7 +293,10 @@ class LedgerEntry(models.Model):
 
     @property
     def kind_label(self) -> str:
-        """The kind in the words of the account it is in (see Words.label)."""
+        """The kind in the words of the account it is in (see Words.label). A transfer reads as where
+        the money went: in the new account it arrived, it did not leave."""
+        if self.category == Category.TRANSFER and self.amount > 0:
+            return "Moved here with you from the last organisation"
         return self.fund.words.label(self.category)
 
 

@@ -213,6 +213,12 @@ def test_changing_into_an_isf_with_no_agreement_offers_one_and_moves_when_the_pr
     assert move.status == MoveStatus.DONE and move.target_id == fund.pk and fund.kind == HeldKind.ISF
     assert fund.entries.get(category=Category.TRANSFER).amount == paid_to_today
     assert balance_of(account) == 0
+    # Each side of the move reads the right way round.
+    sign_in(client, provider_a)
+    assert "Moved here with you from the last organisation" in client.get(f"/isf/{fund.pk}/").content.decode()
+    assert fund.entries.get(category=Category.TRANSFER).transfer_pair.kind_label == (
+        "Moved with you to another organisation"
+    )
     # The ISF arrangement was made on the day, with its own reference, which the fund takes.
     isf = agreement.arrangement
     assert (isf.management_type, isf.provider, isf.start_date) == (ManagementType.ISF, isf_provider, today)
