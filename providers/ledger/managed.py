@@ -159,7 +159,6 @@ def _new_arrangement(old: Arrangement, *, actor, on_date: dt.date, **fields) -> 
     return new
 
 
-@transaction.atomic
 def move_managed_account(
     *,
     account: HeldAccount,
@@ -175,81 +174,84 @@ def move_managed_account(
     """Move a managed direct payment from `on_date` (see the module's notes). Returns the account the
     money is in now (None when it was paid to the person). All in one transaction: any refusal leaves
     everything as it was."""
-    today = today or timezone.localdate()
-    old = services._lock(account)
-    if old.kind != HeldKind.MANAGED_DP:
-        raise services.LedgerError("Only a managed direct payment moves this way; an ISF moves by agreement.")
-    if old.closed_now or old.closed_on is not None:
-        raise services.LedgerError("This direct payment has already moved or ended.")
-    if on_date > today:
-        raise services.LedgerError("Record the change on or after the day it happens.", field="on_date")
-    arrangement = old.arrangement
-    if on_date <= arrangement.start_date:
-        raise services.LedgerError(
-            f"The change must be after the direct payment started on {arrangement.start_date:%-d %B %Y}.",
-            field="on_date",
-        )
-    last_day = on_date - dt.timedelta(days=1)
-    # Post what fell due to the old account before it closes.
-    services.post_due_payments(fund=old, actor=actor, today=last_day)
-    why = {
-        MOVE_TO_ORGANISATION: "moved to another organisation",
-        MOVE_TO_ISF: "changed into an Individual Service Fund",
-        MOVE_TO_SELF_MANAGED: "changed into a self-managed direct payment",
-    }.get(to)
-    if why is None:
-        raise services.LedgerError("Choose where the direct payment goes.", field="to")
-    if to == MOVE_TO_ORGANISATION and (provider is None or provider.pk == old.provider_id):
-        raise services.LedgerError("Choose a different organisation to manage it.", field="provider")
-    if to == MOVE_TO_ISF and (
-        agreement is None
-        or agreement.person_id != old.person_id
-        or agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING)
-        or agreement.start_date > on_date
-    ):
-        raise services.LedgerError(
-            "Choose the person's agreement with the provider that will hold the money from that date.",
-            field="agreement",
-        )
-    _end_arrangement(arrangement, last_day=last_day, actor=actor, why=why)
-    old.closed_on = last_day
-    old.save(update_fields=["closed_on"])
-    audit.record(actor=actor, instance=old, event="managed direct payment closed", note=why)
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        old = services._lock(account)
+        if old.kind != HeldKind.MANAGED_DP:
+            raise services.LedgerError(
+                "Only a managed direct payment moves this way; an ISF moves by agreement."
+            )
+        if old.closed_now or old.closed_on is not None:
+            raise services.LedgerError("This direct payment has already moved or ended.")
+        if on_date > today:
+            raise services.LedgerError("Record the change on or after the day it happens.", field="on_date")
+        arrangement = old.arrangement
+        if on_date <= arrangement.start_date:
+            raise services.LedgerError(
+                f"The change must be after the direct payment started on {arrangement.start_date:%-d %B %Y}.",
+                field="on_date",
+            )
+        last_day = on_date - dt.timedelta(days=1)
+        # Post what fell due to the old account before it closes.
+        services.post_due_payments(fund=old, actor=actor, today=last_day)
+        why = {
+            MOVE_TO_ORGANISATION: "moved to another organisation",
+            MOVE_TO_ISF: "changed into an Individual Service Fund",
+            MOVE_TO_SELF_MANAGED: "changed into a self-managed direct payment",
+        }.get(to)
+        if why is None:
+            raise services.LedgerError("Choose where the direct payment goes.", field="to")
+        if to == MOVE_TO_ORGANISATION and (provider is None or provider.pk == old.provider_id):
+            raise services.LedgerError("Choose a different organisation to manage it.", field="provider")
+        if to == MOVE_TO_ISF and (
+            agreement is None
+            or agreement.person_id != old.person_id
+            or agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING)
+            or agreement.start_date > on_date
+        ):
+            raise services.LedgerError(
+                "Choose the person's agreement with the provider that will hold the money from that date.",
+                field="agreement",
+            )
+        _end_arrangement(arrangement, last_day=last_day, actor=actor, why=why)
+        old.closed_on = last_day
+        old.save(update_fields=["closed_on"])
+        audit.record(actor=actor, instance=old, event="managed direct payment closed", note=why)
 
-    if to == MOVE_TO_ORGANISATION:
-        if management_cost_amount is None and management_cost_percent is None:
-            profile = getattr(provider, "profile", None)
-            management_cost_percent = getattr(profile, "management_fee_percent", None)
-            if management_cost_percent is None:
-                management_cost_amount = getattr(profile, "management_fee_fixed", None)
-        new_arrangement = _new_arrangement(
-            arrangement,
-            actor=actor,
-            on_date=on_date,
-            management_type=ManagementType.DIRECT_PAYMENT_MANAGED,
-            provider=provider,
-            management_cost_amount=management_cost_amount,
-            management_cost_percent=management_cost_percent,
-        )
-        target = open_managed_account(arrangement=new_arrangement, actor=actor, budget_ref=old.budget_ref)
-    elif to == MOVE_TO_ISF:
-        if agreement.arrangement_id is None:
-            # An agreement offered by the move: the ISF arrangement starts now, with its own reference.
-            _attach_isf_arrangement(arrangement, agreement=agreement, on_date=on_date, actor=actor)
-        target = services.open_fund(agreement=agreement, actor=actor)
-        services._take_arrangement_ref(target, agreement, actor)
-    else:
-        _new_arrangement(
-            arrangement,
-            actor=actor,
-            on_date=on_date,
-            management_type=ManagementType.DIRECT_PAYMENT,
-            provider=None,
-        )
-        _pay_to_person(old, on_date=on_date, actor=actor)
-        return None
-    services.transfer_balance(from_fund=old, to_fund=target, on_date=on_date, actor=actor)
-    return target
+        if to == MOVE_TO_ORGANISATION:
+            if management_cost_amount is None and management_cost_percent is None:
+                profile = getattr(provider, "profile", None)
+                management_cost_percent = getattr(profile, "management_fee_percent", None)
+                if management_cost_percent is None:
+                    management_cost_amount = getattr(profile, "management_fee_fixed", None)
+            new_arrangement = _new_arrangement(
+                arrangement,
+                actor=actor,
+                on_date=on_date,
+                management_type=ManagementType.DIRECT_PAYMENT_MANAGED,
+                provider=provider,
+                management_cost_amount=management_cost_amount,
+                management_cost_percent=management_cost_percent,
+            )
+            target = open_managed_account(arrangement=new_arrangement, actor=actor, budget_ref=old.budget_ref)
+        elif to == MOVE_TO_ISF:
+            if agreement.arrangement_id is None:
+                # An agreement offered by the move: the ISF arrangement starts now, with its own reference.
+                _attach_isf_arrangement(arrangement, agreement=agreement, on_date=on_date, actor=actor)
+            target = services.open_fund(agreement=agreement, actor=actor)
+            services._take_arrangement_ref(target, agreement, actor)
+        else:
+            _new_arrangement(
+                arrangement,
+                actor=actor,
+                on_date=on_date,
+                management_type=ManagementType.DIRECT_PAYMENT,
+                provider=None,
+            )
+            _pay_to_person(old, on_date=on_date, actor=actor)
+            return None
+        services.transfer_balance(from_fund=old, to_fund=target, on_date=on_date, actor=actor)
+        return target
 
 
 def _pay_to_person(account: HeldAccount, *, on_date: dt.date, actor) -> None:
@@ -396,7 +398,6 @@ def _isf_agreement_for_move(
         raise services.LedgerError(str(exc), field="isf_provider") from exc
 
 
-@transaction.atomic
 def request_move(
     *,
     account: HeldAccount,
@@ -416,84 +417,89 @@ def request_move(
     """Move a managed direct payment from `on_date` (see the module's notes): done at once when the
     date has come and nothing waits for a provider (the returned move is `done`, with its `target`),
     otherwise scheduled. Any refusal leaves everything as it was."""
-    today = today or timezone.localdate()
-    old = services._lock(account)
-    if old.kind != HeldKind.MANAGED_DP:
-        raise services.LedgerError("Only a managed direct payment moves this way; an ISF moves by agreement.")
-    if old.closed_now or old.closed_on is not None:
-        raise services.LedgerError("This direct payment has already moved or ended.")
-    waiting = scheduled_move_of(old)
-    if waiting is not None:
-        raise services.LedgerError(
-            f"A change from {waiting.on_date:%-d %B %Y} is already planned. Cancel it first to plan another."
-        )
-    if to not in (MOVE_TO_ORGANISATION, MOVE_TO_ISF, MOVE_TO_SELF_MANAGED):
-        raise services.LedgerError("Choose where the direct payment goes.", field="to")
-    arrangement = old.arrangement
-    if on_date <= arrangement.start_date:
-        raise services.LedgerError(
-            f"The change must be after the direct payment started on {arrangement.start_date:%-d %B %Y}.",
-            field="on_date",
-        )
-    if arrangement.end_date is not None and on_date > arrangement.end_date + dt.timedelta(days=1):
-        raise services.LedgerError(
-            f"The direct payment ends on {arrangement.end_date:%-d %B %Y}: "
-            "choose a date up to the day after.",
-            field="on_date",
-        )
-    if to == MOVE_TO_ORGANISATION and (provider is None or provider.pk == old.provider_id):
-        raise services.LedgerError("Choose a different organisation to manage it.", field="provider")
-    made_agreement = False
-    if to == MOVE_TO_ISF:
-        if agreement is None:
-            agreement = _isf_agreement_for_move(
-                account=old,
-                provider=isf_provider,
-                on_date=on_date,
-                actor=actor,
-                chosen_by=chosen_by,
-                made=made,
-                outcomes=outcomes,
-            )
-            made_agreement = True
-        elif (
-            agreement.person_id != old.person_id
-            or agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING)
-            or agreement.start_date > on_date
-        ):
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        old = services._lock(account)
+        if old.kind != HeldKind.MANAGED_DP:
             raise services.LedgerError(
-                "Choose the person's agreement with the provider that will hold the money from that date.",
-                field="agreement",
+                "Only a managed direct payment moves this way; an ISF moves by agreement."
             )
-    move = ScheduledMove.objects.create(
-        account=old,
-        to=to,
-        on_date=on_date,
-        provider=provider if to == MOVE_TO_ORGANISATION else (agreement.provider if agreement else None),
-        agreement=agreement if to == MOVE_TO_ISF else None,
-        made_agreement=made_agreement,
-        management_cost_amount=management_cost_amount,
-        management_cost_percent=management_cost_percent,
-        previous_end_date=arrangement.end_date,
-        created_by=actor,
-    )
-    audit.record(
-        actor=actor,
-        instance=old,
-        event="managed direct payment move asked for",
-        changes={"to": (None, to), "on_date": (None, on_date)},
-        note=str(move),
-    )
-    if _due(move, today=today):
-        return _complete(move, actor=actor, today=today)
-    # Scheduled: the old arrangement ends the day before now, as notice on an agreement does.
-    _end_arrangement(
-        arrangement,
-        last_day=on_date - dt.timedelta(days=1),
-        actor=actor,
-        why="a move is planned from this date",
-    )
-    return move
+        if old.closed_now or old.closed_on is not None:
+            raise services.LedgerError("This direct payment has already moved or ended.")
+        waiting = scheduled_move_of(old)
+        if waiting is not None:
+            raise services.LedgerError(
+                f"A change from {waiting.on_date:%-d %B %Y} is already planned. "
+                "Cancel it first to plan another."
+            )
+        if to not in (MOVE_TO_ORGANISATION, MOVE_TO_ISF, MOVE_TO_SELF_MANAGED):
+            raise services.LedgerError("Choose where the direct payment goes.", field="to")
+        arrangement = old.arrangement
+        if on_date <= arrangement.start_date:
+            raise services.LedgerError(
+                f"The change must be after the direct payment started on {arrangement.start_date:%-d %B %Y}.",
+                field="on_date",
+            )
+        if arrangement.end_date is not None and on_date > arrangement.end_date + dt.timedelta(days=1):
+            raise services.LedgerError(
+                f"The direct payment ends on {arrangement.end_date:%-d %B %Y}: "
+                "choose a date up to the day after.",
+                field="on_date",
+            )
+        if to == MOVE_TO_ORGANISATION and (provider is None or provider.pk == old.provider_id):
+            raise services.LedgerError("Choose a different organisation to manage it.", field="provider")
+        made_agreement = False
+        if to == MOVE_TO_ISF:
+            if agreement is None:
+                agreement = _isf_agreement_for_move(
+                    account=old,
+                    provider=isf_provider,
+                    on_date=on_date,
+                    actor=actor,
+                    chosen_by=chosen_by,
+                    made=made,
+                    outcomes=outcomes,
+                )
+                made_agreement = True
+            elif (
+                agreement.person_id != old.person_id
+                or agreement.status not in (AgreementStatus.ACTIVE, AgreementStatus.ENDING)
+                or agreement.start_date > on_date
+            ):
+                raise services.LedgerError(
+                    "Choose the person's agreement with the provider that will hold the money "
+                    "from that date.",
+                    field="agreement",
+                )
+        move = ScheduledMove.objects.create(
+            account=old,
+            to=to,
+            on_date=on_date,
+            provider=provider if to == MOVE_TO_ORGANISATION else (agreement.provider if agreement else None),
+            agreement=agreement if to == MOVE_TO_ISF else None,
+            made_agreement=made_agreement,
+            management_cost_amount=management_cost_amount,
+            management_cost_percent=management_cost_percent,
+            previous_end_date=arrangement.end_date,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            instance=old,
+            event="managed direct payment move asked for",
+            changes={"to": (None, to), "on_date": (None, on_date)},
+            note=str(move),
+        )
+        if _due(move, today=today):
+            return _complete(move, actor=actor, today=today)
+        # Scheduled: the old arrangement ends the day before now, as notice on an agreement does.
+        _end_arrangement(
+            arrangement,
+            last_day=on_date - dt.timedelta(days=1),
+            actor=actor,
+            why="a move is planned from this date",
+        )
+        return move
 
 
 def _due(move: ScheduledMove, *, today: dt.date) -> bool:
@@ -531,15 +537,15 @@ def _lock_move(move: ScheduledMove) -> ScheduledMove:
     )
 
 
-@transaction.atomic
 def complete_move(*, move: ScheduledMove, actor, today: dt.date | None = None) -> ScheduledMove:
     """Do a scheduled move whose date has come (and, into an ISF, whose agreement is accepted). Safe to
     run twice: the move's row lock and its status make a second run do nothing."""
-    today = today or timezone.localdate()
-    move = _lock_move(move)
-    if move.status != MoveStatus.SCHEDULED or not _due(move, today=today):
-        return move
-    return _complete(move, actor=actor, today=today)
+    with transaction.atomic():
+        today = today or timezone.localdate()
+        move = _lock_move(move)
+        if move.status != MoveStatus.SCHEDULED or not _due(move, today=today):
+            return move
+        return _complete(move, actor=actor, today=today)
 
 
 def complete_due_moves(*, today: dt.date | None = None, actor=None) -> dict[str, int]:
@@ -574,41 +580,41 @@ def complete_moves_waiting_for(*, agreement, actor) -> None:
             services.log.exception("Could not complete the move of a managed direct payment %s", move.pk)
 
 
-@transaction.atomic
 def cancel_move(*, move: ScheduledMove, actor) -> ScheduledMove:
     """The commissioner cancels a planned move before it happens: the old arrangement's end date is put
     back, and an agreement the move offered is withdrawn (as an ISF move's new agreement can be, until
     the provider accepts it)."""
-    from providers import services as provider_services
+    with transaction.atomic():
+        from providers import services as provider_services
 
-    move = _lock_move(move)
-    if move.status == MoveStatus.CANCELLED:
+        move = _lock_move(move)
+        if move.status == MoveStatus.CANCELLED:
+            return move
+        if move.status != MoveStatus.SCHEDULED:
+            raise services.LedgerError("This change has already happened.")
+        if move.made_agreement and move.agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.ENDING):
+            raise services.LedgerError(
+                f"{move.agreement.provider.name} has accepted the agreement, so the change can no longer be "
+                "cancelled. It happens on the date planned."
+            )
+        if move.made_agreement and move.agreement.status == AgreementStatus.OFFERED:
+            provider_services.withdraw_agreement(agreement=move.agreement, actor=actor)
+        arrangement = Arrangement.objects.select_for_update().get(pk=move.account.arrangement_id)
+        if arrangement.end_date != move.previous_end_date:
+            old_end = arrangement.end_date
+            arrangement.end_date = move.previous_end_date
+            arrangement.save(update_fields=["end_date", "updated_at"])
+            audit.record(
+                actor=actor,
+                instance=arrangement,
+                event="planned move cancelled: end date put back",
+                changes={"end_date": (old_end, move.previous_end_date)},
+            )
+        move.status = MoveStatus.CANCELLED
+        move.finished_at, move.finished_by = timezone.now(), actor
+        move.save(update_fields=["status", "finished_at", "finished_by"])
+        audit.record(actor=actor, instance=move.account, event="planned move cancelled", note=str(move))
         return move
-    if move.status != MoveStatus.SCHEDULED:
-        raise services.LedgerError("This change has already happened.")
-    if move.made_agreement and move.agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.ENDING):
-        raise services.LedgerError(
-            f"{move.agreement.provider.name} has accepted the agreement, so the change can no longer be "
-            "cancelled. It happens on the date planned."
-        )
-    if move.made_agreement and move.agreement.status == AgreementStatus.OFFERED:
-        provider_services.withdraw_agreement(agreement=move.agreement, actor=actor)
-    arrangement = Arrangement.objects.select_for_update().get(pk=move.account.arrangement_id)
-    if arrangement.end_date != move.previous_end_date:
-        old_end = arrangement.end_date
-        arrangement.end_date = move.previous_end_date
-        arrangement.save(update_fields=["end_date", "updated_at"])
-        audit.record(
-            actor=actor,
-            instance=arrangement,
-            event="planned move cancelled: end date put back",
-            changes={"end_date": (old_end, move.previous_end_date)},
-        )
-    move.status = MoveStatus.CANCELLED
-    move.finished_at, move.finished_by = timezone.now(), actor
-    move.save(update_fields=["status", "finished_at", "finished_by"])
-    audit.record(actor=actor, instance=move.account, event="planned move cancelled", note=str(move))
-    return move
 
 
 def isf_providers_for(*, council, person):
