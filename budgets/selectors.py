@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -166,6 +166,44 @@ def upcoming_budget_for(*, person: Person, on: dt.date | None = None) -> Persona
         .order_by("start_date", "pk")
         .first()
     )
+
+
+def casework_budgets(person: Person) -> list[PersonalBudget]:
+    """Every version of the person's budget for the staff's person page, with what its versions table
+    and chart read (budget_by_version's related rows), in one query and its prefetches."""
+    from .review_selectors import VERSION_RELATED
+
+    return list(
+        person.budgets.prefetch_related("arrangements__provider", "from_review__outcomes").select_related(
+            "proposed_by", "decided_by", *VERSION_RELATED
+        )
+    )
+
+
+def family_budgets(person: Person) -> list[PersonalBudget]:
+    """Every version of the person's budget for the family's page, with its parts, their providers'
+    profiles and who proposed it."""
+    return list(
+        person.budgets.select_related("proposed_by").prefetch_related(
+            Prefetch(
+                "arrangements", queryset=Arrangement.objects.select_related("provider", "provider__profile")
+            )
+        )
+    )
+
+
+def current_among(budgets, *, on: dt.date | None = None) -> PersonalBudget | None:
+    """current_budget_for, read from the person's budgets already loaded (no query)."""
+    on = on or _today()
+    started = [b for b in budgets if b.status == BudgetStatus.APPROVED and b.start_date <= on]
+    return max(started, key=lambda b: (b.start_date, b.pk), default=None)
+
+
+def upcoming_among(budgets, *, on: dt.date | None = None) -> PersonalBudget | None:
+    """upcoming_budget_for, read from the person's budgets already loaded (no query)."""
+    on = on or _today()
+    later = [b for b in budgets if b.status == BudgetStatus.APPROVED and b.start_date > on]
+    return min(later, key=lambda b: (b.start_date, b.pk), default=None)
 
 
 def active_arrangements(

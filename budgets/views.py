@@ -56,12 +56,16 @@ from .selectors import (
     can_view_casework,
     case_councils_of,
     caseload,
+    casework_budgets,
+    current_among,
     current_budget_for,
+    family_budgets,
     helps_with_plan,
     import_batches_visible_to,
     people_represented_by,
     people_visible_to,
     reviews_due,
+    upcoming_among,
     upcoming_budget_for,
 )
 from .services import BudgetError, NotAllowed, explain_assessment, is_approver_for, is_commissioner_for
@@ -174,14 +178,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = _casework_person(request, pk)
-    budgets = list(
-        person.budgets.prefetch_related("arrangements__provider").select_related("proposed_by", "decided_by")
-    )
+    # Every version once, with what the versions table and the chart read: the current and upcoming
+    # versions are picked from this list rather than asked for again.
+    budgets = casework_budgets(person)
     context = {
         "person": person,
         "budgets": budgets,
-        "current": current_budget_for(person=person),
-        "upcoming": upcoming_budget_for(person=person),
+        "current": current_among(budgets),
+        "upcoming": upcoming_among(budgets),
         "assessments": person.assessments.select_related("assessed_by")[:5],
         "plan": latest_plan(person),
         "representatives": person.representatives.select_related("user"),
@@ -192,7 +196,7 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
         "carers_assessed": person.carers_assessed.select_related("carer")[:10],
         "extra_sections": casework_sections(request, person),
     }
-    version_rows = budget_by_version(person)
+    version_rows = budget_by_version(person, budgets)
     context["version_rows"] = version_rows
     context["version_chart"] = budget_chart(person, version_rows)
     context["reviews"] = BudgetReview.objects.filter(budget__person=person).order_by("-reviewed_on", "-pk")
@@ -608,17 +612,24 @@ def _family_reviews(person: Person) -> list:
     return reviews
 
 
-def _family_context(request, person: Person) -> dict:
-    current = current_budget_for(person=person)
-    upcoming = upcoming_budget_for(person=person)
+def _family_context(request, person: Person, *, is_family: bool | None = None) -> dict:
+    # Every version once (with its parts, their providers and who proposed it): the current, upcoming,
+    # pending and latest approved versions are picked from this list, not asked for one by one.
+    budgets = family_budgets(person)
+    current = current_among(budgets)
+    upcoming = upcoming_among(budgets)
     shown = current or upcoming
     # Only a proposal (or one sent back) made since the latest approval is news for the family.
-    pending = (
-        person.budgets.filter(status__in=[BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK])
-        .order_by("-created_at")
-        .first()
+    pending = max(
+        (b for b in budgets if b.status in (BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK)),
+        key=lambda b: b.created_at,
+        default=None,
     )
-    latest_approved = services.latest_approved_version(person)
+    latest_approved = max(
+        (b for b in budgets if b.status == BudgetStatus.APPROVED),
+        key=lambda b: (b.start_date, b.pk),
+        default=None,
+    )
     if pending and latest_approved and pending.created_at < latest_approved.created_at:
         pending = None
     arrangements, later = [], []
@@ -627,7 +638,7 @@ def _family_context(request, person: Person) -> dict:
     if shown:
         # Only the parts active on the day shown make up the total; a part that starts later (after a
         # move to a new provider) is listed as news, never added on top of the part it replaces.
-        for a in shown.arrangements.select_related("provider", "provider__profile"):
+        for a in shown.arrangements.all():
             item = {"arrangement": a, "words": FAMILY_WORDING[a.management_type]}
             if a.is_active_on(day):
                 arrangements.append(item)
@@ -656,7 +667,7 @@ def _family_context(request, person: Person) -> dict:
         "preference": person.holding_preferences.first(),
         "contact": contact,
         "council": person.council,
-        "is_family": can_act_for(user=request.user, person=person),
+        "is_family": can_act_for(user=request.user, person=person) if is_family is None else is_family,
         "carer_assessment": person.carer_assessments.select_related("cared_for").first()
         if person.is_carer
         else None,
@@ -669,8 +680,10 @@ def _family_context(request, person: Person) -> dict:
 def your_budget(request: HttpRequest) -> HttpResponse:
     """The family's page. With one person it shows their budget; with several, a list to choose from."""
     people = list(people_represented_by(user=request.user).select_related("council"))
-    if len(people) == 1:
-        return render(request, "budgets/your_budget.html", _family_context(request, people[0]))
+    if len(people) == 1:  # represented by this user: family for this person
+        return render(
+            request, "budgets/your_budget.html", _family_context(request, people[0], is_family=True)
+        )
     return render(request, "budgets/your_people.html", {"people": people})
 
 

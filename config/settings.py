@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django_otp's OTPMiddleware, with the device check, roles and family answer kept in the session.
+    "organisations.access.RememberedAccessMiddleware",
     "organisations.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "organisations.input_guard.RejectNulBytesMiddleware",

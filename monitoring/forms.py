@@ -21,9 +21,11 @@ class RequestReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = councils
         self.fields["period"].choices = [(p.label, f"{p.label} ({p.name})") for p in periods]
-        if councils.count() == 1:
+        first_two = list(councils[:2])  # one query tells "none", "just one" (hidden) and "several"
+        self.has_councils = bool(first_two)
+        if len(first_two) == 1:
             self.fields["council"].widget = forms.HiddenInput()
-            self.fields["council"].initial = councils.first().pk
+            self.fields["council"].initial = first_two[0].pk
 
     def clean_period(self):
         try:

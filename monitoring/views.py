@@ -42,7 +42,7 @@ def _list_page(request: HttpRequest, form: RequestReturnForm, status: int = 200)
     population = population_visible_to(user=request.user)
     context = {
         "form": form,
-        "may_request": councils_user_may_request_for(user=request.user).exists(),
+        "may_request": form.has_councils,  # the councils the form offers: those the user may ask for
         "returns": returns_visible_to(user=request.user)[:100],
         "jobs": jobs_visible_to(user=request.user).filter(status__in=ACTIVE_JOB_STATUSES),
         "population_years": sorted(

@@ -36,6 +36,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by database triggers when the user's memberships, devices or family links change
+    # (migrations organisations 0006, budgets 0011); never lowered. organisations.access trusts a
+    # session's remembered roles for the version they were read at only.
+    access_version = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up (database triggers) when the user's memberships, devices or family "
+        "links change: a session's remembered access is good for one version only.",
+    )
 
     objects = UserManager()
 

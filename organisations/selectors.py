@@ -41,6 +41,24 @@ class Roles:
         (they give a second factor when signing in)."""
         return self.is_council_staff or self.is_provider_staff or self.is_broker or self.platform_admin
 
+    def as_data(self) -> dict:
+        """For the session (JSON: no int keys, no sets); Roles.from_data reads it back."""
+        return {
+            "council": [[cid, sorted(held)] for cid, held in self.council_roles.items()],
+            "provider": [[pid, sorted(held)] for pid, held in self.provider_roles.items()],
+            "admin": self.platform_admin,
+            "brokerages": sorted(self.brokerages),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Roles":
+        return cls(
+            council_roles={cid: frozenset(held) for cid, held in data["council"]},
+            provider_roles={pid: frozenset(held) for pid, held in data["provider"]},
+            platform_admin=bool(data["admin"]),
+            brokerages=frozenset(data["brokerages"]),
+        )
+
     def has(self, role: str) -> bool:
         if role == Role.PLATFORM_ADMIN:
             return self.platform_admin
