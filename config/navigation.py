@@ -87,10 +87,16 @@ SECTIONS: list[tuple[re.Pattern, tuple[str, ...]]] = [
 def _family_fund_kinds(user) -> set[str]:
     """The kinds of account held for the people this family member acts for, in one query: only a
     family with a managed direct payment sees its page in the header, and a family whose only accounts
-    are managed direct payments does not see "Your Individual Service Fund" (June Hollow has none)."""
+    are managed direct payments does not see "Your Individual Service Fund" (June Hollow has none).
+    Remembered on the user object, which organisations.access keeps in the session until the user's
+    access version changes (an account opened, closed or moved raises it: ledger migration 0009)."""
     from providers.ledger.selectors import funds_of_family
 
-    return set(funds_of_family(user=user).order_by().values_list("kind", flat=True).distinct())
+    answer = getattr(user, "_family_fund_kinds", None)
+    if answer is None:
+        answer = sorted(funds_of_family(user=user).order_by().values_list("kind", flat=True).distinct())
+        user._family_fund_kinds = answer
+    return set(answer)
 
 
 @lru_cache(maxsize=8)

@@ -1,10 +1,11 @@
 """What a signed-in user may do, remembered in their session between requests (issue 14).
 
 Every signed-in page needs the user's roles (memberships), whether their second factor was given (the
-OTP device the session names) and, for the navigation, whether they are family. Read from the database
-that is three queries on every request. Here they are read once and kept in the session, stamped with
-`User.access_version`, which the database raises (triggers: organisations 0006, budgets 0011) whenever
-a membership, a device or a family link of the user is added, changed or removed. The user row itself
+OTP device the session names) and, for the navigation, whether they are family and the kinds of the
+accounts held for their people. Read from the database that is four queries on every request. Here they are
+read once and kept in the session, stamped with `User.access_version`, which the database raises
+(triggers: organisations 0006, budgets 0011, ledger 0008) whenever a membership, a device, a family link
+or an account held for the user's people is added, changed or removed. The user row itself
 is still read on every request (Django's authentication), so:
 
 - a deactivated user, or one whose password changed, loses access at once (as before);
@@ -24,8 +25,10 @@ from django_otp.middleware import OTPMiddleware
 from .selectors import Roles, roles_of
 
 ACCESS_SESSION_KEY = "_access"
-# Set on the user object by budgets.selectors.is_family_member (organisations does not import budgets).
-FAMILY_ATTRIBUTE = "_is_family_member"
+# Answers other apps remember on the request's user object, kept in the copy too (organisations does
+# not import them): budgets.selectors.is_family_member and the navigation's kinds of the family's
+# accounts. Each is None until asked; the database raises the version when its answer may change.
+REMEMBERED_ANSWERS = ("_is_family_member", "_family_fund_kinds")
 
 
 class RememberedAccessMiddleware(OTPMiddleware):
@@ -50,8 +53,9 @@ class RememberedAccessMiddleware(OTPMiddleware):
         copy = _current_copy(session, user)
         if copy is not None:
             user._roles_cache = Roles.from_data(copy["roles"])
-            if copy.get("family") is not None:
-                setattr(user, FAMILY_ATTRIBUTE, copy["family"])
+            for name, answer in copy.get("answers", {}).items():
+                if name in REMEMBERED_ANSWERS and answer is not None:
+                    setattr(user, name, answer)
             if not persistent_id:
                 return user
             if copy.get("device") == persistent_id:
@@ -80,12 +84,13 @@ class RememberedAccessMiddleware(OTPMiddleware):
             "version": user.access_version,
             "roles": roles_of(user=user).as_data(),
             "device": persistent_id if getattr(user, "otp_device", None) is not None else None,
-            "family": getattr(user, FAMILY_ATTRIBUTE, None),
+            "answers": {name: getattr(user, name, None) for name in REMEMBERED_ANSWERS},
         }
         old = session.get(ACCESS_SESSION_KEY)
-        same = isinstance(old, dict) and old.get("version") == copy["version"] and old.get("user") == user.pk
-        if same and copy["family"] is None:
-            copy["family"] = old.get("family")  # not asked this time (an htmx fragment): kept
+        if isinstance(old, dict) and old.get("version") == copy["version"] and old.get("user") == user.pk:
+            for name, answer in old.get("answers", {}).items():
+                if copy["answers"].get(name) is None:
+                    copy["answers"][name] = answer  # not asked this time (an htmx fragment): kept
         if old != copy:
             session[ACCESS_SESSION_KEY] = copy
 

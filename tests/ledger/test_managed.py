@@ -312,3 +312,15 @@ def test_several_new_statements_are_one_banner(client, family, account):
     html = client.get("/isf/managed/").content.decode()
     assert html.count("govuk-notification-banner__header") == 1
     assert "3 statements are ready." in html and "Statement for 6 April to 3 May 2026" in html
+
+
+def test_the_header_links_to_a_managed_direct_payment_from_the_request_after_it_opens(
+    client, family, arrangement, robot
+):
+    """The header's answer is kept in the session (organisations.access) until the family's access
+    version changes: opening the account raises it (ledger migration 0008)."""
+    sign_in(client, family)
+    client.get("/")  # the session's copy is made
+    assert 'href="/isf/managed/"' not in client.get("/").content.decode()
+    managed.open_managed_account(arrangement=arrangement, actor=robot)
+    assert 'href="/isf/managed/"' in client.get("/").content.decode()
