@@ -4,7 +4,7 @@ Every signed-in page needs the user's roles (memberships), whether their second 
 OTP device the session names) and, for the navigation, whether they are family and the kinds of the
 accounts held for their people. Read from the database that is four queries on every request. Here they are
 read once and kept in the session, stamped with `User.access_version`, which the database raises
-(triggers: organisations 0006, budgets 0011, ledger 0008) whenever a membership, a device, a family link
+(triggers: organisations 0006, budgets 0012, ledger 0009) whenever a membership, a device, a family link
 or an account held for the user's people is added, changed or removed. The user row itself
 is still read on every request (Django's authentication), so:
 

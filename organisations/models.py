@@ -37,7 +37,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised by database triggers when the user's memberships, devices or family links change
-    # (migrations organisations 0006, budgets 0011); never lowered. organisations.access trusts a
+    # (migrations organisations 0006, budgets 0012, ledger 0009); never lowered. organisations.access trusts a
     # session's remembered roles for the version they were read at only.
     access_version = models.BigIntegerField(
         default=0,

@@ -30,7 +30,7 @@ DROP TRIGGER IF EXISTS budgets_person_access_insert ON budgets_person;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0010_reviews_and_blocks"),
+        ("budgets", "0011_person_search_trigrams"),
         ("organisations", "0006_user_access_version"),
     ]
 
