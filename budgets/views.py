@@ -115,6 +115,22 @@ def latest_agreed_plan(person: Person) -> SupportPlan | None:
     return person.support_plans.filter(status=PlanStatus.AGREED).order_by("-agreed_at", "-pk").first()
 
 
+def latest_and_agreed_plans(person: Person) -> tuple[SupportPlan | None, SupportPlan | None]:
+    """(latest_plan, latest_agreed_plan) in one query: the union of the two rows (one when they are the
+    same plan), told apart here."""
+    newest = person.support_plans.order_by("-created_at", "-pk")[:1]
+    agreed = person.support_plans.filter(status=PlanStatus.AGREED).order_by("-agreed_at", "-pk")[:1]
+    plans = list(newest.union(agreed))
+    latest = max(plans, key=lambda p: (p.created_at, p.pk), default=None)
+    latest_agreed = max(
+        (p for p in plans if p.status == PlanStatus.AGREED),
+        # As PostgreSQL orders "-agreed_at": a missing date comes first.
+        key=lambda p: (p.agreed_at is None, p.agreed_at.timestamp() if p.agreed_at else 0, p.pk),
+        default=None,
+    )
+    return latest, latest_agreed
+
+
 # ---- commissioner: caseload, people ---------------------------------------------------------------
 
 
@@ -646,7 +662,7 @@ def _family_context(request, person: Person, *, is_family: bool | None = None) -
                 later.append(item)
     total = shown.total_on(day) if shown else Decimal("0.00")
     assessment = person.assessments.first()
-    plan = latest_agreed_plan(person)
+    draft_plan, plan = latest_and_agreed_plans(person)
     contact = shown.proposed_by if shown and shown.proposed_by and not shown.imported else None
     return {
         "person": person,
@@ -663,7 +679,7 @@ def _family_context(request, person: Person, *, is_family: bool | None = None) -
         "assessment": assessment,
         "explanation": explain_assessment(assessment) if assessment else [],
         "plan": plan,
-        "draft_plan": latest_plan(person),
+        "draft_plan": draft_plan,
         "preference": person.holding_preferences.first(),
         "contact": contact,
         "council": person.council,

@@ -155,10 +155,10 @@ def _more_versions(person: Person, count: int) -> None:
 # a query added to a page on every request: find it a place in an existing query first.
 MOST_QUERIES = {
     "person": 14,  # 13 when no part has a provider (its prefetch is skipped)
-    "your budget": 12,
-    "your ISF": 9,
+    "your budget": 10,
+    "your ISF": 8,
     "approval queue": 5,
-    "monitoring": 7,
+    "monitoring": 5,
 }
 
 

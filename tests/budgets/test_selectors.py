@@ -4,9 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from budgets import selectors, services
-from budgets.models import BudgetStatus
+from budgets.models import BudgetStatus, PlanStatus, SupportPlan
 from tests.budgets.factories import PersonFactory, approved_budget
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,37 @@ def test_caseload_filters_by_status(commissioner, person, council):
     none = PersonFactory(council=council, given_name="None")
     assert list(selectors.caseload(user=commissioner, status=BudgetStatus.PROPOSED)) == [waiting]
     assert list(selectors.caseload(user=commissioner, status="none")) == [none]
+
+
+def test_the_latest_and_the_latest_agreed_plan_in_one_query_are_those_asked_for_one_by_one(
+    person, commissioner, django_assert_num_queries
+):
+    """The family's page reads both plans in one query (issue 14): the same two as the two lookups."""
+    from budgets.views import latest_agreed_plan, latest_and_agreed_plans, latest_plan
+
+    def plan(status, agreed_days_ago=None):
+        agreed = timezone.now() - dt.timedelta(days=agreed_days_ago) if agreed_days_ago is not None else None
+        return SupportPlan.objects.create(
+            person=person,
+            status=status,
+            what_matters="m",
+            outcomes="o",
+            how_money_used="h",
+            who_helps="w",
+            risks="r",
+            drafted_by=commissioner,
+            agreed_at=agreed,
+        )
+
+    def both():
+        with django_assert_num_queries(1):
+            return latest_and_agreed_plans(person)
+
+    assert both() == (None, None)
+    first = plan(PlanStatus.DRAFT)
+    assert both() == (latest_plan(person), latest_agreed_plan(person)) == (first, None)
+    plan(PlanStatus.AGREED, agreed_days_ago=30)
+    newer_agreed = plan(PlanStatus.AGREED, agreed_days_ago=2)
+    assert both() == (latest_plan(person), latest_agreed_plan(person)) == (newer_agreed, newer_agreed)
+    draft = plan(PlanStatus.DRAFT)
+    assert both() == (latest_plan(person), latest_agreed_plan(person)) == (draft, newer_agreed)
