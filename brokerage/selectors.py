@@ -75,6 +75,13 @@ def offer_of(provider: Provider) -> BrokerageOffer | None:
     return BrokerageOffer.objects.filter(provider=provider).prefetch_related("funded_by").first()
 
 
+def brokerages() -> QuerySet[Provider]:
+    """Every support brokerage, by name (whom a family or a commissioner may invite)."""
+    return Provider.objects.filter(profile__organisation_kind=OrganisationKind.SUPPORT_BROKERAGE).order_by(
+        "name"
+    )
+
+
 def is_brokerage(provider: Provider) -> bool:
     return ProviderProfile.objects.filter(
         provider=provider, organisation_kind=OrganisationKind.SUPPORT_BROKERAGE

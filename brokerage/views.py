@@ -39,6 +39,7 @@ from .selectors import (
     brokerage_languages,
     brokerage_profile,
     brokerage_profiles,
+    brokerages,
     council_invitations,
     enquiries_for_broker,
     family_invitations,
@@ -101,14 +102,6 @@ def _family_people(request):
     return people
 
 
-def _brokerages():
-    from organisations.models import Provider
-
-    return Provider.objects.filter(profile__organisation_kind=OrganisationKind.SUPPORT_BROKERAGE).order_by(
-        "name"
-    )
-
-
 @login_required
 def family(request: HttpRequest) -> HttpResponse:
     """The family's page: who is helping them plan, until when, what the broker asks them to confirm."""
@@ -137,7 +130,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("brokerage", "")
     if wanted.isdigit():
         initial["brokerage"] = int(wanted)
-    form = InviteForm(request.POST or None, people=people, brokerages=_brokerages(), initial=initial)
+    form = InviteForm(request.POST or None, people=people, brokerages=brokerages(), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -347,7 +340,7 @@ def commissioner_invite(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(people_visible_to(user=request.user).select_related("council"), pk=pk)
     if person.council_id not in roles_of(user=request.user).councils_with(Role.COMMISSIONER):
         raise PermissionDenied
-    form = CommissionerInviteForm(request.POST or None, brokerages=_brokerages())
+    form = CommissionerInviteForm(request.POST or None, brokerages=brokerages())
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_for_family(person=person, actor=request.user, **form.cleaned_data)

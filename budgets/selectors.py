@@ -118,9 +118,13 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+# The roles that do casework: they open the staff pages about a council's people.
+CASEWORK_ROLES = (Role.COMMISSIONER, Role.APPROVER)
+
+
 def case_councils_of(*, user) -> set[int]:
     """Councils whose casework pages the user may open: as commissioner or approver."""
-    return roles_of(user=user).councils_with(Role.COMMISSIONER, Role.APPROVER)
+    return roles_of(user=user).councils_with(*CASEWORK_ROLES)
 
 
 def can_view_casework(*, user, person: Person) -> bool:

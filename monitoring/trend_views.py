@@ -9,27 +9,22 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from organisations.models import Council, Role
+from organisations.models import Role
 from organisations.money import format_money
-from organisations.selectors import roles_of
+from organisations.selectors import councils_staffed_by
 
 from .budget_trend import TREND_LENGTH, budget_trend, budget_trend_breakdown
 from .periods import Period, period_containing
 from .trend_presentation import budget_trend_chart, budget_trend_table
 
-
-def trend_councils(*, user):
-    roles = roles_of(user=user)
-    if roles.platform_admin:
-        return Council.objects.order_by("name")
-    ids = roles.councils_with(Role.MONITORING_OFFICER, Role.COMMISSIONER, Role.APPROVER)
-    return Council.objects.filter(pk__in=ids).order_by("name")
+# Who sees the trend: the council's monitoring officers and its casework staff.
+TREND_ROLES = (Role.MONITORING_OFFICER, Role.COMMISSIONER, Role.APPROVER)
 
 
 @login_required
 @require_GET
 def budget_trend_page(request: HttpRequest) -> HttpResponse:
-    councils = list(trend_councils(user=request.user))
+    councils = list(councils_staffed_by(user=request.user, roles=TREND_ROLES))
     if not councils:
         raise PermissionDenied
     council = councils[0]

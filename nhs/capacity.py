@@ -3,10 +3,11 @@ England across partnerships with small numbers suppressed."""
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from organisations import small_numbers
-from organisations.models import Provider
+from organisations.models import Provider, Role
+from organisations.selectors import providers_where
 
 from .models import CapacityDeclaration, DischargeLine, Invitation, Partnership, ProviderExperience
 
@@ -89,6 +90,35 @@ def capacity_against_list(*, partnership: Partnership, years: list[int]) -> dict
 
 def providers_to_invite(*, partnership: Partnership) -> list[Provider]:
     return list(Provider.objects.filter(tc_experience__areas=partnership).order_by("name"))
+
+
+def providers_invitable(*, partnership: Partnership) -> QuerySet[Provider]:
+    """The providers a partnership may invite (the invite form's choices): those covering its area."""
+    return Provider.objects.filter(pk__in=[p.pk for p in providers_to_invite(partnership=partnership)])
+
+
+# ---- the provider's own declaration -------------------------------------------------------------
+
+
+def provider_declaring(*, user) -> Provider | None:
+    """The provider whose capacity this user declares: the first, by name, that they manage."""
+    return providers_where(user=user, roles=(Role.PROVIDER_MANAGER,)).order_by("name").first()
+
+
+def declared_by(
+    *, provider: Provider, years: list[int]
+) -> tuple[ProviderExperience | None, dict[int, int | None]]:
+    """What the provider said before: its experience, and the people it could support in each year."""
+    experience = ProviderExperience.objects.filter(provider=provider).first()
+    capacity = {
+        c.year: c.people for c in CapacityDeclaration.objects.filter(provider=provider, year__in=years)
+    }
+    return experience, capacity
+
+
+def invitations_of(*, provider: Provider) -> QuerySet[Invitation]:
+    """The partnerships that invited this provider."""
+    return Invitation.objects.filter(provider=provider).select_related("partnership")
 
 
 # ---- the report for NHS England -----------------------------------------------------------------

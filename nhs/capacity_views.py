@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from organisations.models import Role
 from organisations.selectors import roles_of
 from organisations.small_numbers import RULE
 
@@ -18,14 +17,16 @@ from .capacity import (
     REPORT_COUNTS,
     REPORT_LABELS,
     capacity_against_list,
+    declared_by,
     england_report,
+    invitations_of,
+    provider_declaring,
     providers_covering,
-    providers_to_invite,
+    providers_invitable,
     year_label,
     years_from,
 )
 from .forms import CapacityForm, InviteForm
-from .models import CapacityDeclaration, Invitation, ProviderExperience
 from .selectors import may_edit_tracker, partnership_visible
 
 
@@ -53,7 +54,7 @@ def partnership_invite(request: HttpRequest, code: str) -> HttpResponse:
     partnership = partnership_visible(user=request.user, code=code)
     if not may_edit_tracker(user=request.user, partnership=partnership):
         raise PermissionDenied
-    form = InviteForm(request.POST, providers=_invitable(partnership))
+    form = InviteForm(request.POST, providers=providers_invitable(partnership=partnership))
     if not form.is_valid():
         messages.error(request, "Choose a provider that covers this area.")
         return redirect("nhs:capacity", code=partnership.code)
@@ -63,22 +64,13 @@ def partnership_invite(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("nhs:capacity", code=partnership.code)
 
 
-def _invitable(partnership):
-    from organisations.models import Provider
-
-    return Provider.objects.filter(pk__in=[p.pk for p in providers_to_invite(partnership=partnership)])
-
-
 @login_required
 def provider_capacity(request: HttpRequest) -> HttpResponse:
-    managed = roles_of(user=request.user).providers_with(Role.PROVIDER_MANAGER)
-    if not managed:
+    provider = provider_declaring(user=request.user)
+    if provider is None:
         raise PermissionDenied
-    from organisations.models import Provider
-
-    provider = Provider.objects.filter(pk__in=managed).order_by("name").first()
     years = _years()
-    experience = ProviderExperience.objects.filter(provider=provider).first()
+    experience, capacity = declared_by(provider=provider, years=years)
     initial = {}
     if experience:
         initial = {
@@ -86,8 +78,8 @@ def provider_capacity(request: HttpRequest) -> HttpResponse:
             "people_supported_home": experience.people_supported_home,
             "areas": list(experience.areas.all()),
         }
-    for c in CapacityDeclaration.objects.filter(provider=provider, year__in=years):
-        initial[f"capacity_{c.year}"] = c.people
+    for year, people in capacity.items():
+        initial[f"capacity_{year}"] = people
     form = CapacityForm(request.POST or None, initial=initial, years=[(y, year_label(y)) for y in years])
     status = 200
     if request.method == "POST":
@@ -106,7 +98,7 @@ def provider_capacity(request: HttpRequest) -> HttpResponse:
     context = {
         "provider": provider,
         "form": form,
-        "invitations": Invitation.objects.filter(provider=provider).select_related("partnership"),
+        "invitations": invitations_of(provider=provider),
     }
     return render(request, "nhs/provider_capacity.html", context, status=status)
 

@@ -110,6 +110,15 @@ def councils_where(*, user, roles: tuple[str, ...]) -> QuerySet[Council]:
     return Council.objects.filter(pk__in=roles_of(user=user).councils_with(*roles))
 
 
+def councils_staffed_by(*, user, roles: tuple[str, ...]) -> QuerySet[Council]:
+    """The councils whose staff pages of one kind the user may open, by name: those where they hold one
+    of `roles`; every council for a platform admin. The oversight pages (casework roles) and the budget
+    trend page (casework and monitoring roles) both ask here."""
+    if roles_of(user=user).platform_admin:
+        return Council.objects.order_by("name")
+    return councils_where(user=user, roles=roles).order_by("name")
+
+
 def providers_where(*, user, roles: tuple[str, ...]) -> QuerySet[Provider]:
     return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(*roles))
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from budgets.models import ManagementType
-from budgets.selectors import arrangements_visible_to, case_councils_of
+from budgets.selectors import CASEWORK_ROLES, arrangements_visible_to
 from organisations.audit import history_for
 from organisations.models import Council
-from organisations.selectors import council_to_set_up, roles_of
+from organisations.selectors import council_to_set_up, councils_staffed_by, roles_of
 
 from . import services, wording
 from .forms import (
@@ -63,11 +63,8 @@ def financial_year(label: str, *, today: dt.date) -> Year:
 
 
 def _staff_councils(request) -> list[Council]:
-    roles = roles_of(user=request.user)
-    if roles.platform_admin:
-        return list(Council.objects.all())
-    councils = list(Council.objects.filter(pk__in=case_councils_of(user=request.user)))
-    if not councils:
+    councils = list(councils_staffed_by(user=request.user, roles=CASEWORK_ROLES))
+    if not councils and not roles_of(user=request.user).platform_admin:
         raise PermissionDenied
     return councils
 

@@ -143,6 +143,13 @@ def providers_staffed_by(*, user) -> QuerySet[Provider]:
     return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(*PROVIDER_STAFF))
 
 
+def providers_to_choose_for(*, person: Person) -> QuerySet[Provider]:
+    """The providers a commissioner may record as the person's choice: those serving the person's
+    council, or every provider when none says it does."""
+    serving = Provider.objects.filter(profile__council_areas=person.council_id).order_by("name")
+    return serving if serving.exists() else Provider.objects.order_by("name")
+
+
 def choices_visible_to(*, user) -> QuerySet[ProviderChoice]:
     if not getattr(user, "is_authenticated", False):
         return ProviderChoice.objects.none()

@@ -51,6 +51,7 @@ from .selectors import (
     isf_years_label,
     managed_direct_payments_of,
     providers_staffed_by,
+    providers_to_choose_for,
     where_a_choice_is_up_to,
 )
 from .services import ProviderError
@@ -395,10 +396,9 @@ def choice_record(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(people_for_casework(user=request.user), pk=pk)
     if not is_commissioner_for(user=request.user, agreement_or_person=person):
         raise PermissionDenied
-    serving = Provider.objects.filter(profile__council_areas=person.council_id).order_by("name")
     form = RecordChoiceForm(
         request.POST if request.method == "POST" else None,
-        providers=serving if serving.exists() else Provider.objects.order_by("name"),
+        providers=providers_to_choose_for(person=person),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from budgets.selectors import is_family_member
 from organisations import jobs
-from organisations.models import Provider
 from organisations.paging import page_of
 from organisations.selectors import roles_of
+from providers.selectors import providers_staffed_by
 
 from . import managed, services
 from .charts import balance_chart, spending_chart
@@ -255,9 +255,7 @@ def reverse_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """The same import as `manage.py import_isf_entries`, as a page."""
-    providers = list(
-        Provider.objects.filter(pk__in=roles_of(user=request.user).providers_with(*PROVIDER_STAFF))
-    )
+    providers = list(providers_staffed_by(user=request.user))
     if not providers:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, providers=providers)

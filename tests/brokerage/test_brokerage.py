@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from brokerage import services
 from brokerage.models import AskStatus, Enquiry, Invitation
+from brokerage.selectors import brokerages
 from brokerage.services import BrokerageError, NotAllowed
 from budgets import services as budget_services
 from budgets.models import Person, SupportPlan
@@ -301,3 +302,11 @@ def test_the_invite_form_keeps_what_was_typed_and_says_what_is_wrong_by_the_fiel
     assert not Invitation.objects.exists()
     # A stranger with no one to act for may not open the page at all.
     assert _client(UserFactory()).get("/brokerage/your-help/invite/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_only_support_brokerages_are_offered_to_invite(provider_org):
+    profile_for(provider_org)  # a provider of support, not a brokerage
+    later = brokerage_org("BRK-T2", "Wessex Planning")
+    first = brokerage_org("BRK-T1", "Avon Planning")
+    assert list(brokerages()) == [first, later]

@@ -3,15 +3,20 @@ directly: a monitoring officer their own councils', a platform administrator eve
 else none. Written to kill the mutants `make mutate` found surviving in monitoring/selectors.py."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from budgets import batches, blocks
+from budgets.models import BudgetReview, PersonalBudget
+from budgets.review_models import ReviewOutcome
 from monitoring import selectors
 from monitoring.models import MonitoringReturn, PopulationFigure, ReturnJob
-from monitoring.periods import Period
+from monitoring.periods import Period, period_containing
 from organisations.models import Membership, Role
+from tests.budgets.factories import PersonFactory, approved_budget
 from tests.factories import UserFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +129,37 @@ def test_the_lists_fetch_the_council_requester_and_return_with_the_rows(
         ("Dorset Council", 1, None),
         ("Dorset Council", 2, monitoring_officer.email),
     ]
+
+
+def test_the_block_comparison_counts_the_outcomes_of_the_blocks_own_people_only(
+    council, other_council, commissioner, other_council_commissioner, approver, provider_org
+):
+    people = [
+        PersonFactory(council=council, given_name=n, family_name="Block") for n in ("Ann", "Ben", "Cal")
+    ]
+    block = blocks.block_record(
+        council=council, provider=provider_org, name="Riverside supported living",
+        annual_value=Decimal("100000.00"), start_date=dt.date(2023, 4, 1), end_date=None, people=people,
+        actor=commissioner,
+    )  # fmt: skip
+    batches.batch_confirm(batch=block.record_batch, actor=approver)
+    block.refresh_from_db()
+    today = timezone.localdate()
+    # One review of one of the block's people, and one of a person in another council, the same year.
+    stranger = PersonFactory(council=other_council, given_name="Dee", family_name="Elsewhere")
+    for budget, status, by in (
+        (PersonalBudget.objects.filter(person=people[0]).first(), "met", commissioner),
+        (approved_budget(stranger), "not_met", other_council_commissioner),
+    ):
+        review = BudgetReview.objects.create(
+            budget=budget, reviewed_on=today, reviewed_by=by, notes="Reviewed",
+            next_review_due=today + dt.timedelta(days=365),
+        )  # fmt: skip
+        ReviewOutcome.objects.create(review=review, outcome="Living at home", status=status)
+
+    (row,) = selectors.block_comparison(block=block, periods=[period_containing(today)])
+
+    assert row["outcomes"] == {"met": 1, "partly_met": 0, "not_met": 0, "no_longer_wanted": 0}
+    assert (row["block_cost"], row["block_people"]) == (Decimal("100000.00"), 3)
+    assert (row["isf_cost"], row["isf_people"]) == (None, 0)
+    assert row["surveys"] == {"responses": 0, "better": 0, "same": 0, "worse": 0}

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from nhs import services
+from nhs import capacity, services
 from nhs.capacity import capacity_against_list, england_report, years_from
 from nhs.models import Invitation
 from tests.budgets.factories import PersonFactory, approved_budget
@@ -142,3 +142,28 @@ def test_pages_capacity_invitation_and_report(
     sign_in(client, platform_admin)
     report = client.get("/nhs/report/").content.decode()
     assert "Bristol Transforming Care Partnership" in report and "&lt;5" in report
+
+
+def test_the_capacity_selectors_read_only_the_providers_own_declaration_and_invitations(
+    world, partnership, other_partnership, provider_org, other_provider_org
+):
+    y0, y1, y2 = world["years"]
+    assert capacity.provider_declaring(user=world["manager"]) == provider_org
+    # "Far Away Support" comes first by name but is not this manager's provider.
+    assert capacity.provider_declaring(user=staff("provider_manager", provider=other_provider_org)) == (
+        other_provider_org
+    )
+    assert capacity.provider_declaring(user=staff("provider_finance", provider=provider_org)) is None
+
+    experience, declared = capacity.declared_by(provider=provider_org, years=[y0, y1, y2])
+    assert (experience.years_offering_isfs, declared) == (12, {y0: 6, y1: 9, y2: 12})
+    experience, declared = capacity.declared_by(provider=other_provider_org, years=[y0, y2])
+    assert (experience.years_offering_isfs, declared) == (3, {y0: 3, y2: 4})
+
+    asker = world["manager"]  # who asked does not matter here
+    mine = Invitation.objects.create(partnership=partnership, provider=provider_org, invited_by=asker)
+    Invitation.objects.create(partnership=other_partnership, provider=other_provider_org, invited_by=asker)
+    assert list(capacity.invitations_of(provider=provider_org)) == [mine]
+
+    assert list(capacity.providers_invitable(partnership=other_partnership)) == [other_provider_org]
+    assert set(capacity.providers_invitable(partnership=partnership)) == {provider_org, other_provider_org}

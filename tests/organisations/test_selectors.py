@@ -195,3 +195,21 @@ def test_only_an_approver_has_a_limit_and_it_is_above_zero(role, limit, message)
 def test_a_positive_limit_for_an_approver_and_none_for_others_are_accepted():
     assert services._check_limit(role=Role.APPROVER, approval_limit=Decimal("0.01")) is None
     assert services._check_limit(role=Role.COMMISSIONER, approval_limit=None) is None
+
+
+def test_councils_staffed_by_gives_only_the_councils_where_the_user_holds_one_of_the_roles(two_councils):
+    dorset, bristol = two_councils
+    bath = CouncilFactory(gss_code="E06000022", name="Bath and North East Somerset Council")
+    casework = (Role.COMMISSIONER, Role.APPROVER)
+    user = staff(Role.COMMISSIONER, council=dorset)
+    Membership.objects.create(user=user, role=Role.MONITORING_OFFICER, council=bristol)
+    staff(Role.COMMISSIONER, council=bath)  # another council's staff: nothing to do with this user
+
+    assert list(selectors.councils_staffed_by(user=user, roles=casework)) == [dorset]
+    assert list(selectors.councils_staffed_by(user=user, roles=(Role.MONITORING_OFFICER, *casework))) == [
+        bristol,
+        dorset,
+    ]
+    assert list(selectors.councils_staffed_by(user=UserFactory(), roles=casework)) == []
+    admin = staff(Role.PLATFORM_ADMIN)
+    assert list(selectors.councils_staffed_by(user=admin, roles=casework)) == [bath, bristol, dorset]

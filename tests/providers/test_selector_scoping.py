@@ -8,10 +8,10 @@ import pytest
 from budgets.models import Representative
 from providers import services
 from providers.models import ChoiceStatus
-from providers.selectors import agreements_visible_to, choices_visible_to
+from providers.selectors import agreements_visible_to, choices_visible_to, providers_to_choose_for
 from tests.budgets.factories import PersonFactory
 from tests.factories import UserFactory
-from tests.providers.factories import agreed
+from tests.providers.factories import agreed, profile_for
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,14 @@ def test_what_a_family_reads_about_each_choice_follows_its_latest_step(person, f
     )
     agreement = services.accept_agreement(agreement=agreement, actor=family)
     assert reads(choice) == "Agreed. Harbour Lights Support holds your money from 1 April 2026."
+
+
+def test_a_choice_is_recorded_among_the_providers_serving_the_persons_council(
+    council, other_council, provider_org, other_provider_org
+):
+    person = PersonFactory(council=council)
+    # With no provider saying it serves the council, every provider may be chosen.
+    assert list(providers_to_choose_for(person=person)) == [provider_org, other_provider_org]
+    profile_for(provider_org, areas=[council])
+    profile_for(other_provider_org, areas=[other_council])  # serves another council only
+    assert list(providers_to_choose_for(person=person)) == [provider_org]
