@@ -25,11 +25,9 @@ ROLES = (
     "platform_admin",
     "council_admin",
     # Staff of an independent brokerage, invited (live) for the family's person "own" and for nobody
-    # else. Rows written before brokers existed give nine statuses; the broker's is then derived
-    # (broker_default) unless the row names it with `broker=`.
+    # else. Every row gives the broker's status like any other role's.
     "broker",
 )
-LEGACY_ROLES = ROLES[:-1]
 
 OK, CREATED, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, CONFLICT = (
     200,
@@ -44,43 +42,22 @@ OK, CREATED, FOUND, BAD_REQUEST, UNAUTHORISED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED
 )
 
 
-def broker_default(statuses: dict[str, int]) -> int:
-    """What a broker gets where a row does not say: a signed-in user who is neither the family nor any
-        council's or provider's staff. Refused as the council administrator is (who sees nobody's
-        casework), or as the family is where the family is refused too; otherwise (a list, a page for any
-    signed-in user) as the council administrator is. Pages about the
-        person a broker is invited for say what the broker gets with `broker=`."""
-    for role in ("council_admin", "family"):
-        if statuses[role] >= 400:
-            return statuses[role]
-    return statuses["council_admin"]
-
-
 def cells(spec: str | dict[str, int], broker: int | None = None) -> dict[str, int]:
     """Statuses for every role: either a dict naming all roles, or a string of statuses in ROLES order
-    ("302 200 200 200 404 404 404 200 403 403"); nine statuses (no broker) derive the broker's."""
+    ("302 200 200 200 404 404 404 200 403 403"). `broker` (a row's `broker=`) overrides the broker's."""
     if isinstance(spec, str):
         values = [int(v) for v in spec.split()]
-        if len(values) == len(LEGACY_ROLES):
-            out = dict(zip(LEGACY_ROLES, values, strict=True))
-            out["broker"] = broker if broker is not None else broker_default(out)
-            return out
         if len(values) != len(ROLES):
             raise ValueError(f"need {len(ROLES)} statuses in the order {ROLES}, got {spec!r}")
-        out = dict(zip(ROLES, values, strict=True))
-        if broker is not None:
-            out["broker"] = broker
-        return out
+        spec = dict(zip(ROLES, values, strict=True))
     spec = dict(spec)
-    if "broker" not in spec and not (set(LEGACY_ROLES) - set(spec)):
-        spec["broker"] = broker if broker is not None else broker_default(spec)
-    elif broker is not None:
+    if broker is not None:
         spec["broker"] = broker
     missing = set(ROLES) - set(spec)
     extra = set(spec) - set(ROLES)
     if missing or extra:
         raise ValueError(f"undeclared roles {sorted(missing)}; unknown roles {sorted(extra)}")
-    return dict(spec)
+    return spec
 
 
 @dataclass
@@ -94,7 +71,7 @@ class Row:
     content_type: str | None = None  # "json" for API posts
     headers: dict[str, str] = field(default_factory=dict)
     note: str = ""
-    broker: int | None = None  # the broker's status on the own tenant, where the derived one is wrong
+    broker: int | None = None  # overrides the broker's status on the own tenant (a shared pattern)
     broker_other: int | None = None  # ... and on the other tenant
 
     def __post_init__(self):

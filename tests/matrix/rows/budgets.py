@@ -107,22 +107,22 @@ def _person(world, tenant):
     return world.objects["person"][tenant].pk
 
 
-# Shorthand for common patterns (statuses in role order). The broker (invited for the family's person)
-# gets what harness.broker_default says unless a row names `broker=`: they open and change that
-# person's plan, and are refused the council's casework pages about them.
-CASEWORK_VIEW = "302 200 200 403 403 403 403 200 404"  # commissioner, approver, platform admin read
+# Shorthand for common patterns (statuses in role order, the broker's last). The broker (invited for the
+# family's person) opens and changes that person's plan and is refused the council's casework pages
+# about them: a row using a pattern whose broker status differs says so with `broker=`.
+CASEWORK_VIEW = "302 200 200 403 403 403 403 200 404 404"  # commissioner, approver, platform admin read
 COMMISSIONER_ONLY = "302 200 403 403 403 403 403 403"
-COMMISSIONER_POST = "302 302 403 403 403 403 403 403 404"
-OTHER_ADMIN_READS = "302 404 404 404 404 404 404 200 404"
-OTHER_ADMIN_403 = "302 404 404 404 404 404 404 403 404"
-API_OTHER_ADMIN_READS = "401 404 404 404 404 404 404 200 404"
-API_OTHER_ADMIN_403 = "401 404 404 404 404 404 404 403 404"
-FAMILY_VIEW = "302 200 200 403 403 403 200 200 404"
+COMMISSIONER_POST = "302 302 403 403 403 403 403 403 404 404"
+OTHER_ADMIN_READS = "302 404 404 404 404 404 404 200 404 404"
+OTHER_ADMIN_403 = "302 404 404 404 404 404 404 403 404 404"
+API_OTHER_ADMIN_READS = "401 404 404 404 404 404 404 200 404 404"
+API_OTHER_ADMIN_403 = "401 404 404 404 404 404 404 403 404 404"
+FAMILY_VIEW = "302 200 200 403 403 403 200 200 404 404"
 
 ROWS = [
     # ---- pages ----
-    Row("budgets:caseload", "302 200 200 403 403 403 403 200 403", lambda w, t: "/people/"),
-    Row("budgets:person-create", COMMISSIONER_ONLY + " 403", lambda w, t: "/people/new/"),
+    Row("budgets:caseload", "302 200 200 403 403 403 403 200 403 403", lambda w, t: "/people/"),
+    Row("budgets:person-create", COMMISSIONER_ONLY + " 403 403", lambda w, t: "/people/new/"),
     Row(
         "budgets:person",
         CASEWORK_VIEW,
@@ -141,10 +141,9 @@ ROWS = [
     ),
     Row(
         "budgets:assessment-create",
-        COMMISSIONER_ONLY + " 404",
+        COMMISSIONER_ONLY + " 404 403",
         lambda w, t: f"/people/{_person(w, t)}/assessments/new/",
         other=OTHER_ADMIN_403,
-        broker=403,
     ),
     Row(
         "budgets:assessment-create",
@@ -157,14 +156,13 @@ ROWS = [
     ),
     Row(
         "budgets:support-plan",
-        "302 200 200 403 200 200 200 200 404",
+        "302 200 200 403 200 200 200 200 404 200",
         lambda w, t: f"/people/{_person(w, t)}/plan/",
         other=OTHER_ADMIN_READS,
-        broker=200,
     ),
     Row(
         "budgets:support-plan",
-        "302 302 403 403 302 302 302 403 404",
+        "302 302 403 403 302 302 302 403 404 302",
         lambda w, t: f"/people/{_person(w, t)}/plan/",
         other=OTHER_ADMIN_403,
         method="post",
@@ -175,14 +173,12 @@ ROWS = [
             "who_helps": "w",
             "risks": "v",
         },
-        broker=302,
     ),
     Row(
         "budgets:budget-propose",
-        COMMISSIONER_ONLY + " 404",
+        COMMISSIONER_ONLY + " 404 403",
         lambda w, t: f"/people/{_person(w, t)}/budgets/new/",
         other=OTHER_ADMIN_403,
-        broker=403,
     ),
     Row(
         "budgets:assessment",
@@ -208,20 +204,20 @@ ROWS = [
     ),
     Row(
         "budgets:budget-approve",
-        "302 403 302 403 404 404 404 403 404",
+        "302 403 302 403 404 404 404 403 404 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/approve/",
         other=OTHER_ADMIN_403,
         method="post",
     ),
     Row(
         "budgets:budget-send-back",
-        "302 403 200 403 404 404 404 403 404",
+        "302 403 200 403 404 404 404 403 404 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/send-back/",
         other=OTHER_ADMIN_403,
     ),
     Row(
         "budgets:budget-send-back",
-        "302 403 302 403 404 404 404 403 404",
+        "302 403 302 403 404 404 404 403 404 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/send-back/",
         other=OTHER_ADMIN_403,
         method="post",
@@ -229,17 +225,16 @@ ROWS = [
     ),
     Row(
         "budgets:budget-withdraw",
-        "302 302 403 403 404 404 404 403 404",
+        "302 302 403 403 404 404 404 403 404 404",
         lambda w, t: f"/budgets/{_b(w, t)['proposed'].pk}/withdraw/",
         other=OTHER_ADMIN_403,
         method="post",
     ),
     Row(
         "budgets:budget-review",
-        COMMISSIONER_ONLY + " 404",
+        COMMISSIONER_ONLY + " 404 403",
         lambda w, t: f"/budgets/{_b(w, t)['approved'].pk}/review/",
         other=OTHER_ADMIN_403,
-        broker=403,
     ),
     Row(
         "budgets:budget-history",
@@ -248,9 +243,9 @@ ROWS = [
         other=OTHER_ADMIN_READS,
         broker=403,
     ),
-    Row("budgets:approval-queue", "302 403 200 403 403 403 403 403 403", lambda w, t: "/approvals/"),
-    Row("budgets:reviews-due", COMMISSIONER_ONLY + " 403", lambda w, t: "/reviews/"),
-    Row("budgets:your-budget", "302 200 200 200 200 200 200 200 200", lambda w, t: "/your-budget/"),
+    Row("budgets:approval-queue", "302 403 200 403 403 403 403 403 403 403", lambda w, t: "/approvals/"),
+    Row("budgets:reviews-due", COMMISSIONER_ONLY + " 403 403", lambda w, t: "/reviews/"),
+    Row("budgets:your-budget", "302 200 200 200 200 200 200 200 200 200", lambda w, t: "/your-budget/"),
     Row(
         "budgets:your-budget-person",
         FAMILY_VIEW,
@@ -267,23 +262,22 @@ ROWS = [
     ),
     Row(
         "budgets:holding-choice",
-        "302 403 403 403 403 403 302 403 404",
+        "302 403 403 403 403 403 302 403 404 403",
         lambda w, t: f"/your-budget/{_person(w, t)}/how-to-hold/",
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {"management_types": ["isf"]},
-        broker=403,
     ),
-    Row("budgets:import-upload", COMMISSIONER_ONLY + " 403", lambda w, t: "/imports/budgets/"),
+    Row("budgets:import-upload", COMMISSIONER_ONLY + " 403 403", lambda w, t: "/imports/budgets/"),
     Row(
         "budgets:import-batch",
-        "302 200 200 404 404 404 404 200 404",
+        "302 200 200 404 404 404 404 200 404 404",
         lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/",
         other=OTHER_ADMIN_READS,
     ),
     Row(
         "budgets:import-batch-confirm",
-        "302 403 302 404 404 404 404 403 404",
+        "302 403 302 404 404 404 404 403 404 404",
         lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/confirm/",
         other=OTHER_ADMIN_403,
         method="post",
@@ -291,20 +285,20 @@ ROWS = [
     ),
     Row(
         "budgets:import-batch-reject",
-        "302 403 302 404 404 404 404 403 404",
+        "302 403 302 404 404 404 404 403 404 404",
         lambda w, t: f"/imports/batches/{_b(w, t)['batch'].pk}/reject/",
         other=OTHER_ADMIN_403,
         method="post",
         data=lambda w, t: {"reason": "Wrong file"},
     ),
     # ---- API ----
-    Row("api-people", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/people/"),
+    Row("api-people", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/people/"),
     Row(
         "api-people",
-        "401 201 403 403 403 403 403 403 403",
+        "401 201 403 403 403 403 403 403 403 403",
         lambda w, t: "/api/people/",
         # Another council's code is refused like a code that does not exist (400 on `council`).
-        other="401 400 403 403 403 403 403 403 403",
+        other="401 400 403 403 403 403 403 403 403 403",
         method="post",
         content_type="json",
         data=lambda w, t: {
@@ -316,39 +310,35 @@ ROWS = [
     ),
     Row(
         "api-person",
-        "401 200 200 403 403 403 200 200 404",
+        "401 200 200 403 403 403 200 200 404 403",
         lambda w, t: f"/api/people/{_person(w, t)}/",
         other=API_OTHER_ADMIN_READS,
-        broker=403,
     ),
     Row(
         "api-person-assessments",
-        "401 200 200 403 403 403 200 200 404",
+        "401 200 200 403 403 403 200 200 404 403",
         lambda w, t: f"/api/people/{_person(w, t)}/assessments/",
         other=API_OTHER_ADMIN_READS,
-        broker=403,
     ),
     Row(
         "api-person-assessments",
-        "401 201 403 403 403 403 403 403 404",
+        "401 201 403 403 403 403 403 403 404 403",
         lambda w, t: f"/api/people/{_person(w, t)}/assessments/",
         other=API_OTHER_ADMIN_403,
         method="post",
         content_type="json",
         data=lambda w, t: {"answers": [{"question": q, "option": o} for q, o in _b(w, t)["answers"].items()]},
-        broker=403,
     ),
     Row(
         "api-assessment",
-        "401 200 200 403 403 403 200 200 404",
+        "401 200 200 403 403 403 200 200 404 403",
         lambda w, t: f"/api/assessments/{_b(w, t)['assessment'].pk}/",
         other=API_OTHER_ADMIN_READS,
-        broker=403,
     ),
-    Row("api-budgets", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/budgets/"),
+    Row("api-budgets", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/budgets/"),
     Row(
         "api-budgets",
-        "401 201 403 403 404 404 404 403 404",
+        "401 201 403 403 404 404 404 403 404 404",
         lambda w, t: "/api/budgets/",
         other=API_OTHER_ADMIN_403,
         method="post",
@@ -362,14 +352,13 @@ ROWS = [
     ),
     Row(
         "api-budget",
-        "401 200 200 403 403 403 200 200 404",
+        "401 200 200 403 403 403 200 200 404 403",
         lambda w, t: f"/api/budgets/{_b(w, t)['approved'].pk}/",
         other=API_OTHER_ADMIN_READS,
-        broker=403,
     ),
     Row(
         "api-budget-approve",
-        "401 403 200 403 404 404 404 403 404",
+        "401 403 200 403 404 404 404 403 404 404",
         lambda w, t: f"/api/budgets/{_b(w, t)['proposed'].pk}/approve/",
         other=API_OTHER_ADMIN_403,
         method="post",
@@ -378,17 +367,17 @@ ROWS = [
     ),
     Row(
         "api-budget-send-back",
-        "401 403 200 403 404 404 404 403 404",
+        "401 403 200 403 404 404 404 403 404 404",
         lambda w, t: f"/api/budgets/{_b(w, t)['proposed'].pk}/send-back/",
         other=API_OTHER_ADMIN_403,
         method="post",
         content_type="json",
         data=lambda w, t: {"reason": "Needs the carer's break"},
     ),
-    Row("api-arrangements", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/arrangements/"),
+    Row("api-arrangements", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/arrangements/"),
     Row(
         "api-resource-allocation",
-        "401 200 200 200 200 200 200 200 200",
+        "401 200 200 200 200 200 200 200 200 200",
         lambda w, t: "/api/resource-allocation/",
     ),
 ]

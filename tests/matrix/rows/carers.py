@@ -38,19 +38,19 @@ def _person(world, tenant):
     return world.objects["person"][tenant].pk
 
 
-OTHER_404 = "302 404 404 404 404 404 404 403 404"
+OTHER_404 = "302 404 404 404 404 404 404 403 404 404"
 
 ROWS = [
     Row(
         "budgets:carer-assessment-create",
-        "302 200 403 403 403 403 403 403 404",
+        "302 200 403 403 403 403 403 403 404 404",
         lambda w, t: f"/people/{_person(w, t)}/carers/new/",
         other=OTHER_404,
         broker=403,  # the broker sees the person they were invited for, but not their casework
     ),
     Row(
         "budgets:carer-assessment-create",
-        "302 302 403 403 403 403 403 403 404",
+        "302 302 403 403 403 403 403 403 404 404",
         lambda w, t: f"/people/{_person(w, t)}/carers/new/",
         other=OTHER_404,
         broker=403,  # the broker sees the person they were invited for, but not their casework
@@ -67,8 +67,8 @@ ROWS = [
     ),
     Row(
         "budgets:carer-assessment",
-        "302 200 200 404 404 404 404 200 404",
+        "302 200 200 404 404 404 404 200 404 404",
         lambda w, t: f"/carer-assessments/{_carer_assessment(w, t)}/",
-        other="302 404 404 404 404 404 404 200 404",
+        other="302 404 404 404 404 404 404 200 404 404",
     ),
 ]

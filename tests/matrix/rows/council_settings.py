@@ -14,9 +14,9 @@ from organisations.models import Membership, Role
 from tests.factories import staff
 from tests.matrix.harness import Row
 
-OWN_PAGE = "302 403 403 403 404 404 404 403 200"
-OTHER_PAGE = "302 404 404 404 404 404 404 403 404"
-OWN_POST_DONE = "302 403 403 403 404 404 404 403 302"
+OWN_PAGE = "302 403 403 403 404 404 404 403 200 404"
+OTHER_PAGE = "302 404 404 404 404 404 404 403 404 404"
+OWN_POST_DONE = "302 403 403 403 404 404 404 403 302 404"
 
 
 def populate(world) -> None:
@@ -55,7 +55,7 @@ def _page(name, suffix, **extra):
 ROWS = [
     Row(
         "council:settings-home",
-        "302 403 403 403 403 403 403 403 302",
+        "302 403 403 403 403 403 403 403 302 403",
         lambda w, t: "/council/settings/",
         note="(a council admin is sent to their council)",
     ),
@@ -90,7 +90,7 @@ ROWS = [
         "council:staff-member",
         OWN_POST_DONE,
         lambda w, t: f"/council/{_o(w, 'own')['code']}/settings/staff/{_o(w, t)['membership'].pk}/",
-        other="302 403 403 403 404 404 404 403 404",
+        other="302 403 403 403 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {"remove": "1"},
         note="(remove; the other council's role under our own address)",
@@ -118,7 +118,7 @@ ROWS = [
         lambda w, t: (
             f"/council/{_o(w, 'own')['code']}/settings/allocation/questions/{_o(w, t)['question'].pk}/"
         ),
-        other="302 403 403 403 404 404 404 403 404",
+        other="302 403 403 403 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {"remove": "1"},
         note="(remove; the other council's question under our own address)",
@@ -138,7 +138,7 @@ ROWS = [
         lambda w, t: (
             f"/council/{_o(w, 'own')['code']}/settings/allocation/adjustments/{_o(w, t)['adjustment'].pk}/"
         ),
-        other="302 403 403 403 404 404 404 403 404",
+        other="302 403 403 403 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {"remove": "1"},
         note="(remove; the other council's adjustment under our own address)",

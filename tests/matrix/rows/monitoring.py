@@ -42,23 +42,23 @@ def _job(w, t):
 
 # ROLES order: anonymous commissioner approver monitoring_officer provider_manager provider_finance family
 # platform_admin council_admin
-OWN_OBJECT = "302 404 404 200 404 404 404 200 404"
-OTHER_OBJECT = "302 404 404 404 404 404 404 200 404"
-API_OWN_OBJECT = "401 404 404 200 404 404 404 200 404"
-API_OTHER_OBJECT = "401 404 404 404 404 404 404 200 404"
+OWN_OBJECT = "302 404 404 200 404 404 404 200 404 404"
+OTHER_OBJECT = "302 404 404 404 404 404 404 200 404 404"
+API_OWN_OBJECT = "401 404 404 200 404 404 404 200 404 404"
+API_OTHER_OBJECT = "401 404 404 404 404 404 404 200 404 404"
 
 ROWS = [
     Row(
         "monitoring:population-upload",
-        "302 403 403 403 403 403 403 200 403",
+        "302 403 403 403 403 403 403 200 403 403",
         lambda w, t: "/monitoring/population/upload/",
     ),
-    Row("monitoring:returns", "302 403 403 200 403 403 403 200 403", lambda w, t: "/monitoring/"),
+    Row("monitoring:returns", "302 403 403 200 403 403 403 200 403 403", lambda w, t: "/monitoring/"),
     Row(
         "monitoring:request",
-        "302 403 403 302 403 403 403 403 403",
+        "302 403 403 302 403 403 403 403 403 403",
         lambda w, t: "/monitoring/request/",
-        other="302 403 403 400 403 403 403 403 403",
+        other="302 403 403 400 403 403 403 403 403 403",
         method="post",
         data=lambda w, t: {"council": w.councils[t].pk, "period": "2026-27"},
         note="(other: another council's id is not a choice)",
@@ -78,15 +78,15 @@ ROWS = [
     ),
     Row(
         "monitoring:publish",
-        "302 404 404 302 404 404 404 403 404",
+        "302 404 404 302 404 404 404 403 404 404",
         lambda w, t: f"/monitoring/returns/{_return(w, t)}/publish/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
         note="(platform admin may read, not publish)",
     ),
     Row(
         "api-monitoring-returns",
-        "401 200 200 200 200 200 200 200 200",
+        "401 200 200 200 200 200 200 200 200 200",
         lambda w, t: "/api/monitoring/returns/",
     ),
     Row(
@@ -109,18 +109,18 @@ ROWS = [
     ),
     Row(
         "api-monitoring-return-publish",
-        "401 404 404 200 404 404 404 403 404",
+        "401 404 404 200 404 404 404 403 404 404",
         lambda w, t: f"/api/monitoring/returns/{_return(w, t)}/publish/",
-        other="401 404 404 404 404 404 404 403 404",
+        other="401 404 404 404 404 404 404 403 404 404",
         method="post",
         content_type="json",
         data=lambda w, t: {},
     ),
     Row(
         "api-monitoring-jobs",
-        "401 403 403 202 403 403 403 403 403",
+        "401 403 403 202 403 403 403 403 403 403",
         lambda w, t: "/api/monitoring/jobs/",
-        other="401 403 403 404 403 403 403 403 403",
+        other="401 403 403 404 403 403 403 403 403 403",
         method="post",
         content_type="json",
         data=lambda w, t: {"council": w.councils[t].gss_code, "period": "2026-27"},

@@ -108,38 +108,38 @@ def _funding_data(w, t):
 ROWS = [
     Row(
         "nhs:funding",
-        "302 200 200 404 404 404 404 200 404",
+        "302 200 200 404 404 404 404 200 404 404",
         lambda w, t: f"/nhs/budgets/{_n(w, t, 'budget').pk}/funding/",
-        other="302 404 404 404 404 404 404 200 404",
+        other="302 404 404 404 404 404 404 200 404 404",
     ),
     Row(
         "nhs:funding",
-        "302 302 403 404 404 404 404 403 404",
+        "302 302 403 404 404 404 404 403 404 404",
         lambda w, t: f"/nhs/budgets/{_n(w, t, 'budget').pk}/funding/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
         data=_funding_data,
         note="(state shares)",
     ),
-    Row("nhs:shares", "302 200 200 200 403 403 403 200 403", lambda w, t: "/nhs/funding/"),
+    Row("nhs:shares", "302 200 200 200 403 403 403 200 403 403", lambda w, t: "/nhs/funding/"),
     Row(
         "nhs:share",
-        "302 200 200 200 404 404 404 200 404",
+        "302 200 200 200 404 404 404 200 404 404",
         lambda w, t: f"/nhs/funding/{_n(w, t, 'share').pk}/",
-        other="302 404 404 404 404 404 404 200 404",
+        other="302 404 404 404 404 404 404 200 404 404",
     ),
     Row(
         "nhs:share-approve",
-        "302 403 302 403 404 404 404 403 404",
+        "302 403 302 403 404 404 404 403 404 404",
         lambda w, t: f"/nhs/funding/{_n(w, t, 'share').pk}/approve/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
     ),
     Row(
         "nhs:share-send-back",
-        "302 403 302 403 404 404 404 403 404",
+        "302 403 302 403 404 404 404 403 404 404",
         lambda w, t: f"/nhs/funding/{_n(w, t, 'share').pk}/send-back/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {"reason": "Needs a clinical review"},
     ),
@@ -159,13 +159,13 @@ def _line_data(w, t):
     }  # fmt: skip
 
 
-OWN_PARTNERSHIP = "302 200 200 200 404 404 404 200 404"
-OTHER_PARTNERSHIP = "302 404 404 404 404 404 404 200 404"
-OWN_KEEPER_POST = "302 302 403 403 404 404 404 403 404"
-OTHER_KEEPER_POST = "302 404 404 404 404 404 404 403 404"
+OWN_PARTNERSHIP = "302 200 200 200 404 404 404 200 404 404"
+OTHER_PARTNERSHIP = "302 404 404 404 404 404 404 200 404 404"
+OWN_KEEPER_POST = "302 302 403 403 404 404 404 403 404 404"
+OTHER_KEEPER_POST = "302 404 404 404 404 404 404 403 404 404"
 
 ROWS += [
-    Row("nhs:partnerships", "302 200 200 200 403 403 403 200 200", lambda w, t: "/nhs/partnerships/"),
+    Row("nhs:partnerships", "302 200 200 200 403 403 403 200 200 403", lambda w, t: "/nhs/partnerships/"),
     Row(
         "nhs:tracker",
         OWN_PARTNERSHIP,
@@ -174,7 +174,7 @@ ROWS += [
     ),
     Row(
         "nhs:line-add",
-        "302 200 403 403 404 404 404 403 404",
+        "302 200 403 403 404 404 404 403 404 404",
         lambda w, t: f"/nhs/partnerships/{_code(w, t)}/add/",
         other=OTHER_KEEPER_POST,
     ),
@@ -225,19 +225,23 @@ ROWS += [
         data=lambda w, t: {"provider": w.providers[t].pk},
     ),
     Row(
-        "nhs:provider-lines", "302 403 403 403 200 200 403 403 403", lambda w, t: "/nhs/provider/coming-home/"
-    ),
-    Row(
-        "nhs:provider-capacity", "302 403 403 403 200 403 403 403 403", lambda w, t: "/nhs/provider/capacity/"
+        "nhs:provider-lines",
+        "302 403 403 403 200 200 403 403 403 403",
+        lambda w, t: "/nhs/provider/coming-home/",
     ),
     Row(
         "nhs:provider-capacity",
-        "302 403 403 403 302 403 403 403 403",
+        "302 403 403 403 200 403 403 403 403 403",
+        lambda w, t: "/nhs/provider/capacity/",
+    ),
+    Row(
+        "nhs:provider-capacity",
+        "302 403 403 403 302 403 403 403 403 403",
         lambda w, t: "/nhs/provider/capacity/",
         method="post",
         data=lambda w, t: {"years_offering_isfs": "6", "people_supported_home": "3", "capacity_2026": "5"},
         note="(declare)",
     ),
-    Row("nhs:report", "302 403 403 403 403 403 403 200 403", lambda w, t: "/nhs/report/"),
-    Row("nhs:coming-home", "302 403 403 403 403 403 200 403 403", lambda w, t: "/nhs/coming-home/"),
+    Row("nhs:report", "302 403 403 403 403 403 403 200 403 403", lambda w, t: "/nhs/report/"),
+    Row("nhs:coming-home", "302 403 403 403 403 403 200 403 403 403", lambda w, t: "/nhs/coming-home/"),
 ]

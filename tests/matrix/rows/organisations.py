@@ -2,10 +2,10 @@
 
 from tests.matrix.harness import Row
 
-ALL_OK = "200 200 200 200 200 200 200 200 200"
+ALL_OK = "200 200 200 200 200 200 200 200 200 200"
 # Upload jobs are seen only by the person who uploaded the file ("own": the commissioner's).
-JOB_OWN = "302 200 404 404 404 404 404 404 404"
-JOB_OTHER = "302 404 404 404 404 404 404 404 404"
+JOB_OWN = "302 200 404 404 404 404 404 404 404 404"
+JOB_OTHER = "302 404 404 404 404 404 404 404 404 404"
 
 
 def populate(world):
@@ -36,17 +36,17 @@ ROWS = [
     Row("accessibility", ALL_OK, lambda w, t: "/accessibility/"),
     Row(
         "login",
-        "200 302 302 302 302 302 302 302 302",
+        "200 302 302 302 302 302 302 302 302 302",
         lambda w, t: "/login/",
         note="(signed-in users are sent on)",
     ),
     Row(
         "two_factor",
-        "302 302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302 302 302",
         lambda w, t: "/login/two-factor/",
         note="(already verified, or not staff)",
     ),
-    Row("logout", "302 302 302 302 302 302 302 302 302", lambda w, t: "/logout/", method="post"),
+    Row("logout", "302 302 302 302 302 302 302 302 302 302", lambda w, t: "/logout/", method="post"),
     Row("password_reset", ALL_OK, lambda w, t: "/password-reset/"),
     Row("password_reset_done", ALL_OK, lambda w, t: "/password-reset/sent/"),
     Row(
@@ -59,12 +59,12 @@ ROWS = [
     Row("healthz", ALL_OK, lambda w, t: "/healthz"),
     Row("schema", ALL_OK, lambda w, t: "/api/schema/"),
     Row("api-docs", ALL_OK, lambda w, t: "/api/docs/"),
-    Row("api-me", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/me/"),
-    Row("api-councils", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/councils/"),
+    Row("api-me", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/me/"),
+    Row("api-councils", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/councils/"),
     Row("providers:directory", ALL_OK, lambda w, t: "/providers/"),
     Row("imports:job", JOB_OWN, lambda w, t: f"/imports/{_job(w, t)}/", other=JOB_OTHER),
     Row(
         "imports:job-errors-csv", JOB_OWN, lambda w, t: f"/imports/{_job(w, t)}/problems.csv", other=JOB_OTHER
     ),
-    Row("admin:index", "302 302 302 302 302 302 302 200 302", lambda w, t: "/admin/"),
+    Row("admin:index", "302 302 302 302 302 302 302 200 302 302", lambda w, t: "/admin/"),
 ]

@@ -46,19 +46,22 @@ def _o(world, tenant, key):
     return world.objects["oversight"][tenant][key].pk
 
 
-STAFF_PAGE = "302 200 200 403 403 403 403 200 403"
-CHECK_OWN = "302 200 200 404 404 404 404 200 404"
-CHECK_OTHER = "302 404 404 404 404 404 404 200 404"
-STAFF_POST_OWN = "302 302 302 404 404 404 404 403 404"
-STAFF_POST_OTHER = "302 404 404 404 404 404 404 403 404"
-FAMILY_OWN = "302 404 404 404 404 404 200 404 404"
-FAMILY_POST_OWN = "302 404 404 404 404 404 302 404 404"
-NOBODY = "302 404 404 404 404 404 404 404 404"
+STAFF_PAGE = "302 200 200 403 403 403 403 200 403 403"
+CHECK_OWN = "302 200 200 404 404 404 404 200 404 404"
+CHECK_OTHER = "302 404 404 404 404 404 404 200 404 404"
+STAFF_POST_OWN = "302 302 302 404 404 404 404 403 404 404"
+STAFF_POST_OTHER = "302 404 404 404 404 404 404 403 404 404"
+FAMILY_OWN = "302 404 404 404 404 404 200 404 404 404"
+FAMILY_POST_OWN = "302 404 404 404 404 404 302 404 404 404"
+NOBODY = "302 404 404 404 404 404 404 404 404 404"
 
 ROWS = [
     Row("oversight:home", STAFF_PAGE, lambda w, t: "/oversight/"),
     Row(
-        "oversight:run", "302 302 302 403 403 403 403 403 403", lambda w, t: "/oversight/run/", method="post"
+        "oversight:run",
+        "302 302 302 403 403 403 403 403 403 403",
+        lambda w, t: "/oversight/run/",
+        method="post",
     ),
     Row("oversight:report", STAFF_PAGE, lambda w, t: "/oversight/report/?period=2026-27"),
     Row("oversight:report-csv", STAFF_PAGE, lambda w, t: "/oversight/report.csv?period=2026-27"),
@@ -86,15 +89,15 @@ ROWS = [
     ),
     Row(
         "oversight:concern",
-        "302 200 200 404 404 404 403 403 404",
+        "302 200 200 404 404 404 403 403 404 404",
         lambda w, t: f"/oversight/arrangements/{_o(w, t, 'dp')}/concern/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
     ),
     Row(
         "oversight:concern",
-        "302 302 302 404 404 404 403 403 404",
+        "302 302 302 404 404 404 403 403 404 404",
         lambda w, t: f"/oversight/arrangements/{_o(w, t, 'dp')}/concern/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {"concern": "A worry"},
     ),
@@ -114,15 +117,15 @@ ROWS = [
     ),
     Row(
         "oversight:settings",
-        "302 403 403 403 404 404 404 403 200",
+        "302 403 403 403 404 404 404 403 200 404",
         lambda w, t: f"/council/{w.councils[t].gss_code}/settings/direct-payment-checks/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
     ),
     Row(
         "oversight:settings",
-        "302 403 403 403 404 404 404 403 302",
+        "302 403 403 403 404 404 404 403 302 404",
         lambda w, t: f"/council/{w.councils[t].gss_code}/settings/direct-payment-checks/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {
             "large_balance_enabled": "on",

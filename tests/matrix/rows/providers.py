@@ -23,13 +23,15 @@ from tests.factories import ProviderFactory
 from tests.matrix.harness import Row
 from tests.providers.factories import TERMS, accepted_choice, isf_budget, profile_for
 
-ALL_OK = "200 200 200 200 200 200 200 200 200"
+ALL_OK = "200 200 200 200 200 200 200 200 200 200"
 # Roles: anonymous commissioner approver monitoring_officer provider_manager provider_finance family admin
 # council_admin
-ONLY_FAMILY = "302 403 403 403 403 403 200 403 403"
-OTHER_TENANT_PAGE = "302 404 404 404 404 404 404 403 404"  # a platform admin sees it, but it is not theirs
-OTHER_TENANT_VISIBLE_TO_ADMIN = "302 404 404 404 404 404 404 200 404"
-OTHER_TENANT_API = "401 404 404 404 404 404 404 403 404"
+ONLY_FAMILY = "302 403 403 403 403 403 200 403 403 403"
+OTHER_TENANT_PAGE = (
+    "302 404 404 404 404 404 404 403 404 404"  # a platform admin sees it, but it is not theirs
+)
+OTHER_TENANT_VISIBLE_TO_ADMIN = "302 404 404 404 404 404 404 200 404 404"
+OTHER_TENANT_API = "401 404 404 404 404 404 404 403 404 404"
 
 
 def _person(council, ref: str) -> Person:
@@ -111,7 +113,7 @@ ROWS = [
     # ---- choosing ----
     Row(
         "providers:shortlist",
-        "302 403 403 403 403 403 302 403 403",
+        "302 403 403 403 403 403 302 403 403 403",
         lambda w, t: f"/providers/{w.objects['providers']['provider_c'].pk}/shortlist/",
         method="post",
         data=lambda w, t: {},
@@ -124,9 +126,9 @@ ROWS = [
     Row("providers:your-choices", ONLY_FAMILY, lambda w, t: "/providers/your-choices/"),
     Row(
         "providers:choice-withdraw",
-        "302 403 403 404 404 404 302 403 404",
+        "302 403 403 404 404 404 302 403 404 404",
         pk_url("/providers/choices/{pk}/withdraw/", "family_choice"),
-        other="302 404 404 404 403 403 404 403 404",
+        other="302 404 404 404 403 403 404 403 404 404",
         method="post",
         data=lambda w, t: {},
         note="(the other tenant's choice names provider A, which the provider may see but not withdraw)",
@@ -134,28 +136,28 @@ ROWS = [
     # ---- the provider's own pages ----
     Row(
         "providers:provider-home",
-        "302 403 403 403 200 200 403 403 403",
+        "302 403 403 403 200 200 403 403 403 403",
         lambda w, t: "/providers/organisation/",
     ),
     Row(
         "providers:profile-edit",
-        "302 403 403 403 200 403 403 403 403",
+        "302 403 403 403 200 403 403 403 403 403",
         lambda w, t: "/providers/organisation/profile/",
     ),
     Row(
         "providers:provider-requests",
-        "302 403 403 403 200 200 403 403 403",
+        "302 403 403 403 200 200 403 403 403 403",
         lambda w, t: "/providers/organisation/requests/",
     ),
     Row(
         "providers:request-decide",
-        "302 403 403 404 200 200 404 403 404",
+        "302 403 403 404 200 200 404 403 404 404",
         pk_url("/providers/requests/{pk}/", "request"),
         other=OTHER_TENANT_PAGE,
     ),
     Row(
         "providers:request-decide",
-        "302 403 403 404 302 403 404 403 404",
+        "302 403 403 404 302 403 404 403 404 404",
         pk_url("/providers/requests/{pk}/", "request"),
         other=OTHER_TENANT_PAGE,
         method="post",
@@ -164,38 +166,42 @@ ROWS = [
     # ---- the commissioner ----
     Row(
         "providers:choice-record",
-        "302 200 403 404 404 404 403 403 404",
+        "302 200 403 404 404 404 403 403 404 404",
         lambda w, t: f"/providers/people/{w.objects['person'][t].pk}/record-choice/",
         other=OTHER_TENANT_PAGE,
     ),
     Row(
         "providers:commissioner-choices",
-        "302 200 403 403 403 403 403 403 403",
+        "302 200 403 403 403 403 403 403 403 403",
         lambda w, t: "/providers/choices/",
     ),
     Row(
         "providers:agreement-new",
-        "302 200 403 404 404 404 404 403 404",
+        "302 200 403 404 404 404 404 403 404 404",
         pk_url("/providers/choices/{pk}/agreement/", "accepted"),
         other=OTHER_TENANT_PAGE,
     ),
     # ---- agreements ----
-    Row("providers:agreements", "302 200 200 403 200 200 200 200 403", lambda w, t: "/providers/agreements/"),
+    Row(
+        "providers:agreements",
+        "302 200 200 403 200 200 200 200 403 403",
+        lambda w, t: "/providers/agreements/",
+    ),
     Row(
         "providers:agreement-detail",
-        "302 200 200 404 200 200 200 200 404",
+        "302 200 200 404 200 200 200 200 404 404",
         pk_url("/providers/agreements/{pk}/", "agreement"),
         other=OTHER_TENANT_VISIBLE_TO_ADMIN,
     ),
     Row(
         "providers:agreement-edit",
-        "302 200 403 404 403 403 403 403 404",
+        "302 200 403 404 403 403 403 403 404 404",
         pk_url("/providers/agreements/{pk}/edit/", "agreement"),
         other=OTHER_TENANT_PAGE,
     ),
     Row(
         "providers:agreement-accept",
-        "302 403 403 404 302 403 403 403 404",
+        "302 403 403 404 302 403 403 403 404 404",
         pk_url("/providers/agreements/{pk}/accept/", "agreement"),
         other=OTHER_TENANT_PAGE,
         method="post",
@@ -203,7 +209,7 @@ ROWS = [
     ),
     Row(
         "providers:agreement-decline",
-        "302 403 403 404 302 403 403 403 404",
+        "302 403 403 404 302 403 403 403 404 404",
         pk_url("/providers/agreements/{pk}/decline/", "agreement"),
         other=OTHER_TENANT_PAGE,
         method="post",
@@ -211,7 +217,7 @@ ROWS = [
     ),
     Row(
         "providers:agreement-withdraw",
-        "302 302 403 404 403 403 403 403 404",
+        "302 302 403 404 403 403 403 403 404 404",
         pk_url("/providers/agreements/{pk}/withdraw/", "agreement"),
         other=OTHER_TENANT_PAGE,
         method="post",
@@ -219,13 +225,13 @@ ROWS = [
     ),
     Row(
         "providers:agreement-notice",
-        "302 403 403 404 200 403 200 403 404",
+        "302 403 403 404 200 403 200 403 404 404",
         pk_url("/providers/agreements/{pk}/notice/", "agreement"),
         other=OTHER_TENANT_PAGE,
     ),
     Row(
         "providers:agreement-notice",
-        "302 403 403 404 302 403 302 403 404",
+        "302 403 403 404 302 403 302 403 404 404",
         pk_url("/providers/agreements/{pk}/notice/", "agreement"),
         other=OTHER_TENANT_PAGE,
         method="post",
@@ -272,10 +278,14 @@ ROWS = [
     Row("api-openreferral-locations", ALL_OK, lambda w, t: "/api/openreferral/locations/"),
     Row("api-openreferral-contacts", ALL_OK, lambda w, t: "/api/openreferral/contacts/"),
     # ---- private API ----
-    Row("api-provider-choices", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/provider-choices/"),
     Row(
         "api-provider-choices",
-        "401 403 403 403 403 403 201 403 403",
+        "401 200 200 200 200 200 200 200 200 200",
+        lambda w, t: "/api/provider-choices/",
+    ),
+    Row(
+        "api-provider-choices",
+        "401 403 403 403 403 403 201 403 403 403",
         lambda w, t: "/api/provider-choices/",
         method="post",
         content_type="json",
@@ -283,23 +293,23 @@ ROWS = [
     ),
     Row(
         "api-provider-choice",
-        "401 200 200 404 200 200 404 200 404",
+        "401 200 200 404 200 200 404 200 404 404",
         pk_url("/api/provider-choices/{pk}/", "request"),
-        other="401 404 404 404 404 404 404 200 404",
+        other="401 404 404 404 404 404 404 200 404 404",
     ),
     Row(
         "api-provider-choice-decision",
-        "401 403 403 404 200 403 404 403 404",
+        "401 403 403 404 200 403 404 403 404 404",
         pk_url("/api/provider-choices/{pk}/decision/", "request"),
         other=OTHER_TENANT_API,
         method="post",
         content_type="json",
         data=lambda w, t: {"decision": "accept"},
     ),
-    Row("api-agreements", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/agreements/"),
+    Row("api-agreements", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/agreements/"),
     Row(
         "api-agreements",
-        "401 201 403 404 404 404 404 403 404",
+        "401 201 403 404 404 404 404 403 404 404",
         lambda w, t: "/api/agreements/",
         other=OTHER_TENANT_API,
         method="post",
@@ -314,13 +324,13 @@ ROWS = [
     ),
     Row(
         "api-agreement",
-        "401 200 200 404 200 200 200 200 404",
+        "401 200 200 404 200 200 200 200 404 404",
         pk_url("/api/agreements/{pk}/", "agreement"),
-        other="401 404 404 404 404 404 404 200 404",
+        other="401 404 404 404 404 404 404 200 404 404",
     ),
     Row(
         "api-agreement-accept",
-        "401 403 403 404 200 403 403 403 404",
+        "401 403 403 404 200 403 403 403 404 404",
         pk_url("/api/agreements/{pk}/accept/", "agreement"),
         other=OTHER_TENANT_API,
         method="post",
@@ -329,7 +339,7 @@ ROWS = [
     ),
     Row(
         "api-agreement-notice",
-        "401 403 403 404 200 403 200 403 404",
+        "401 403 403 404 200 403 200 403 404 404",
         pk_url("/api/agreements/{pk}/notice/", "agreement"),
         other=OTHER_TENANT_API,
         method="post",

@@ -69,46 +69,46 @@ def _r(world, tenant):
 ROWS = [
     Row(
         "budgets:review",
-        "302 200 200 403 403 403 302 200 404",
+        "302 200 200 403 403 403 302 200 404 404",
         lambda w, t: f"/reviews/{_r(w, t)['review'].pk}/",
-        other="302 404 404 404 404 404 404 200 404",
+        other="302 404 404 404 404 404 404 200 404 404",
         broker=403,  # sees the person while invited, but reviews are casework
     ),
     Row(
         "budgets:your-review",
-        "302 302 302 403 403 403 200 302 404",
+        "302 302 302 403 403 403 200 302 404 403",
         lambda w, t: f"/your-budget/reviews/{_r(w, t)['review'].pk}/",
-        other="302 404 404 404 404 404 404 302 404",
-        broker=403,
+        other="302 404 404 404 404 404 404 302 404 404",
     ),
     Row(
         "budgets:your-review",
-        "302 302 302 403 403 403 302 302 404",
+        "302 302 302 403 403 403 302 302 404 403",
         lambda w, t: f"/your-budget/reviews/{_r(w, t)['review'].pk}/",
-        other="302 404 404 404 404 404 404 302 404",
+        other="302 404 404 404 404 404 404 302 404 404",
         method="post",
         data=lambda w, t: {"agrees": "yes"},
-        broker=403,
     ),
     Row(
         "monitoring:budget-trend",
-        "302 200 200 200 403 403 403 200 403",
+        "302 200 200 200 403 403 403 200 403 403",
         lambda w, t: f"/monitoring/budget-trend/?council={w.councils[t].pk}",
-        other="302 404 404 404 403 403 403 200 403",
+        other="302 404 404 404 403 403 403 200 403 403",
     ),
 ]
 
-BLOCK_OWN = "302 200 200 404 404 404 404 200 404"
-BLOCK_OTHER = "302 404 404 404 404 404 404 200 404"
+BLOCK_OWN = "302 200 200 404 404 404 404 200 404 404"
+BLOCK_OTHER = "302 404 404 404 404 404 404 200 404 404"
 
 ROWS += [
-    Row("providers:blocks", "302 200 200 403 403 403 403 200 403", lambda w, t: "/providers/blocks/"),
+    Row("providers:blocks", "302 200 200 403 403 403 403 200 403 403", lambda w, t: "/providers/blocks/"),
     Row(
-        "providers:block-create", "302 200 403 403 403 403 403 403 403", lambda w, t: "/providers/blocks/new/"
+        "providers:block-create",
+        "302 200 403 403 403 403 403 403 403 403",
+        lambda w, t: "/providers/blocks/new/",
     ),
     Row(
         "providers:block-create",
-        "302 400 403 403 403 403 403 403 403",
+        "302 400 403 403 403 403 403 403 403 403",
         lambda w, t: "/providers/blocks/new/",
         method="post",
         data=lambda w, t: {"name": ""},
@@ -121,15 +121,15 @@ ROWS += [
     ),
     Row(
         "providers:block-convert",
-        "302 200 403 404 404 404 404 403 404",
+        "302 200 403 404 404 404 404 403 404 404",
         lambda w, t: f"/providers/blocks/{_r(w, t)['block'].pk}/convert/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
     ),
     Row(
         "providers:block-convert",
-        "302 400 403 404 404 404 404 403 404",
+        "302 400 403 404 404 404 404 403 404 404",
         lambda w, t: f"/providers/blocks/{_r(w, t)['block'].pk}/convert/",
-        other="302 404 404 404 404 404 404 403 404",
+        other="302 404 404 404 404 404 404 403 404 404",
         method="post",
         data=lambda w, t: {"split": "even"},
     ),

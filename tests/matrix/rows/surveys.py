@@ -9,9 +9,9 @@ from surveys.models import Survey
 from surveys.services import save_answers, start_or_continue_response, submit_response
 from tests.matrix.harness import Row
 
-REPORT_READERS = "302 200 403 200 403 403 403 200 403"
-ONLY_FAMILY = "302 404 404 404 404 404 200 404 404"
-NOBODY = "302 404 404 404 404 404 404 404 404"
+REPORT_READERS = "302 200 403 200 403 403 403 200 403 403"
+ONLY_FAMILY = "302 404 404 404 404 404 200 404 404 404"
+NOBODY = "302 404 404 404 404 404 404 404 404 404"
 
 
 def populate(world):
@@ -54,7 +54,7 @@ def _pk(key):
 ROWS = [
     Row(
         "surveys:upload-responses",
-        "302 403 403 403 403 403 403 200 403",
+        "302 403 403 403 403 403 403 200 403 403",
         lambda w, t: "/surveys/answers/upload/",
     ),
     Row("surveys:dashboard", REPORT_READERS, lambda w, t: "/surveys/"),
@@ -67,11 +67,13 @@ ROWS = [
     ),
     Row("surveys:report-pdf", REPORT_READERS, lambda w, t: "/surveys/reports/outcome-budget-holder/pdf/"),
     Row(
-        "surveys:council-questions", "302 200 403 200 403 403 403 403 403", lambda w, t: "/surveys/questions/"
+        "surveys:council-questions",
+        "302 200 403 200 403 403 403 403 403 403",
+        lambda w, t: "/surveys/questions/",
     ),
     Row(
         "surveys:council-questions",
-        "302 302 403 302 403 403 403 403 403",
+        "302 302 403 302 403 403 403 403 403 403",
         lambda w, t: "/surveys/questions/",
         method="post",
         data=lambda w, t: {
@@ -81,12 +83,12 @@ ROWS = [
             "options": "Yes\nNo",
         },
     ),
-    Row("surveys:paper-new", "302 200 403 403 403 403 403 403 403", lambda w, t: "/surveys/paper/"),
+    Row("surveys:paper-new", "302 200 403 403 403 403 403 403 403 403", lambda w, t: "/surveys/paper/"),
     Row(
         "surveys:paper-new",
-        "302 302 403 403 403 403 403 403 403",
+        "302 302 403 403 403 403 403 403 403 403",
         lambda w, t: "/surveys/paper/",
-        other="302 200 403 403 403 403 403 403 403",
+        other="302 200 403 403 403 403 403 403 403 403",
         method="post",
         data=lambda w, t: {
             "person_ref": w.objects["person"][t].person_ref,
@@ -96,26 +98,26 @@ ROWS = [
     ),
     Row(
         "surveys:provider-self-assessment",
-        "302 403 403 403 200 403 403 403 403",
+        "302 403 403 403 200 403 403 403 403 403",
         lambda w, t: "/surveys/provider/",
     ),
     Row(
         "surveys:provider-self-assessment",
-        "302 403 403 403 302 403 403 403 403",
+        "302 403 403 403 302 403 403 403 403 403",
         lambda w, t: "/surveys/provider/",
         method="post",
     ),
-    Row("surveys:my-surveys", "302 200 200 200 200 200 200 200 200", lambda w, t: "/surveys/yours/"),
+    Row("surveys:my-surveys", "302 200 200 200 200 200 200 200 200 200", lambda w, t: "/surveys/yours/"),
     Row(
         "surveys:start",
-        "302 404 404 404 404 404 302 404 404",
+        "302 404 404 404 404 404 302 404 404 404",
         lambda w, t: f"/surveys/yours/{w.objects['person'][t].pk}/outcome-budget-holder/",
         other=NOBODY,
         method="post",
     ),
     Row(
         "surveys:start",
-        "302 405 405 405 405 405 405 405 405",
+        "302 405 405 405 405 405 405 405 405 405",
         lambda w, t: f"/surveys/yours/{w.objects['person'][t].pk}/outcome-budget-holder/",
         note="(GET is not allowed)",
     ),
@@ -127,7 +129,7 @@ ROWS = [
     ),
     Row(
         "surveys:question",
-        "302 404 404 404 404 404 302 404 404",
+        "302 404 404 404 404 404 302 404 404 404",
         lambda w, t: f"/surveys/responses/{_pk('survey_open')(w, t)}/questions/dignity/",
         other=NOBODY,
         method="post",
@@ -141,7 +143,7 @@ ROWS = [
     ),
     Row(
         "surveys:check",
-        "302 404 404 404 404 404 302 404 404",
+        "302 404 404 404 404 404 302 404 404 404",
         lambda w, t: f"/surveys/responses/{_pk('survey_open')(w, t)}/check/",
         other=NOBODY,
         method="post",
@@ -155,14 +157,14 @@ ROWS = [
     ),
     Row(
         "surveys:whole-form",
-        "302 404 404 404 200 404 404 404 404",
+        "302 404 404 404 200 404 404 404 404 404",
         lambda w, t: f"/surveys/responses/{_pk('survey_provider_open')(w, t)}/all/",
         other=NOBODY,
         note="(provider self-assessment)",
     ),
     Row(
         "surveys:whole-form",
-        "302 404 404 404 302 404 404 404 404",
+        "302 404 404 404 302 404 404 404 404 404",
         lambda w, t: f"/surveys/responses/{_pk('survey_provider_open')(w, t)}/all/",
         other=NOBODY,
         method="post",
@@ -178,35 +180,39 @@ ROWS = [
     ),
     Row(
         "surveys:response",
-        "302 200 404 200 404 404 200 200 404",
+        "302 200 404 200 404 404 200 200 404 404",
         lambda w, t: f"/surveys/responses/{_pk('survey_sent')(w, t)}/",
-        other="302 404 404 404 404 404 404 200 404",
+        other="302 404 404 404 404 404 404 200 404 404",
     ),
     Row(
         "surveys:response",
-        "302 404 404 404 200 200 404 200 404",
+        "302 404 404 404 200 200 404 200 404 404",
         lambda w, t: f"/surveys/responses/{_pk('survey_provider_sent')(w, t)}/",
-        other="302 404 404 404 404 404 404 200 404",
+        other="302 404 404 404 404 404 404 200 404 404",
         note="(provider self-assessment)",
     ),
-    Row("api-surveys", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/surveys/"),
+    Row("api-surveys", "401 200 200 200 200 200 200 200 200 200", lambda w, t: "/api/surveys/"),
     Row(
         "api-survey-report",
-        "401 200 403 200 403 403 403 200 403",
+        "401 200 403 200 403 403 403 200 403 403",
         lambda w, t: "/api/surveys/outcome-budget-holder/report/",
     ),
-    Row("api-survey-responses", "401 200 200 200 200 200 200 200 200", lambda w, t: "/api/survey-responses/"),
     Row(
-        "api-survey-response",
-        "401 200 404 200 404 404 200 200 404",
-        lambda w, t: f"/api/survey-responses/{_pk('survey_sent')(w, t)}/",
-        other="401 404 404 404 404 404 404 200 404",
+        "api-survey-responses",
+        "401 200 200 200 200 200 200 200 200 200",
+        lambda w, t: "/api/survey-responses/",
     ),
     Row(
         "api-survey-response",
-        "401 404 404 404 200 200 404 200 404",
+        "401 200 404 200 404 404 200 200 404 404",
+        lambda w, t: f"/api/survey-responses/{_pk('survey_sent')(w, t)}/",
+        other="401 404 404 404 404 404 404 200 404 404",
+    ),
+    Row(
+        "api-survey-response",
+        "401 404 404 404 200 200 404 200 404 404",
         lambda w, t: f"/api/survey-responses/{_pk('survey_provider_sent')(w, t)}/",
-        other="401 404 404 404 404 404 404 200 404",
+        other="401 404 404 404 404 404 404 200 404 404",
         note="(provider self-assessment)",
     ),
 ]
