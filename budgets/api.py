@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField, scoped_choices
-from organisations.models import Council, Provider, Role
-from organisations.selectors import councils_where, roles_of
+from organisations.models import Council, Provider
+from organisations.selectors import councils_where
 
 from . import services
 from .models import (
@@ -40,6 +40,7 @@ from .selectors import (
     budgets_visible_to,
     people_for_casework,
     people_visible_to,
+    providers_to_choose,
 )
 
 # ---- scopes of the related fields and filters (what the browsable API lists, what a write may pick) --
@@ -47,13 +48,6 @@ from .selectors import (
 
 def _councils_to_add_people(*, user):
     return councils_where(user=user, roles=("commissioner",))
-
-
-def _providers_to_choose(*, user):
-    """Any provider may hold a budget, but only council staff who write budgets pick one."""
-    if roles_of(user=user).councils_with(Role.COMMISSIONER, Role.APPROVER):
-        return Provider.objects.all()
-    return Provider.objects.none()
 
 
 class BudgetFilter(django_filters.FilterSet):
@@ -106,7 +100,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class ArrangementSerializer(serializers.ModelSerializer):
     provider = ScopedSlugRelatedField(
-        slug_field="provider_ref", scope=_providers_to_choose, model=Provider, required=False, allow_null=True
+        slug_field="provider_ref", scope=providers_to_choose, model=Provider, required=False, allow_null=True
     )
     annual_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     start_date = serializers.DateField(required=False)

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Va
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from organisations.models import Role
+from organisations.models import Provider, Role
 from organisations.selectors import roles_of
 
 from .models import Arrangement, Assessment, BudgetStatus, Person, PersonalBudget, Representative
@@ -120,6 +120,14 @@ def _today() -> dt.date:
 
 # The roles that do casework: they open the staff pages about a council's people.
 CASEWORK_ROLES = (Role.COMMISSIONER, Role.APPROVER)
+
+
+def providers_to_choose(*, user) -> QuerySet[Provider]:
+    """The providers a user may name as holding a budget's part: any provider may hold one, but only
+    council staff who write budgets pick one (everyone else, none)."""
+    if roles_of(user=user).councils_with(*CASEWORK_ROLES):
+        return Provider.objects.all()
+    return Provider.objects.none()
 
 
 def case_councils_of(*, user) -> set[int]:

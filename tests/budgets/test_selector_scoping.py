@@ -127,3 +127,12 @@ def test_a_platform_administrators_caseload_is_every_council(world, platform_adm
         world["elsewhere"],
     }
     assert list(selectors.caseload(user=platform_admin, search="Bryn")) == [world["elsewhere"]]
+
+
+def test_only_council_staff_who_write_budgets_may_name_a_provider_to_hold_one(
+    commissioner, approver, monitoring_officer, provider_a, stranger, provider_org, other_provider_org
+):
+    for user in (commissioner, approver):
+        assert set(selectors.providers_to_choose(user=user)) == {provider_org, other_provider_org}
+    for user in (monitoring_officer, provider_a, stranger):
+        assert not selectors.providers_to_choose(user=user).exists()
