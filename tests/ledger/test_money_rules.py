@@ -70,3 +70,80 @@ def test_a_fee_that_would_pass_the_overdraft_limit_is_refused_and_nothing_is_pos
         services.post_due_payments(fund=fund, actor=robot, today=START)
     assert not fund.entries.exists()
     assert balance_of(fund) == D("0.00")
+
+
+def test_the_daily_job_counts_each_fund_posted_and_each_refused_and_records_the_system_as_actor(
+    person, other_person, provider_org, other_provider_org, caplog
+):
+    from budgets.models import ManagementType
+    from organisations.services import system_actor
+    from tests.budgets.factories import PersonFactory, approved_budget
+
+    good = isf_agreement(person=person, provider=provider_org, start=START)
+    # A fixed fee with no money paid in and no overdraft: its fee cannot be posted.
+    refused = isf_agreement(
+        person=other_person,
+        provider=other_provider_org,
+        annual="0.00",
+        fee_percent=None,
+        fee_fixed="130.00",
+        start=START,
+    )
+    third = PersonFactory(council=person.council, given_name="Cai", family_name="Moss")
+    managed = approved_budget(
+        third, start=START, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "10400.00", provider_org),)
+    ).arrangements.get()
+    managed.management_cost_percent = D("8.00")
+    managed.save()
+
+    result = services.post_all_due_payments(today=START + dt.timedelta(days=1))
+
+    # The ISF: a payment and a fee; the managed direct payment: a payment and its management cost.
+    assert result == {"funds": 2, "entries": 4, "failed": 1}
+    assert f"Could not post payments for agreement {refused.pk}" in caplog.text
+    assert not refused.isf.entries.exists()
+    assert list(good.isf.entries.order_by("pk").values_list("category", flat=True)) == [
+        Category.COUNCIL_PAYMENT,
+        Category.MANAGEMENT_FEE,
+    ]
+    assert managed.held_accounts.get().entries.count() == 2
+    # No actor given: the daily job records the system as who posted each entry.
+    assert set(good.isf.entries.values_list("recorded_by", flat=True)) == {system_actor().pk}
+
+
+def _ending_on_a_payment_day(person, provider, robot):
+    """£13,000 a year paid every 4 weeks in advance (£1,000 in, £50 fee out) from START, whose last day
+    is the day its third payment falls due."""
+    agreement = isf_agreement(person=person, provider=provider, start=START)
+    fund = services.open_fund(agreement=agreement, actor=robot)
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    agreement.status, agreement.end_date = AgreementStatus.ENDING, START + dt.timedelta(weeks=8)
+    agreement.save()
+    return agreement, fund
+
+
+def test_an_agreement_ending_on_a_payment_day_gets_that_payment_and_nothing_after(
+    person, provider_org, robot
+):
+    agreement, fund = _ending_on_a_payment_day(person, provider_org, robot)
+    provider_services.end_agreement(agreement=agreement, actor=robot, today=START + dt.timedelta(weeks=20))
+    payments = fund.entries.filter(category=Category.COUNCIL_PAYMENT).order_by("entry_date")
+    assert [e.entry_date for e in payments] == [START + dt.timedelta(weeks=w) for w in (0, 4, 8)]
+    assert balance_of(fund) == D("2850.00")
+    assert set(fund.entries.values_list("recorded_by", flat=True)) == {robot.pk}
+
+
+def test_a_move_posts_the_old_agreements_payment_due_on_its_last_day_then_moves_it_all(
+    person, provider_org, other_provider_org, robot
+):
+    old, fund = _ending_on_a_payment_day(person, provider_org, robot)
+    new = isf_agreement(
+        person=person, provider=other_provider_org, replaces=old, start=old.end_date + dt.timedelta(days=1)
+    )
+    provider_services.complete_move(agreement=new, actor=robot, today=new.start_date)
+    payments = fund.entries.filter(category=Category.COUNCIL_PAYMENT).order_by("entry_date")
+    assert [e.entry_date for e in payments] == [START + dt.timedelta(weeks=w) for w in (0, 4, 8)]
+    assert balance_of(fund) == D("0.00")
+    moved_in = new.isf.entries.get(category=Category.TRANSFER)
+    assert moved_in.amount == D("2850.00") and moved_in.entry_date == new.start_date
+    assert set(fund.entries.values_list("recorded_by", flat=True)) == {robot.pk}
