@@ -159,6 +159,12 @@ MOST_QUERIES = {
     "your ISF": 8,
     "approval queue": 5,
     "monitoring": 5,
+    "caseload": 3,  # the count, the page
+    "caseload search": 3,
+    "provider ledgers": 3,  # every account's id and kind in order, the page's accounts
+    "one ledger": 6,  # the account, the count, the page's entries, their balances, closed or not
+    "one ledger, oldest page": 6,
+    "one ledger, filtered": 6,
 }
 
 
