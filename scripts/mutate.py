@@ -144,6 +144,20 @@ class _Anchor:
         return [self.session]
 
 
+def database_backend_cpu() -> float:
+    """CPU-seconds PostgreSQL's server process for this connection has used (read from /proc: the
+    server runs on this machine), so the run's cost counts the database's work too. 0 if unreadable."""
+    from django.db import connection
+
+    try:
+        # the open psycopg connection itself: outside a test pytest-django refuses Django's cursors
+        pid = connection.connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except Exception:  # noqa: BLE001 - a remote server, or no connection: not measured
+        return 0.0
+
+
 def run_quietly(item, nextitem) -> bool:
     """Set up, call and tear down one test as pytest's runtestprotocol does, without making reports (a
     failure's report formats its whole traceback, which costs more CPU than most of these tests). Returns
@@ -191,6 +205,8 @@ class MutationRun:
         self.cpu_by_test: dict[str, float] = {}
         self.clean_failures: list[str] = []
         self.stats_seconds = 0.0
+        self.database_cpu = 0.0
+        self.on_progress = None
 
     # -- pass 1: every test unmutated ----------------------------------------------------------
 
@@ -223,6 +239,16 @@ class MutationRun:
             runtestprotocol(items[0], nextitem=anchor, log=False)
             self.cpu_by_test[items[0].nodeid] = time.process_time() - before
         self.stats_seconds = time.process_time() - started_cpu
+        self.database_cpu += database_backend_cpu()
+        MUTANTS.joinpath("mutate-stats.json").write_text(
+            json.dumps(
+                {
+                    "cpu_by_test": self.cpu_by_test,
+                    "tests_by_function": {k: sorted(v) for k, v in self.tests_by_function.items()},
+                },
+                indent=1,
+            )
+        )
         print(
             f"make mutate: {len(items)} tests unmutated in {time.monotonic() - started_wall:.0f} s "
             f"({self.stats_seconds:.0f} CPU-s), {len(self.clean_failures)} failed",
@@ -235,7 +261,8 @@ class MutationRun:
         """The covering tests in the order to run them, cut at --test-seconds of measured CPU time."""
         tests = sorted(
             self.tests_by_function.get(mangled(mutant), ()),
-            key=lambda t: (-killers.get(t, 0), self.cpu_by_test.get(t, 0.0), t),
+            # a test that killed k siblings counts as k+1 times cheaper: likely to kill this one too
+            key=lambda t: (self.cpu_by_test.get(t, 0.0) / (1 + killers.get(t, 0)), t),
         )
         kept, spent = [], 0.0
         for test in tests:
@@ -305,6 +332,8 @@ class MutationRun:
             outcome["cpu"] = round(time.process_time() - started_cpu, 4)
             os.write(fd, (json.dumps(outcome) + "\n").encode())
         set_mutant_under_test("")
+        outcome = {"database_cpu": database_backend_cpu()}
+        os.write(fd, (json.dumps(outcome) + "\n").encode())
         if profiler:
             profiler.disable()
             profiler.dump_stats(str(Path(self.profile_dir) / f"{mangled(mutants[0])}.prof"))
@@ -357,6 +386,9 @@ class MutationRun:
                 *lines, child["buffer"] = child["buffer"].split(b"\n")
                 for line in lines:
                     outcome = json.loads(line)
+                    if "database_cpu" in outcome:
+                        self.database_cpu += outcome["database_cpu"]
+                        continue
                     mutant = outcome.pop("mutant")
                     outcome["covering"] = len(self.tests_by_function[mangled(mutant)])
                     self.results[mutant] = outcome
@@ -423,6 +455,8 @@ class MutationRun:
                     os.kill(child_pid, signal.SIGKILL)
             if now - last_note > 30 or (not queue and not running):
                 last_note = now
+                if self.on_progress:
+                    self.on_progress(self.results)  # a run stopped half-way keeps what it checked
                 done = len(self.results)
                 print(
                     f"make mutate: {done}/{total} mutants checked in {now - started:.0f} s "
@@ -477,6 +511,7 @@ def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str
     os.chdir(MUTANTS)
     import pytest
 
+    plugin.on_progress = lambda results: save(by_path, results, root=ROOT)
     started_cpu = time.process_time()
     code = pytest.main(args, plugins=[plugin])
     if plugin.clean_failures or not plugin.results and code not in (0, 5):
@@ -490,6 +525,7 @@ def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str
         "unmutated_pass_cpu_seconds": round(plugin.stats_seconds, 1),
         "mutation_wall_seconds": round(getattr(plugin, "mutation_seconds", 0.0), 1),
         "mutation_child_cpu_seconds": round(getattr(plugin, "mutation_cpu", 0.0), 1),
+        "database_server_cpu_seconds": round(plugin.database_cpu, 1),
         "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
         "test_seconds_cap": test_seconds,
         "workers": workers,
@@ -500,10 +536,17 @@ def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str
     return 0
 
 
-def save(by_path: dict[str, list[str]], results: dict[str, dict]) -> None:
+def save(by_path: dict[str, list[str]], results: dict[str, dict], root: Path | None = None) -> None:
     """Into mutmut's .meta files, so `mutmut show`, `mutmut results` and `mutmut browse` see them."""
     from mutmut.mutation.data import SourceFileMutationData
 
+    if root is not None and Path.cwd() != root:
+        cwd = Path.cwd()
+        os.chdir(root)
+        try:
+            return save(by_path, results)
+        finally:
+            os.chdir(cwd)
     for path, names in by_path.items():
         data = SourceFileMutationData(path=path)
         data.load()
@@ -607,7 +650,8 @@ def report(*, diffs: bool, env: dict) -> int:
         print(
             f"Last run: {run_info['mutants']} mutants, {run_info['tests']} tests; unmutated pass "
             f"{run_info['unmutated_pass_cpu_seconds']} CPU-s; mutants {run_info['mutation_wall_seconds']} s "
-            f"wall, {run_info['mutation_child_cpu_seconds']} CPU-s in their children "
+            f"wall, {run_info['mutation_child_cpu_seconds']} CPU-s in their children, "
+            f"{run_info.get('database_server_cpu_seconds', 0)} CPU-s in PostgreSQL "
             f"({run_info['workers']} workers, --test-seconds {run_info['test_seconds_cap']})."
         )
     return 0
