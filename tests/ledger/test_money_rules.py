@@ -89,6 +89,11 @@ def test_the_daily_job_counts_each_fund_posted_and_each_refused_and_records_the_
         fee_fixed="130.00",
         start=START,
     )
+    second = isf_agreement(
+        person=PersonFactory(council=person.council, given_name="Dewi", family_name="Rowe"),
+        provider=other_provider_org,
+        start=START,
+    )
     third = PersonFactory(council=person.council, given_name="Cai", family_name="Moss")
     managed = approved_budget(
         third, start=START, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "10400.00", provider_org),)
@@ -98,8 +103,9 @@ def test_the_daily_job_counts_each_fund_posted_and_each_refused_and_records_the_
 
     result = services.post_all_due_payments(today=START + dt.timedelta(days=1))
 
-    # The ISF: a payment and a fee; the managed direct payment: a payment and its management cost.
-    assert result == {"funds": 2, "entries": 4, "failed": 1}
+    # Each ISF: a payment and a fee; the managed direct payment: a payment and its management cost.
+    assert result == {"funds": 3, "entries": 6, "failed": 1}
+    assert second.isf.entries.count() == 2
     assert f"Could not post payments for agreement {refused.pk}" in caplog.text
     assert not refused.isf.entries.exists()
     assert list(good.isf.entries.order_by("pk").values_list("category", flat=True)) == [
@@ -147,3 +153,73 @@ def test_a_move_posts_the_old_agreements_payment_due_on_its_last_day_then_moves_
     moved_in = new.isf.entries.get(category=Category.TRANSFER)
     assert moved_in.amount == D("2850.00") and moved_in.entry_date == new.start_date
     assert set(fund.entries.values_list("recorded_by", flat=True)) == {robot.pk}
+
+
+def test_an_even_split_rounds_half_up_and_the_last_part_takes_the_difference():
+    from providers.ledger.services.schedule import split_evenly
+
+    assert split_evenly(D("200.00"), 3) == [D("66.67"), D("66.67"), D("66.66")]
+    # 0.005 rounds up to 0.01, which would leave the last of four parts at -0.01: round down instead.
+    assert split_evenly(D("0.02"), 4) == [D("0.00"), D("0.00"), D("0.00"), D("0.02")]
+
+
+def test_the_last_period_of_a_year_ends_on_the_years_last_day_when_weeks_do_not_divide(person, provider_org):
+    from providers.ledger.services.schedule import payment_schedule
+
+    # Every 5 weeks in arrears: 11 periods, the 11th cut short at the end of the 52-week year and paid
+    # on the next year's first day.
+    agreement = isf_agreement(
+        person=person, provider=provider_org, start=START, frequency_weeks=5, in_advance=False
+    )
+    slots = payment_schedule(agreement, until=START + dt.timedelta(weeks=53))
+    eleventh = next(s for s in slots if s.key == "1-11")
+    assert eleventh.starts == START + dt.timedelta(weeks=50)
+    assert eleventh.ends == START + dt.timedelta(weeks=52, days=-1)
+    assert eleventh.due_on == START + dt.timedelta(weeks=52)
+
+
+def test_the_same_idempotency_key_on_two_peoples_funds_records_both(
+    person, other_person, provider_org, robot
+):
+    # Keys are unique per ledger: a provider's key "k1" for one person says nothing about another's.
+    funds = []
+    for who in (person, other_person):
+        fund = services.open_fund(
+            agreement=isf_agreement(person=who, provider=provider_org, start=START), actor=robot
+        )
+        services.post_due_payments(fund=fund, actor=robot, today=START)
+        funds.append(fund)
+    for fund in funds:
+        entry, created = services.record_spending(
+            fund=fund,
+            entry_date=START,
+            category=Category.SUPPORT,
+            amount="80.00",
+            description="Support from Ann",
+            idempotency_key="k1",
+            actor=robot,
+            today=START,
+        )
+        assert created and entry.fund_id == fund.pk and entry.recorded_by_id == robot.pk
+    assert [balance_of(f) for f in funds] == [D("870.00"), D("870.00")]
+
+
+def test_spending_on_something_that_is_not_spending_is_refused_beside_the_category(
+    person, provider_org, robot
+):
+    fund = services.open_fund(
+        agreement=isf_agreement(person=person, provider=provider_org, start=START), actor=robot
+    )
+    with pytest.raises(services.LedgerError, match="Choose what the money was spent on") as refused:
+        services.record_spending(
+            fund=fund,
+            entry_date=START,
+            category=Category.COUNCIL_PAYMENT,
+            amount="80.00",
+            description="Not spending",
+            idempotency_key="k1",
+            actor=robot,
+            today=START,
+        )
+    assert refused.value.field == "category"
+    assert not fund.entries.exists()
