@@ -73,3 +73,30 @@ def test_a_waiting_or_sent_back_budget_can_be_withdrawn_and_it_is_audited(
     entry = LogEntry.objects.filter(object_pk=str(budget.pk)).latest("pk")
     assert entry.actor == commissioner
     assert entry.additional_data["event"] == "budget withdrawn"
+
+
+def test_staff_who_are_not_approvers_here_are_told_so_and_nothing_changes(
+    person, commissioner, other_council_commissioner
+):
+    budget = _propose(person, commissioner)
+    with pytest.raises(services.NotAllowed) as refused:
+        services.budget_approve(budget=budget, actor=other_council_commissioner)
+    assert str(refused.value) == "Only an approver in this council can approve budgets."
+    with pytest.raises(services.NotAllowed) as refused:
+        services.budget_send_back(budget=budget, actor=other_council_commissioner, reason="No")
+    assert str(refused.value) == "Only an approver in this council can send budgets back."
+    budget.refresh_from_db()
+    assert budget.status == BudgetStatus.PROPOSED and budget.decided_by is None
+
+
+def test_an_approval_is_recorded_with_who_the_new_status_and_the_review_date(
+    person, commissioner, second_approver
+):
+    budget = _propose(person, commissioner)
+    approved = services.budget_approve(budget=budget, actor=second_approver)
+    assert approved.decision_reason == ""
+    assert approved.review_due == dt.date(2027, 4, 1)
+    entry = LogEntry.objects.get(object_pk=str(budget.pk), additional_data__event="budget approved")
+    assert entry.actor == second_approver
+    assert set(entry.changes_dict) >= {"status", "review_due"}
+    assert entry.changes_dict["status"][1] == BudgetStatus.APPROVED
