@@ -136,3 +136,27 @@ def test_only_council_staff_who_write_budgets_may_name_a_provider_to_hold_one(
         assert set(selectors.providers_to_choose(user=user)) == {provider_org, other_provider_org}
     for user in (monitoring_officer, provider_a, stranger):
         assert not selectors.providers_to_choose(user=user).exists()
+
+
+@pytest.mark.parametrize("role", ["approver", "monitoring_officer"])
+def test_approvers_and_monitoring_officers_see_their_own_councils_people(world, council, role):
+    user = staff(role, council=council, email=f"{role}@test.example.org")
+    assert set(selectors.people_visible_to(user=user)) == {world["own"], world["neighbour"]}
+
+
+@pytest.mark.parametrize("role", ["provider_manager", "provider_finance"])
+def test_provider_staff_see_a_person_only_while_an_arrangement_they_hold_is_live(
+    world, council, provider_org, role
+):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    live = PersonFactory(council=council, person_ref="DOR-3", given_name="Dai", family_name="Live")
+    approved_budget(live, parts=(("isf", "100.00", provider_org),))
+    ended = PersonFactory(council=council, person_ref="DOR-4", given_name="Eve", family_name="Ended")
+    ends_today = PersonFactory(council=council, person_ref="DOR-5", given_name="Fay", family_name="Last")
+    for who, last_day in ((ended, today - dt.timedelta(days=1)), (ends_today, today)):
+        budget = approved_budget(who, parts=(("isf", "100.00", provider_org),))
+        budget.arrangements.update(end_date=last_day)
+    user = staff(role, provider=provider_org, email=f"{role}@provider.example.org")
+    assert set(selectors.people_visible_to(user=user)) == {live, ends_today}
