@@ -160,3 +160,46 @@ def test_provider_staff_see_a_person_only_while_an_arrangement_they_hold_is_live
         budget.arrangements.update(end_date=last_day)
     user = staff(role, provider=provider_org, email=f"{role}@provider.example.org")
     assert set(selectors.people_visible_to(user=user)) == {live, ends_today}
+
+
+def test_the_approval_queue_is_oldest_proposal_first_and_reviews_due_soonest_first(
+    world, council, commissioner
+):
+    later = services.budget_propose(
+        person=world["own"],
+        start_date=dt.date(2026, 7, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("7.00"))],
+        actor=commissioner,
+    )
+    # Proposed first, though made second: it waits longest.
+    type(later).objects.filter(pk=later.pk).update(
+        proposed_at=world["proposal"].proposed_at - dt.timedelta(days=1)
+    )
+    approver = staff("approver", council=council, approval_limit=Decimal("100.00"))
+    assert list(selectors.approval_queue(user=approver)) == [later, world["proposal"]]
+    world["own"].budgets.filter(status=BudgetStatus.APPROVED).update(review_due=dt.date(2026, 6, 1))
+    due = selectors.reviews_due(user=commissioner, on=dt.date(2026, 5, 15))
+    assert [b.person for b in due] == [world["neighbour"], world["own"]]
+
+
+def test_a_budgets_total_counts_only_the_arrangements_active_that_day(world):
+    from budgets.models import Arrangement
+
+    budget = world["own"].budgets.get(status=BudgetStatus.APPROVED)  # £1,000.00 from 1 April 2026
+    Arrangement.objects.create(
+        budget=budget,
+        council=budget.person.council,
+        management_type="direct_payment",
+        annual_amount=Decimal("500.00"),
+        start_date=dt.date(2026, 4, 1),
+        end_date=dt.date(2026, 4, 30),
+    )
+    total = selectors.budget_with_total(on=dt.date(2026, 4, 30)).get(pk=budget.pk).annual_total
+    assert total == Decimal("1500.00")
+    assert selectors.budget_with_total(on=dt.date(2026, 5, 1)).get(pk=budget.pk).annual_total == Decimal(
+        "1000.00"
+    )
+    # Before it starts, a budget is totalled on its first day.
+    assert selectors.budget_with_total(on=dt.date(2026, 1, 1)).get(pk=budget.pk).annual_total == Decimal(
+        "1500.00"
+    )
