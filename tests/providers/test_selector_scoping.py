@@ -66,6 +66,19 @@ def test_council_staff_see_their_own_councils_agreements_only(
     assert list(agreements_visible_to(user=other_council_commissioner)) == [theirs]
 
 
+def test_provider_staff_see_only_the_people_who_chose_them_or_hold_an_agreement_with_them(
+    person, neighbour, profile_a, provider_a, provider_b_manager
+):
+    from budgets.selectors import people_visible_to
+    from tests.providers.factories import accepted_choice
+
+    other, _ = neighbour
+    accepted_choice(person, profile_a.provider)  # A accepted Ava's request; no agreement yet
+    agreed(other, profile_a.provider)  # Cai has an agreement with A
+    assert set(people_visible_to(user=provider_a)) == {person, other}
+    assert not people_visible_to(user=provider_b_manager).exists()
+
+
 # ---- the public directory: each filter narrows to the providers it names, and only those ------------
 
 
