@@ -223,3 +223,18 @@ def test_spending_on_something_that_is_not_spending_is_refused_beside_the_catego
         )
     assert refused.value.field == "category"
     assert not fund.entries.exists()
+
+
+@pytest.mark.parametrize(
+    "status", [AgreementStatus.OFFERED, AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN]
+)
+def test_no_money_moves_under_an_agreement_the_provider_has_not_accepted(person, provider_org, status):
+    from providers.ledger.models import HeldAccount
+
+    isf_agreement(person=person, provider=provider_org, start=START, status=status)
+    assert services.post_all_due_payments(today=START + dt.timedelta(days=1)) == {
+        "funds": 0,
+        "entries": 0,
+        "failed": 0,
+    }
+    assert not HeldAccount.objects.exists()
