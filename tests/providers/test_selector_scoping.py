@@ -216,3 +216,19 @@ def test_a_choice_is_recorded_among_the_providers_serving_the_persons_council(
     profile_for(provider_org, areas=[council])
     profile_for(other_provider_org, areas=[other_council])  # serves another council only
     assert list(providers_to_choose_for(person=person)) == [provider_org]
+
+
+def test_the_directory_filters_by_kind_of_organisation_and_managing_direct_payments(directory_of_three):
+    from providers.models import ProviderProfile
+    from providers.selectors import DirectoryFilters as F
+
+    harbour, purbeck, wessex = directory_of_three
+    ProviderProfile.objects.filter(pk=wessex.pk).update(
+        organisation_kind="community_hub", manages_direct_payments=True
+    )
+    assert _names(F(organisation_kind="community_hub")) == ["Wessex Trust"]
+    assert _names(F(organisation_kind="support_provider")) == [
+        "Harbour Lights Support",
+        "Purbeck Circles of Support",
+    ]
+    assert _names(F(manages_direct_payments=True)) == ["Wessex Trust"]
