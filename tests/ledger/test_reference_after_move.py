@@ -163,7 +163,8 @@ def test_the_new_reference_is_on_the_pages_and_statement_the_provider_and_counci
     listing = client.get(reverse("providers:agreements")).content.decode()
     assert f'<td class="govuk-table__cell">{second_ref}</td>' in listing
     page = client.get(reverse("ledger:commissioner-isfs")).content.decode()
-    assert f'<td class="govuk-table__cell">{first_ref}</td>' in page
-    assert f'<td class="govuk-table__cell">{second_ref}</td>' in page
+    # Each fund's reference sits under the person's name in the "Person and budget reference" column.
+    for ref in (first_ref, second_ref):
+        assert f'margin-bottom-0">{ref}</span></td>' in page, ref
     page = client.get(reverse("budgets:budget", args=[new.arrangement.budget_id])).content.decode()
     assert f"({first_ref})" in page and f"({second_ref})" in page
