@@ -196,15 +196,6 @@ def _check_file(reader: pipeline.CsvReader, errors: pipeline.LineErrors) -> list
     return rows
 
 
-def parse(text: str) -> list[ProviderRow]:
-    """Check the whole file (without writing); raise ImportFailed with every error, or return the rows."""
-    errors = pipeline.LineErrors()
-    rows = _check_file(pipeline.CsvReader(text, errors=errors, not_utf8=""), errors)
-    if errors:
-        raise ImportFailed(list(errors))
-    return rows
-
-
 def apply(rows: list[ProviderRow], *, actor) -> ImportResult:
     """Write the checked rows (in the pipeline's transaction). Each provider goes through the same
     services as the settings pages (create_provider, update_profile), which audit each change: an

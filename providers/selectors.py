@@ -135,10 +135,6 @@ def client_group_labels(profile: ProviderProfile) -> list[str]:
 # ---- choices and agreements, scoped -----------------------------------------------------------------
 
 
-def providers_managed_by(*, user) -> QuerySet[Provider]:
-    return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(Role.PROVIDER_MANAGER))
-
-
 def providers_staffed_by(*, user) -> QuerySet[Provider]:
     return Provider.objects.filter(pk__in=roles_of(user=user).providers_with(*PROVIDER_STAFF))
 

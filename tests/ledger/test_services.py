@@ -370,3 +370,11 @@ def test_the_celery_tasks_call_the_services(fund):
     assert Statement.objects.filter(fund=fund, scheduled=True).count() == due
     statement_pk = tasks.produce_statement(fund_id=fund.pk, start="2026-04-06", end="2026-04-30")
     assert Statement.objects.get(pk=statement_pk).period_end == dt.date(2026, 4, 30)
+
+
+def test_the_statement_due_is_the_latest_four_weeks_that_have_ended(fund):
+    assert services.due_statement_period(fund, today=START + dt.timedelta(days=27)) is None
+    first = (START, START + dt.timedelta(days=27))
+    assert services.due_statement_period(fund, today=START + dt.timedelta(days=28)) == first
+    second = (START + dt.timedelta(days=28), START + dt.timedelta(days=55))
+    assert services.due_statement_period(fund, today=START + dt.timedelta(days=60)) == second

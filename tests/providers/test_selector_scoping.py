@@ -232,3 +232,13 @@ def test_the_directory_filters_by_kind_of_organisation_and_managing_direct_payme
         "Purbeck Circles of Support",
     ]
     assert _names(F(manages_direct_payments=True)) == ["Wessex Trust"]
+
+
+def test_a_profile_names_its_groups_in_table_order_and_how_long_it_has_offered_isfs(provider_org):
+    from providers.selectors import client_group_labels, isf_years_label
+
+    profile = profile_for(provider_org, client_groups=["older_people", "adults_learning_disability"])
+    assert client_group_labels(profile) == ["Adults with learning disabilities", "Older people"]
+    assert isf_years_label(profile) == "Not stated"
+    profile.isf_years = "5_to_10"
+    assert isf_years_label(profile) == "5 to 10 years"

@@ -430,3 +430,48 @@ def test_the_daily_task_completes_due_changes(person, family, profile_a):
     assert complete_due_moves.apply().get() == {"moved": 0, "ended": 1, "failed": 0}
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ENDED
+
+
+# ---- taking a provider off the list ------------------------------------------------------------------
+
+
+def test_a_family_takes_a_provider_off_their_list_once_and_it_is_recorded(person, family, profile_a):
+    choice = services.shortlist_provider(person=person, provider=profile_a.provider, actor=family)
+    withdrawn = services.withdraw_choice(choice=choice, actor=family)
+    assert ProviderChoice.objects.get(pk=choice.pk).status == ChoiceStatus.WITHDRAWN == withdrawn.status
+    again = services.withdraw_choice(choice=choice, actor=family)
+    assert again.status == ChoiceStatus.WITHDRAWN
+    logs = [log for log in history_for(choice) if log.additional_data["event"] == "choice withdrawn"]
+    assert len(logs) == 1
+    assert logs[0].actor == family
+    assert logs[0].changes_dict["status"] == [ChoiceStatus.SHORTLISTED, ChoiceStatus.WITHDRAWN]
+
+
+def test_an_answered_request_cannot_be_withdrawn(person, family, profile_a, provider_a):
+    choice = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    services.decline_choice(choice=choice, reason="We are full.", actor=provider_a)
+    with pytest.raises(
+        ProviderError, match=r"^This choice has already been answered and cannot be withdrawn\.$"
+    ):
+        services.withdraw_choice(choice=choice, actor=family)
+    assert ProviderChoice.objects.get(pk=choice.pk).status == ChoiceStatus.DECLINED
+
+
+@pytest.mark.parametrize("accept", [False, True], ids=["offered", "active"])
+def test_a_choice_with_a_live_agreement_is_ended_by_notice_not_withdrawn(person, family, profile_a, accept):
+    agreement = agreed(person, profile_a.provider, accept=accept)
+    with pytest.raises(
+        ProviderError,
+        match=r"^There is an agreement with this provider\. To end it, give notice on the agreement\.$",
+    ):
+        services.withdraw_choice(choice=agreement.choice, actor=family)
+    assert ProviderChoice.objects.get(pk=agreement.choice_id).status == ChoiceStatus.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "status", [AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN, AgreementStatus.ENDED]
+)
+def test_a_choice_whose_agreement_is_over_can_be_withdrawn(person, family, profile_a, status):
+    agreement = agreed(person, profile_a.provider, accept=False)
+    FlexibleAgreement.objects.filter(pk=agreement.pk).update(status=status)
+    assert services.withdraw_choice(choice=agreement.choice, actor=family).status == ChoiceStatus.WITHDRAWN
