@@ -4,6 +4,8 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from organisations.fields import DateField, MoneyField
 from organisations.input_guard import UploadField
@@ -11,6 +13,22 @@ from organisations.input_guard import UploadField
 from .models import SPENDING_CATEGORIES, Category
 
 SPENDING_CHOICES = [(c.value, c.label) for c in SPENDING_CATEGORIES]
+
+# The markup of the ledger page's empty forms (issue 14: rendering their GOV.UK fields was a fifth of
+# the page's time): the entry form by the date it offers, the filter form by its kinds of entry. Any
+# form with data, errors or other initial values is rendered as usual.
+_EMPTY_ENTRY: dict[object, str] = {}
+_EMPTY_FILTERS: dict[tuple, str] = {}
+_KEY_MARK = "form:idempotency-key-goes-here"
+
+
+def _remembered(store: dict, key, render) -> str:
+    html = store.get(key)
+    if html is None:
+        if len(store) >= 8:
+            store.clear()
+        html = store[key] = render()
+    return html
 
 
 class EntryForm(forms.Form):
@@ -31,6 +49,33 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", f"form:{uuid.uuid4()}")
+
+    def render(self, template_name=None, context=None, renderer=None):
+        """An empty form is the same markup for the same date but for its idempotency key: rendered once
+        per process for the date (with a mark where the key goes), and each form's own key put in."""
+        if (
+            self.is_bound
+            or template_name
+            or context
+            or renderer
+            or set(self.initial) != {"entry_date", "idempotency_key"}
+            or not str(self.initial["idempotency_key"]).startswith("form:")
+        ):
+            return super().render(template_name, context, renderer)
+
+        def render_marked():
+            key, self.initial["idempotency_key"] = self.initial["idempotency_key"], _KEY_MARK
+            try:
+                return super(EntryForm, self).render()
+            finally:
+                self.initial["idempotency_key"] = key
+
+        html = _remembered(_EMPTY_ENTRY, self.initial["entry_date"], render_marked)
+        return mark_safe(html.replace(_KEY_MARK, escape(self.initial["idempotency_key"])))  # noqa: S308
+
+    # Django's forms bind these to their own render, not an override.
+    __str__ = render
+    __html__ = render
 
 
 class ReasonForm(forms.Form):
@@ -65,10 +110,23 @@ class LedgerFilterForm(forms.Form):
         label="Kind of entry", required=False, choices=[("", "All kinds"), *Category.choices]
     )
 
+    template_name = "ledger/filter_fields.html"  # the three fields side by side
+
     def __init__(self, *args, words=None, **kwargs):
         super().__init__(*args, **kwargs)
         if words is not None:  # the organisation's cost named as for this kind of account
             self.fields["category"].choices = [("", "All kinds"), *words.category_choices()]
+
+    def render(self, template_name=None, context=None, renderer=None):
+        """The empty form (a ledger opened without filters) is the same markup for the same kinds of
+        entry: rendered once per process for them, any other form as usual."""
+        if self.is_bound or self.initial or template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        key = tuple((str(value), str(label)) for value, label in self.fields["category"].choices)
+        return _remembered(_EMPTY_FILTERS, key, super().render)
+
+    __str__ = render
+    __html__ = render
 
     def clean(self):
         data = super().clean()

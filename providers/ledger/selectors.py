@@ -15,7 +15,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from budgets.selectors import people_represented_by
+from budgets.selectors import is_family_member, people_represented_by
 from organisations.models import Role
 from organisations.selectors import roles_of
 from providers.models import AgreementStatus
@@ -56,6 +56,45 @@ def funds_visible_to(*, user) -> QuerySet[HeldAccount]:
     if councils:
         q |= Q(council_id__in=councils)
     return qs.filter(q)
+
+
+def fund_visible_to(*, user, pk) -> HeldAccount | None:
+    """The account `pk` when the user may read it by the rule of funds_visible_to, else None (the page
+    answers 404). The same rule worked out for one account: the row is read by its id (with whether its
+    money has moved on, `has_closing`, which the ledger page shows), then the user's roles decide in
+    Python, and the provider's "link is over" rule and the family's link are asked of the database only
+    when they can matter. Compiling the whole rule as one query, for every ledger page, cost more than
+    the rest of the page's queries together."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    fund = (
+        HeldAccount.objects.select_related("person", "provider", "council", "agreement", "arrangement")
+        .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
+        .filter(pk=pk)
+        .first()
+    )
+    if fund is None:
+        return None
+    roles = roles_of(user=user)
+    if roles.platform_admin or fund.council_id in roles.councils_with(*COUNCIL_READERS):
+        return fund
+    if fund.provider_id in roles.providers_with(*PROVIDER_STAFF) and not _provider_link_over(fund):
+        return fund
+    if is_family_member(user=user) and people_represented_by(user=user).filter(pk=fund.person_id).exists():
+        return fund
+    return None
+
+
+def _provider_link_over(fund: HeldAccount) -> bool:
+    """_closed_with_final_statement for one account read by fund_visible_to. It can hold only for an
+    account whose money moved on, whose agreement ended, or which is closed; for any other (nearly
+    every account) no query is needed."""
+    could_be = (
+        fund.has_closing
+        or fund.closed_on is not None
+        or (fund.agreement_id is not None and fund.agreement.status == AgreementStatus.ENDED)
+    )
+    return could_be and HeldAccount.objects.filter(_closed_with_final_statement(), pk=fund.pk).exists()
 
 
 def _closed_with_final_statement() -> Q:

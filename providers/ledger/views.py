@@ -13,7 +13,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,9 +44,9 @@ from .selectors import (
     council_overview,
     default_statement_period,
     family_summary,
+    fund_visible_to,
     funds_in_order,
     funds_of_family,
-    funds_visible_to,
     held_in_list_order,
     is_closed,
     ledger_entries,
@@ -62,7 +62,10 @@ from .services import LedgerError
 
 
 def _fund(request: HttpRequest, pk: int) -> HeldAccount:
-    return get_object_or_404(funds_visible_to(user=request.user), pk=pk)
+    fund = fund_visible_to(user=request.user, pk=pk)
+    if fund is None:
+        raise Http404
+    return fund
 
 
 def _is_family_of(request: HttpRequest, fund: HeldAccount) -> bool:
@@ -149,7 +152,9 @@ FUNDS_PER_PAGE = 50
 LEDGER_LINES_PER_PAGE = 50
 
 
-def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> dict:
+def _ledger_context(
+    request: HttpRequest, fund: HeldAccount, *, form=None, closed: bool | None = None
+) -> dict:
     filters = LedgerFilterForm(request.GET or None, words=fund.words)
     data = filters.cleaned_data if filters.is_valid() else {}
     entries = ledger_entries(
@@ -160,7 +165,8 @@ def _ledger_context(request: HttpRequest, fund: HeldAccount, *, form=None) -> di
     lines, balance = lines_with_balances(
         fund, page.object_list, from_the_end=page.number > page.paginator.num_pages // 2
     )
-    closed = is_closed(fund)
+    if closed is None:
+        closed = is_closed(fund)
     can_spend = may_record_spending(user=request.user, fund=fund) and not closed
     planned = managed.scheduled_move_of(fund) if fund.kind == HeldKind.MANAGED_DP and not closed else None
     return {
@@ -194,7 +200,8 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx and request.GET.get("partial") == "lines"
         else "ledger/ledger.html"
     )
-    return render(request, template, _ledger_context(request, fund))
+    # Whether the money has moved on was read with the account (fund_visible_to), a moment ago.
+    return render(request, template, _ledger_context(request, fund, closed=fund.has_closing))
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.test import Client
 from providers import services as provider_services
 from providers.ledger import services
 from providers.ledger.models import Category
+from providers.ledger.selectors import fund_visible_to, funds_visible_to
 from providers.models import AgreementStatus
 from tests.conftest import sign_in
 from tests.ledger.conftest import START
@@ -68,3 +69,75 @@ def test_the_provider_reads_an_ended_agreements_fund_until_the_statement_coverin
     assert person.given_name not in provider.get("/isf/provider/").content.decode()
     assert sign_in(Client(), commissioner).get(f"/isf/{fund.pk}/").status_code == 200
     assert sign_in(Client(), family).get(f"/isf/{fund.pk}/").status_code == 200
+
+
+def _agree(fund, users) -> dict:
+    """Who reads `fund`, by the page's one-account rule (fund_visible_to) and by the lists' rule
+    (funds_visible_to), which must give the same answer for every user."""
+    one = {u.email: fund_visible_to(user=u, pk=fund.pk) is not None for u in users}
+    listed = {u.email: funds_visible_to(user=u).filter(pk=fund.pk).exists() for u in users}
+    assert one == listed
+    return one
+
+
+def test_one_account_s_rule_agrees_with_the_lists_rule_through_a_move_an_end_and_a_close(
+    person,
+    family,
+    provider_org,
+    other_provider_org,
+    provider_a,
+    commissioner,
+    approver,
+    monitoring_officer,
+    other_council_commissioner,
+    platform_admin,
+    robot,
+):
+    """The ledger page asks about one account by fund_visible_to (issue 14: the whole rule compiled as
+    one query was a third of the page); it must answer as funds_visible_to does for every kind of user,
+    in every state of the provider's link with the person."""
+    users = [
+        provider_a,
+        commissioner,
+        approver,
+        monitoring_officer,
+        other_council_commissioner,
+        platform_admin,
+        family,
+    ]
+    readers = {commissioner.email, approver.email, platform_admin.email, family.email}
+    old = isf_agreement(person=person, provider=provider_org, start=START)
+    fund = services.open_fund(agreement=old, actor=robot)
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    assert {e for e, sees in _agree(fund, users).items() if sees} == readers | {provider_a.email}
+    old.status, old.end_date = AgreementStatus.ENDING, START + dt.timedelta(days=9)
+    old.save()
+    new = isf_agreement(
+        person=person, provider=other_provider_org, replaces=old, start=START + dt.timedelta(days=10)
+    )
+    provider_services.complete_move(agreement=new, actor=robot, today=new.start_date)
+    moved = fund.entries.get(category=Category.TRANSFER, amount__lt=0)
+    assert _agree(fund, users)[provider_a.email]
+    services.produce_statement(fund=fund, start=START, end=moved.entry_date - dt.timedelta(days=1))
+    assert _agree(fund, users)[provider_a.email]
+    services.produce_statement(fund=fund, start=moved.entry_date, end=moved.entry_date)
+    assert {e for e, sees in _agree(fund, users).items() if sees} == readers
+
+    # An agreement that ended (no move), then an account closed on a day: the statement covering each.
+    ended = isf_agreement(
+        person=person, provider=provider_org, start=START + dt.timedelta(days=40), budget_ref="ISF-SECOND"
+    )
+    second = services.open_fund(agreement=ended, actor=robot)
+    ended.status, ended.end_date = AgreementStatus.ENDED, START + dt.timedelta(days=60)
+    ended.save()
+    assert _agree(second, users)[provider_a.email]
+    services.produce_statement(fund=second, start=ended.end_date, end=ended.end_date)
+    assert not _agree(second, users)[provider_a.email]
+    ended.status = AgreementStatus.ACTIVE
+    ended.save()
+    second.closed_on = START + dt.timedelta(days=70)
+    second.save(update_fields=["closed_on"])
+    assert _agree(second, users)[provider_a.email]
+    services.produce_statement(fund=second, start=second.closed_on, end=second.closed_on)
+    assert not _agree(second, users)[provider_a.email]
+    assert fund_visible_to(user=provider_a, pk=second.pk + 1000) is None

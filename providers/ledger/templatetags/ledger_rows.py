@@ -1,0 +1,45 @@
+"""A ledger page's rows (issue 14). Fifty rows of seven cells through the template engine were a third
+of the page's time; this writes the same markup that the row template wrote, escaped the same way."""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from organisations.money import format_money
+from organisations.templatetags.govuk_forms import short_date, url_with_id
+
+register = template.Library()
+
+_CELL = '        <td class="govuk-table__cell">'
+_MONEY = '        <td class="govuk-table__cell app-table-numeric app-money">'
+_CORRECTED = ' <strong class="govuk-tag govuk-tag--grey">Corrected</strong>'
+
+
+@register.simple_tag
+def ledger_rows(lines, reversible, fund_pk) -> SafeString:
+    """`<tr>` for each line (ledger.selectors.Line): date, kind, what for (and "Corrected" when a later
+    entry reversed it), amount, balance after it, who recorded it ("Automatic" for none), and the link
+    to reverse it when the entry is in `reversible`."""
+    out = []
+    for line in lines:
+        e = line.entry
+        description = escape(e.description)
+        recorder = e.recorded_by.display_name if e.recorded_by_id else ""
+        action = (
+            f'<a class="govuk-link" href="{url_with_id("ledger:reverse", fund_pk, e.pk)}">Reverse'
+            f'<span class="govuk-visually-hidden"> {description}</span></a>'
+            if e.pk in reversible
+            else ""
+        )
+        out.append(
+            '\n      <tr class="govuk-table__row">\n'
+            f"{_CELL}{short_date(e.entry_date)}</td>\n"
+            f"{_CELL}{escape(e.kind_label)}</td>\n"
+            f"{_CELL}{description}{_CORRECTED if hasattr(e, 'reversed_by') else ''}</td>\n"
+            f"{_MONEY}{escape(format_money(e.amount))}</td>\n"
+            f"{_MONEY}{escape(format_money(line.balance))}</td>\n"
+            f"{_CELL}{escape(recorder or 'Automatic')}</td>\n"
+            f"{_CELL}{action}</td>\n"
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
