@@ -1,0 +1,294 @@
+"""The rules of asking for, making and publishing a monitoring return, through the services a monitoring
+officer's page and the job service call (fast: the PDF is drawn by a stand-in that prints the version,
+so no WeasyPrint; real PostgreSQL and Redis)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from monitoring import services
+from monitoring.models import JobStatus, MonitoringReturn, ReturnJob
+from monitoring.periods import parse_period
+from organisations.audit import history_for
+from organisations.models import Role
+from tests.factories import staff
+from tests.monitoring.factories import arrangement, person
+
+pytestmark = pytest.mark.django_db
+
+
+def quick_pdf(figures, *, created_at, requested_by, version):
+    """Stands in for the PDF: it prints what the real one prints on its cover."""
+    return f"%PDF version {version} for {figures['council']}".encode()
+
+
+def _events(instance):
+    return [(e.additional_data["event"], e.actor) for e in history_for(instance)]
+
+
+@pytest.fixture
+def no_queued_messages():
+    """Jobs handed to the job service land in this Redis database's queue; empty it afterwards."""
+    yield
+    celery_app.control.purge()
+
+
+# ---- asking for a return ----------------------------------------------------------------------------
+
+
+def test_only_this_councils_monitoring_officer_may_ask_for_its_return(council, other_council, commissioner):
+    bristol_officer = staff(Role.MONITORING_OFFICER, council=other_council, email="mo@bristol.example.org")
+    for who in (commissioner, bristol_officer):
+        assert not services.may_request_return(user=who, council=council)
+        with pytest.raises(services.MonitoringError, match="Only the council's monitoring officers"):
+            services.request_return(council=council, period="2026-27", actor=who, enqueue=False)
+    assert services.may_request_return(user=bristol_officer, council=other_council)
+    assert not ReturnJob.objects.exists()
+
+
+def test_a_period_that_has_not_started_is_refused(council, monitoring_officer):
+    next_year = parse_period(f"{timezone.localdate().year + 1}-{(timezone.localdate().year + 2) % 100:02d}")
+    with pytest.raises(services.MonitoringError, match="has not started"):
+        services.request_return(council=council, period=next_year, actor=monitoring_officer, enqueue=False)
+    assert not ReturnJob.objects.exists()
+
+
+def test_asking_records_who_asked_for_which_council_and_period(council, monitoring_officer):
+    job = services.request_return(
+        council=council, period="2025-26-Q2", actor=monitoring_officer, enqueue=False
+    )
+    assert (job.council, job.period, job.requested_by, job.status) == (
+        council,
+        "2025-26-Q2",
+        monitoring_officer,
+        JobStatus.QUEUED,
+    )
+    (entry,) = history_for(job)
+    assert entry.actor == monitoring_officer
+    assert entry.additional_data["event"] == "monitoring return requested"
+    assert entry.timestamp is not None
+    assert (entry.changes["council"][1], entry.changes["period"][1]) == ("E06000059", "2025-26-Q2")
+
+
+def test_a_job_asked_for_is_handed_to_the_job_service_when_the_request_commits(
+    council, monitoring_officer, django_capture_on_commit_callbacks, no_queued_messages
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.request_return(council=council, period="2026-27", actor=monitoring_officer)
+    job.refresh_from_db()
+    assert job.sent_at is None  # not before the request commits
+    assert len(callbacks) == 1
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.sent_at is not None
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.request_return(council=council, period="2026-27-Q1", actor=monitoring_officer, enqueue=False)
+    assert callbacks == []
+
+
+def test_jobs_asked_for_while_the_job_service_was_down_are_sent_oldest_first_and_only_once(
+    council, other_council, monitoring_officer, no_queued_messages
+):
+    older = ReturnJob.objects.create(council=council, period="2025-26")
+    newer = ReturnJob.objects.create(council=other_council, period="2025-26")
+    ReturnJob.objects.create(council=council, period="2025-26-Q1", sent_at=timezone.now())
+    ReturnJob.objects.create(council=council, period="2025-26-Q2", status=JobStatus.DONE)
+    ReturnJob.objects.create(council=council, period="2025-26-Q3", status=JobStatus.RUNNING)
+    assert services.send_queued_jobs() == [older.pk, newer.pk]
+    assert ReturnJob.objects.filter(pk__in=[older.pk, newer.pk], sent_at__isnull=False).count() == 2
+    assert services.send_queued_jobs() == []
+
+
+def test_the_schedule_asks_each_council_once_and_again_only_after_a_failure(
+    council, other_council, monitoring_officer, no_queued_messages
+):
+    year = parse_period("2025-26")
+    quarter = parse_period("2025-26-Q4")
+    # An officer's own return does not stand in for the scheduled one.
+    officers = services.request_return(council=council, period=year, actor=monitoring_officer, enqueue=False)
+    ReturnJob.objects.filter(pk=officers.pk).update(status=JobStatus.DONE)
+    asked = services.request_scheduled_returns(periods=[year, quarter])
+    jobs = ReturnJob.objects.filter(pk__in=asked)
+    assert sorted((j.council.gss_code, j.period) for j in jobs) == [
+        ("E06000023", "2025-26"),
+        ("E06000023", "2025-26-Q4"),
+        ("E06000059", "2025-26"),
+        ("E06000059", "2025-26-Q4"),
+    ]
+    assert {j.requested_by for j in jobs} == {None}
+    assert services.request_scheduled_returns(periods=[year, quarter]) == []  # waiting: not again
+    ReturnJob.objects.filter(pk__in=asked).update(status=JobStatus.DONE)
+    assert services.request_scheduled_returns(periods=[year, quarter]) == []  # done: not again
+    failed = jobs.get(council=council, period="2025-26")
+    ReturnJob.objects.filter(pk=failed.pk).update(status=JobStatus.FAILED)
+    again = services.request_scheduled_returns(periods=[year, quarter])
+    assert [(j.council, j.period) for j in ReturnJob.objects.filter(pk__in=again)] == [(council, "2025-26")]
+
+
+# ---- making a return --------------------------------------------------------------------------------
+
+
+def test_a_job_makes_one_numbered_audited_return_of_the_councils_figures(council, monitoring_officer):
+    for _ in range(3):
+        arrangement(person(council), "isf", start="2025-01-01")
+    job = services.request_return(council=council, period="2025-26", actor=monitoring_officer, enqueue=False)
+    snapshot = services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.step, job.error) == (JobStatus.DONE, 1, "", "")
+    assert job.started_at is not None and job.finished_at >= job.started_at
+    assert snapshot.job == job and snapshot.requested_by == monitoring_officer
+    assert (snapshot.council, snapshot.period, snapshot.version) == (council, "2025-26", 1)
+    assert (snapshot.period_start, snapshot.period_end) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert snapshot.figures["people_at_period_end"]["by_delivery"]["isf_only"] == 3
+    assert bytes(snapshot.pdf) == b"%PDF version 1 for E06000059"
+    assert snapshot.status == "final"
+    assert _events(snapshot) == [("monitoring return made", monitoring_officer)]
+    # Asked again later: version 2, numbered in turn; the first is kept as it was.
+    again = services.request_return(
+        council=council, period="2025-26", actor=monitoring_officer, enqueue=False
+    )
+    assert again.pk != job.pk
+    second = services.produce_return(job_id=again.pk, render_pdf=quick_pdf)
+    assert (second.version, bytes(second.pdf)) == (2, b"%PDF version 2 for E06000059")
+    assert MonitoringReturn.objects.filter(council=council, period="2025-26").count() == 2
+    # A job already done makes nothing more.
+    assert services.produce_return(job_id=job.pk, render_pdf=quick_pdf) is None
+    assert MonitoringReturn.objects.count() == 2
+
+
+def test_versions_are_numbered_per_council_and_period(council, other_council):
+    year = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    quarter = services.request_return(council=council, period="2025-26-Q1", actor=None, enqueue=False)
+    bristol = services.request_return(council=other_council, period="2025-26", actor=None, enqueue=False)
+    made = [services.produce_return(job_id=j.pk, render_pdf=quick_pdf) for j in (year, quarter, bristol)]
+    assert [m.version for m in made] == [1, 1, 1]
+    assert made[0].requested_by is None  # the scheduler asked: no person
+
+
+def test_a_job_that_cannot_be_made_is_failed_with_the_reason_and_makes_nothing(council, monitoring_officer):
+    job = services.request_return(council=council, period="2025-26", actor=monitoring_officer, enqueue=False)
+
+    def broken(figures, **kwargs):
+        raise ValueError("x" * 3000)
+
+    with pytest.raises(ValueError):
+        services.produce_return(job_id=job.pk, render_pdf=broken)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None and job.step == ""
+    assert job.error == ("ValueError: " + "x" * 3000)[:2000]
+    assert not MonitoringReturn.objects.exists()
+    # Failing a job that is over changes nothing.
+    services.fail_job(job_id=job.pk, error=RuntimeError("later"))
+    job.refresh_from_db()
+    assert job.error.startswith("ValueError")
+    # Asking again after a failure makes a new job, which works.
+    again = services.request_return(
+        council=council, period="2025-26", actor=monitoring_officer, enqueue=False
+    )
+    assert again.pk != job.pk
+    assert services.produce_return(job_id=again.pk, render_pdf=quick_pdf).version == 1
+
+
+def test_a_waiting_job_is_failed_with_its_reason(council):
+    job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    services.fail_job(job_id=job.pk, error=RuntimeError("the figures could not be counted"))
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.FAILED, "RuntimeError: the figures could not be counted")
+
+
+def test_jobs_whose_worker_died_or_whose_message_was_lost_are_sent_again(
+    council, django_capture_on_commit_callbacks, no_queued_messages
+):
+    now = timezone.now()
+    long_ago = now - dt.timedelta(minutes=11)
+    just_now = now - dt.timedelta(seconds=5)
+
+    def job(period, **fields):
+        return ReturnJob.objects.create(council=council, period=period, **fields)
+
+    dead = job("2025-26-Q1", status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
+    never_beat = job("2025-26-Q2", status=JobStatus.RUNNING, started_at=long_ago)
+    alive = job("2025-26-Q3", status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=just_now)
+    lost = job("2025-26-Q4", sent_at=long_ago)
+    just_sent = job("2025-26", sent_at=just_now)
+    job("2024-25", status=JobStatus.DONE, started_at=long_ago, heartbeat_at=long_ago)
+    job("2024-25-Q1", status=JobStatus.FAILED, sent_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = services.resume_abandoned_jobs(now=now)
+    assert sorted(resumed) == sorted([dead.pk, never_beat.pk, lost.pk])
+    assert alive.pk not in resumed and just_sent.pk not in resumed
+    assert ReturnJob.objects.get(pk=lost.pk).sent_at > long_ago  # sent again
+
+
+def test_a_job_is_not_given_up_on_before_its_limits_have_passed(council, no_queued_messages):
+    now = timezone.now()
+    on_the_limit = ReturnJob.objects.create(
+        council=council,
+        period="2025-26-Q1",
+        status=JobStatus.RUNNING,
+        started_at=now - services.ABANDONED_AFTER,
+        heartbeat_at=now - services.ABANDONED_AFTER,
+    )
+    started_on_the_limit = ReturnJob.objects.create(
+        council=council,
+        period="2025-26-Q2",
+        status=JobStatus.RUNNING,
+        started_at=now - services.ABANDONED_AFTER,
+    )
+    sent_on_the_limit = ReturnJob.objects.create(
+        council=council, period="2025-26-Q3", sent_at=now - services.LOST_AFTER
+    )
+    assert services.resume_abandoned_jobs(now=now) == []
+    later = now + dt.timedelta(seconds=1)
+    assert sorted(services.resume_abandoned_jobs(now=later)) == [
+        on_the_limit.pk,
+        started_on_the_limit.pk,
+        sent_on_the_limit.pk,
+    ]
+
+
+# ---- publishing ---------------------------------------------------------------------------------------
+
+
+def _final_return(council, actor):
+    job = services.request_return(council=council, period="2025-26", actor=actor, enqueue=False)
+    return services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
+
+
+def test_only_the_councils_officer_publishes_a_final_return_once_and_it_is_audited(
+    council, other_council, monitoring_officer
+):
+    snapshot = _final_return(council, monitoring_officer)
+    bristol_officer = staff(Role.MONITORING_OFFICER, council=other_council, email="mo@bristol.example.org")
+    with pytest.raises(services.MonitoringError, match="Only the council's monitoring officers can publish"):
+        services.publish_return(monitoring_return=snapshot, actor=bristol_officer)
+    snapshot.refresh_from_db()
+    assert snapshot.published_at is None
+    published = services.publish_return(monitoring_return=snapshot, actor=monitoring_officer)
+    assert published.published_by == monitoring_officer and published.published_at is not None
+    snapshot.refresh_from_db()
+    assert (snapshot.published_by, snapshot.published_at) == (monitoring_officer, published.published_at)
+    # Publishing again changes nothing and records nothing more.
+    again = services.publish_return(monitoring_return=snapshot, actor=monitoring_officer)
+    assert again.published_at == published.published_at
+    assert _events(snapshot) == [
+        ("monitoring return made", monitoring_officer),
+        ("monitoring return published", monitoring_officer),
+    ]
+
+
+def test_a_provisional_return_is_not_published(council, monitoring_officer):
+    today = timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    this_year = parse_period(f"{year}-{(year + 1) % 100:02d}")
+    job = services.request_return(council=council, period=this_year, actor=monitoring_officer, enqueue=False)
+    snapshot = services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
+    assert snapshot.status == "provisional"
+    with pytest.raises(
+        services.MonitoringError, match="This return is provisional: it was made on or before 31 "
+    ):
+        services.publish_return(monitoring_return=snapshot, actor=monitoring_officer)
+    snapshot.refresh_from_db()
+    assert snapshot.published_at is None
