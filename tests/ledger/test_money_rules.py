@@ -238,3 +238,132 @@ def test_no_money_moves_under_an_agreement_the_provider_has_not_accepted(person,
         "failed": 0,
     }
     assert not HeldAccount.objects.exists()
+
+
+# ---- moving the balance between funds ------------------------------------------------------------------
+
+
+def _second_fund(person, provider, robot, start=START):
+    return services.open_fund(
+        agreement=isf_agreement(person=person, provider=provider, start=start, budget_ref=None), actor=robot
+    )
+
+
+def test_money_moves_only_between_two_different_funds_of_the_same_person(
+    fund, other_fund, person, other_provider_org, robot
+):
+    from providers.ledger.models import LedgerEntry
+
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    with pytest.raises(services.LedgerError, match=r"^Money can only move to a different fund\.$"):
+        services.transfer_balance(from_fund=fund, to_fund=fund, on_date=START, actor=robot)
+    with pytest.raises(
+        services.LedgerError, match=r"^Money can only move between funds of the same person\.$"
+    ):
+        services.transfer_balance(from_fund=fund, to_fund=other_fund, on_date=START, actor=robot)
+    assert not LedgerEntry.objects.filter(category=Category.TRANSFER).exists()
+    assert balance_of(fund) == D("950.00") and balance_of(other_fund) == 0
+
+
+def test_two_funds_moving_into_one_both_arrive(fund, person, other_provider_org, robot):
+    """Each move is known by its own pair of funds: one fund's move into a third never counts as
+    another fund's move into it, so no balance is left behind."""
+    services.post_due_payments(fund=fund, actor=robot, today=START)  # £950.00
+    second = _second_fund(person, other_provider_org, robot)
+    services.post_due_payments(fund=second, actor=robot, today=START)  # £950.00
+    target = _second_fund(person, other_provider_org, robot)
+    day = START + dt.timedelta(days=7)
+    assert services.transfer_balance(from_fund=fund, to_fund=target, on_date=day, actor=robot) is not None
+    assert services.transfer_balance(from_fund=second, to_fund=target, on_date=day, actor=robot) is not None
+    assert (balance_of(fund), balance_of(second), balance_of(target)) == (0, 0, D("1900.00"))
+
+
+def test_a_fund_whose_money_moved_cannot_move_it_again_elsewhere(fund, person, other_provider_org, robot):
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    first, second = (
+        _second_fund(person, other_provider_org, robot),
+        _second_fund(person, other_provider_org, robot),
+    )
+    services.transfer_balance(from_fund=fund, to_fund=first, on_date=START, actor=robot)
+    with pytest.raises(
+        services.LedgerError, match=r"^This money has already moved with the person to another fund\.$"
+    ):
+        services.transfer_balance(from_fund=fund, to_fund=second, on_date=START, actor=robot)
+    assert (balance_of(first), balance_of(second)) == (D("950.00"), 0)
+
+
+@pytest.mark.parametrize("category", [Category.SUPPORT, Category.TRANSFER])
+def test_an_entry_under_the_moves_key_that_is_not_its_transfer_is_not_taken_for_the_move(
+    fund, person, other_provider_org, robot, category
+):
+    """Whatever sits under the move's key (left by a fault, say) must be the transfer to this very fund;
+    otherwise the move stops with the entry's number rather than report money moved that never did."""
+    from django.db import transaction
+
+    from providers.ledger.models import KeySource, LedgerEntry
+    from providers.ledger.services.moves import _next_entry_ids
+
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    target, elsewhere = (_second_fund(person, other_provider_org, robot) for _ in range(2))
+    out_id, in_id = _next_entry_ids(2)
+    is_transfer = category == Category.TRANSFER
+    with transaction.atomic():
+        stray = LedgerEntry.objects.create(
+            pk=out_id,
+            fund=fund,
+            entry_date=START,
+            category=category,
+            amount=D("-1.00"),
+            description="Stray",
+            idempotency_key=f"transfer-out:{target.pk}",
+            key_source=KeySource.SYSTEM,
+            transfer_pair_id=in_id if is_transfer else None,
+        )
+        if is_transfer:  # a transfer, but to another fund
+            LedgerEntry.objects.create(
+                pk=in_id,
+                fund=elsewhere,
+                entry_date=START,
+                category=Category.TRANSFER,
+                amount=D("1.00"),
+                description="Stray",
+                idempotency_key="stray-in",
+                key_source=KeySource.SYSTEM,
+                transfer_pair_id=out_id,
+            )
+    with pytest.raises(
+        services.LedgerError, match=rf"^Entry {stray.pk} has this move's key but is not its transfer\.$"
+    ):
+        services.transfer_balance(from_fund=fund, to_fund=target, on_date=START, actor=robot)
+    assert balance_of(target) == 0
+
+
+@pytest.mark.parametrize("left,moved", [("0.00", None), ("1.00", D("1.00"))])
+def test_a_balance_of_nothing_moves_nothing_and_says_so_by_whom(
+    fund, person, other_provider_org, robot, commissioner, left, moved
+):
+    from organisations.audit import history_for
+
+    services.post_due_payments(fund=fund, actor=robot, today=START)  # £950.00
+    services.record_spending(
+        fund=fund,
+        entry_date=START,
+        category=Category.SUPPORT,
+        amount=D("950.00") - D(left),
+        description="Support from Ann",
+        idempotency_key="all-but",
+        actor=robot,
+        today=START,
+    )
+    target = _second_fund(person, other_provider_org, robot)
+    pair = services.transfer_balance(from_fund=fund, to_fund=target, on_date=START, actor=commissioner)
+    assert (pair[1].amount if pair else None) == moved
+    assert balance_of(target) == (moved or 0)
+    said = [log for log in history_for(fund) if log.additional_data["event"] == "nothing to move"]
+    if moved:
+        assert not said
+    else:
+        assert len(said) == 1 and said[0].actor == commissioner
+        assert said[0].additional_data["note"] == (
+            f"The balance was £0.00 when the person moved to {other_provider_org.name}."
+        )

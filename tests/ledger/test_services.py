@@ -378,3 +378,15 @@ def test_the_statement_due_is_the_latest_four_weeks_that_have_ended(fund):
     assert services.due_statement_period(fund, today=START + dt.timedelta(days=28)) == first
     second = (START + dt.timedelta(days=28), START + dt.timedelta(days=55))
     assert services.due_statement_period(fund, today=START + dt.timedelta(days=60)) == second
+
+
+def test_the_family_marks_their_own_notices_seen_and_no_one_elses(fund, other_fund, robot, family):
+    from providers.ledger.models import Notification
+
+    today = START + dt.timedelta(weeks=8, days=1)
+    services.produce_due_statements(today=today)
+    assert Notification.objects.filter(user=family, seen_at__isnull=True).count() == 2
+    assert services.mark_notifications_seen(user=family, fund=other_fund) == 0
+    assert services.mark_notifications_seen(user=family, fund=fund) == 2
+    assert not Notification.objects.filter(user=family, seen_at__isnull=True).exists()
+    assert services.mark_notifications_seen(user=family, fund=fund) == 0
