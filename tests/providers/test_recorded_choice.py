@@ -79,7 +79,7 @@ def test_a_recorded_choice_needs_who_how_and_a_date_not_in_the_future(person, co
         assert message in page
     assert '<a href="#id_chosen_on_day">Enter when they chose</a>' in page
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    with pytest.raises(ProviderError, match="cannot be in the future"):
+    with pytest.raises(ProviderError, match=r"^The date the choice was made cannot be in the future\.$"):
         services.record_choice(
             person=person,
             provider=profile_a.provider,
@@ -95,7 +95,9 @@ def test_only_the_persons_commissioner_records_a_choice(
     person, approver, profile_a, other_council_commissioner
 ):
     for actor in (approver, other_council_commissioner):
-        with pytest.raises(ProviderError, match="Only a commissioner"):
+        with pytest.raises(
+            ProviderError, match=r"^Only a commissioner of the person's council can record their choice\.$"
+        ):
             services.record_choice(
                 person=person,
                 provider=profile_a.provider,
