@@ -416,3 +416,18 @@ def test_the_family_marks_their_own_notices_seen_and_no_one_elses(fund, other_fu
     assert services.mark_notifications_seen(user=family, fund=fund) == 2
     assert not Notification.objects.filter(user=family, seen_at__isnull=True).exists()
     assert services.mark_notifications_seen(user=family, fund=fund) == 0
+
+
+def test_a_statement_covers_a_real_period_that_has_happened(fund, commissioner):
+    today = timezone.localdate()
+    with pytest.raises(services.LedgerError, match=r"^The end of the period cannot be before its start\.$"):
+        services.produce_statement(
+            fund=fund, start=today, end=today - dt.timedelta(days=1), actor=commissioner
+        )
+    with pytest.raises(services.LedgerError, match=r"^A statement can only cover days up to today\.$"):
+        services.produce_statement(
+            fund=fund, start=START, end=today + dt.timedelta(days=1), actor=commissioner
+        )
+    assert not Statement.objects.exists()
+    statement, created = services.produce_statement(fund=fund, start=START, end=today, actor=commissioner)
+    assert created and statement.period_end == today and statement.requested_by == commissioner

@@ -2,6 +2,7 @@
 providers/services.py that the suite did not catch."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -114,3 +115,82 @@ def test_only_a_managed_direct_payment_becomes_an_isf_from_a_date(person, profil
             choice=choice, moving_from=isf, terms={**TERMS, "start_date": TODAY}, actor=commissioner
         )
     assert not FlexibleAgreement.objects.exists()
+
+
+# ---- the terms an agreement may have ------------------------------------------------------------------
+
+START = dt.date(2026, 4, 1)  # agreed()'s start
+
+
+@pytest.mark.parametrize(
+    "terms,message",
+    [
+        (
+            {"management_fee_percent": "5.00", "management_fee_fixed": "100.00"},
+            "Agree the management fee as a percentage or a fixed annual amount, not both.",
+        ),
+        (
+            {"management_fee_percent": None, "management_fee_fixed": None},
+            "Agree the management fee up front: a percentage or a fixed annual amount (it may be 0).",
+        ),
+        ({"management_fee_percent": "100.01"}, "A management fee percentage must be between 0 and 100."),
+        ({"management_fee_percent": "-0.01"}, "A management fee percentage must be between 0 and 100."),
+        (
+            {"management_fee_percent": None, "management_fee_fixed": "26000.01"},
+            "The management fee cannot be more than the annual budget.",
+        ),
+        (
+            {"outcomes": "  "},
+            "Write the outcomes from the support plan: what the person wants from their support.",
+        ),
+        ({"payment_frequency_weeks": 0}, "Pay the provider at least once a year and at most every week."),
+        ({"payment_frequency_weeks": 53}, "Pay the provider at least once a year and at most every week."),
+        ({"unspent_limit": "-0.01"}, "Limits cannot be negative."),
+        ({"overdraft_limit": "-0.01"}, "Limits cannot be negative."),
+        ({"end_date": START - dt.timedelta(days=1)}, "The end date cannot be before the start date."),
+        ({"review_date": START - dt.timedelta(days=1)}, "The review date cannot be before the start date."),
+        ({"overdraft_limit": "lots"}, "'lots' is not an amount of money."),
+        ({"hours_a_week": 10}, "'hours_a_week' is not a term of the agreement."),
+    ],
+)
+def test_terms_outside_the_rules_are_refused_and_nothing_changes(
+    person, profile_a, commissioner, terms, message
+):
+    agreement = agreed(person, profile_a.provider)
+    with pytest.raises(ProviderError, match=f"^{re.escape(message)}$"):
+        services.change_agreement_terms(agreement=agreement, terms=terms, reason="Try", actor=commissioner)
+    agreement.refresh_from_db()
+    assert agreement.version == 1 and agreement.versions.count() == 1
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {"management_fee_percent": "0.00"},
+        {"management_fee_percent": "100.00"},
+        {"management_fee_percent": None, "management_fee_fixed": "26000.00"},
+        {"management_fee_percent": None, "management_fee_fixed": "0.00"},
+        {"payment_frequency_weeks": 1},
+        {"payment_frequency_weeks": 52},
+        {"unspent_limit": "0.00", "overdraft_limit": "0.00"},
+        {"end_date": START},
+        {"review_date": START},
+    ],
+    ids=lambda t: ",".join(f"{k}={v}" for k, v in t.items()),
+)
+def test_terms_at_the_edges_of_the_rules_are_a_new_version(person, profile_a, commissioner, terms):
+    agreement = agreed(person, profile_a.provider)
+    changed = services.change_agreement_terms(
+        agreement=agreement, terms=terms, reason="Edge", actor=commissioner
+    )
+    assert changed.version == 2 and changed.awaiting_provider
+    assert changed.versions.get(number=2).reason == "Edge"
+
+
+def test_an_ended_agreements_terms_no_longer_change(person, profile_a, commissioner):
+    agreement = agreed(person, profile_a.provider)
+    FlexibleAgreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.ENDED)
+    with pytest.raises(ProviderError, match=r"^This agreement has ended; its terms can no longer change\.$"):
+        services.change_agreement_terms(
+            agreement=agreement, terms={"overdraft_limit": "10.00"}, reason="Late", actor=commissioner
+        )
