@@ -431,3 +431,28 @@ def test_a_statement_covers_a_real_period_that_has_happened(fund, commissioner):
     assert not Statement.objects.exists()
     statement, created = services.produce_statement(fund=fund, start=START, end=today, actor=commissioner)
     assert created and statement.period_end == today and statement.requested_by == commissioner
+
+
+def test_a_statement_closes_on_its_last_day_is_made_once_and_a_scheduled_one_is_nobodys_request(
+    fund, other_fund, robot, commissioner, family
+):
+    services.post_due_payments(fund=fund, actor=robot, today=START + dt.timedelta(weeks=4))
+    end = START + dt.timedelta(days=27)
+    first, created = services.produce_statement(fund=fund, start=START, end=end, actor=commissioner)
+    # Money that came in after the last day is not in this statement.
+    assert created and first.closing_balance == D("950.00") and first.requested_by == commissioner
+    made = history_for(first).get()
+    assert (made.additional_data["event"], made.actor) == ("statement produced", commissioner)
+    # Statements that share the fund, or one of the two days, are other statements.
+    for f, start_, end_ in (
+        (fund, START, START),
+        (fund, START + dt.timedelta(days=1), end),
+        (other_fund, START, end),
+    ):
+        services.produce_statement(fund=f, start=start_, end=end_, actor=commissioner)
+    again, created_again = services.produce_statement(fund=fund, start=START, end=end, actor=family)
+    assert (again.pk, created_again, again.requested_by) == (first.pk, False, commissioner)
+    assert Notification.objects.filter(user=family, statement=first).count() == 1
+    later = START + dt.timedelta(days=28)
+    job, _ = services.produce_statement(fund=fund, start=later, end=later, actor=commissioner, scheduled=True)
+    assert job.scheduled and job.requested_by is None and job.closing_balance == D("1900.00")
