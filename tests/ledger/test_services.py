@@ -3,6 +3,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
@@ -443,6 +444,11 @@ def test_a_statement_closes_on_its_last_day_is_made_once_and_a_scheduled_one_is_
     assert created and first.closing_balance == D("950.00") and first.requested_by == commissioner
     made = history_for(first).get()
     assert (made.additional_data["event"], made.actor) == ("statement produced", commissioner)
+    assert made.action == LogEntry.Action.CREATE
+    assert made.changes_dict == {
+        "period": ["", "2026-04-06 to 2026-05-03"],
+        "closing_balance": ["", "950.00"],
+    }
     # Statements that share the fund, or one of the two days, are other statements.
     for f, start_, end_ in (
         (fund, START, START),
@@ -456,3 +462,9 @@ def test_a_statement_closes_on_its_last_day_is_made_once_and_a_scheduled_one_is_
     later = START + dt.timedelta(days=28)
     job, _ = services.produce_statement(fund=fund, start=later, end=later, actor=commissioner, scheduled=True)
     assert job.scheduled and job.requested_by is None and job.closing_balance == D("1900.00")
+
+
+def test_the_statement_job_records_the_system_as_who_made_each_statement(fund, robot):
+    services.produce_due_statements(today=START + dt.timedelta(weeks=8))
+    made = [history_for(s).get() for s in Statement.objects.order_by("period_start")]
+    assert len(made) == 2 and {log.actor for log in made} == {robot}
