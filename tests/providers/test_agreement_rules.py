@@ -194,3 +194,143 @@ def test_an_ended_agreements_terms_no_longer_change(person, profile_a, commissio
         services.change_agreement_terms(
             agreement=agreement, terms={"overdraft_limit": "10.00"}, reason="Late", actor=commissioner
         )
+
+
+# ---- answering: each answer once, only to what waits for it, recorded with who ----------------------
+
+
+def _events(obj):
+    from organisations.audit import history_for
+
+    return [(log.additional_data["event"], log.actor) for log in history_for(obj)]
+
+
+def test_a_request_is_accepted_once_and_an_answered_one_cannot_be_answered_again(
+    person, family, profile_a, provider_a
+):
+    choice = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    accepted = services.accept_choice(choice=choice, actor=provider_a)
+    assert accepted.status == "accepted" and accepted.decided_by == provider_a and accepted.decided_at
+    assert services.accept_choice(choice=choice, actor=provider_a).decided_at == accepted.decided_at
+    assert _events(choice).count(("request accepted", provider_a)) == 1
+    with pytest.raises(ProviderError, match=r"^Only a request waiting for an answer can be declined\.$"):
+        services.decline_choice(choice=choice, reason="Changed our mind.", actor=provider_a)
+    shortlisted = services.shortlist_provider(
+        person=person, provider=profile_b_provider(person), actor=family
+    )
+    with pytest.raises(ProviderError, match=r"^Only a request waiting for an answer can be accepted\.$"):
+        services.accept_choice(choice=shortlisted, actor=provider_a)
+
+
+def profile_b_provider(person):
+    from tests.factories import ProviderFactory
+
+    return ProviderFactory(provider_ref="PRV-900", name="Third Provider")
+
+
+def test_a_request_is_declined_once_with_the_reason_recorded(person, family, profile_a, provider_a):
+    choice = services.ask_provider(person=person, provider=profile_a.provider, message="", actor=family)
+    declined = services.decline_choice(choice=choice, reason="  No staff near you.  ", actor=provider_a)
+    assert (declined.status, declined.decline_reason, declined.decided_by) == (
+        "declined",
+        "No staff near you.",
+        provider_a,
+    )
+    again = services.decline_choice(choice=choice, reason="Still no staff.", actor=provider_a)
+    assert again.decline_reason == "No staff near you."
+    assert _events(choice).count(("request declined", provider_a)) == 1
+    with pytest.raises(ProviderError, match=r"^Only a request waiting for an answer can be accepted\.$"):
+        services.accept_choice(choice=choice, actor=provider_a)
+
+
+def test_an_offer_is_declined_once_with_a_reason_and_only_while_it_waits(
+    person, profile_a, profile_b, provider_a
+):
+    agreement = agreed(person, profile_a.provider, accept=False)
+    with pytest.raises(ProviderError, match=r"^Say why you cannot accept this agreement\.$"):
+        services.decline_agreement(agreement=agreement, reason=" ", actor=provider_a)
+    declined = services.decline_agreement(agreement=agreement, reason=" Too far. ", actor=provider_a)
+    assert (declined.status, declined.decline_reason) == (AgreementStatus.DECLINED, "Too far.")
+    assert services.decline_agreement(
+        agreement=agreement, reason="Again", actor=provider_a
+    ).decline_reason == ("Too far.")
+    assert _events(agreement).count(("agreement declined by provider", provider_a)) == 1
+    active = agreed(person, profile_b.provider)
+    with pytest.raises(
+        ProviderError, match=r"^Only an agreement waiting for you to accept can be declined\.$"
+    ):
+        services.decline_agreement(agreement=active, reason="Too far.", actor=provider_a)
+    assert FlexibleAgreement.objects.get(pk=active.pk).status == AgreementStatus.ACTIVE
+
+
+def test_an_offer_is_withdrawn_once_and_only_before_the_provider_accepts(
+    person, profile_a, profile_b, commissioner
+):
+    agreement = agreed(person, profile_a.provider, accept=False)
+    withdrawn = services.withdraw_agreement(agreement=agreement, actor=commissioner)
+    assert withdrawn.status == AgreementStatus.WITHDRAWN
+    assert (
+        services.withdraw_agreement(agreement=agreement, actor=commissioner).status
+        == AgreementStatus.WITHDRAWN
+    )
+    assert _events(agreement).count(("agreement withdrawn", commissioner)) == 1
+    active = agreed(person, profile_b.provider)
+    with pytest.raises(
+        ProviderError, match=r"^Only an agreement the provider has not yet accepted can be withdrawn\.$"
+    ):
+        services.withdraw_agreement(agreement=active, actor=commissioner)
+    assert FlexibleAgreement.objects.get(pk=active.pk).status == AgreementStatus.ACTIVE
+
+
+def test_notice_only_on_an_agreement_in_place_and_only_from_the_person_or_provider(
+    person, family, profile_a, commissioner
+):
+    offered = agreed(person, profile_a.provider, accept=False)
+    with pytest.raises(ProviderError, match=r"^Notice can only be given on an agreement that is in place\.$"):
+        services.give_notice(agreement=offered, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+    active = services.accept_agreement(agreement=offered, actor=commissioner)
+    with pytest.raises(ProviderError, match=r"^Notice comes from the person or the provider\.$"):
+        services.give_notice(agreement=active, notice_from="council", actor=commissioner, today=TODAY)
+    assert FlexibleAgreement.objects.get(pk=active.pk).status == AgreementStatus.ACTIVE
+
+
+def test_an_agreement_ends_only_after_its_last_day_and_once(person, family, profile_a, commissioner):
+    agreement = agreed(person, profile_a.provider)
+    not_yet = r"^This agreement has not reached its end date\.$"
+    with pytest.raises(ProviderError, match=not_yet):
+        services.end_agreement(agreement=agreement, actor=commissioner, today=TODAY)
+    services.give_notice(agreement=agreement, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+    with pytest.raises(ProviderError, match=not_yet):
+        services.end_agreement(agreement=agreement, actor=commissioner, today=LAST_DAY)
+    ended = services.end_agreement(
+        agreement=agreement, actor=commissioner, today=LAST_DAY + dt.timedelta(days=1)
+    )
+    assert ended.status == AgreementStatus.ENDED
+    assert ended.arrangement.end_date == LAST_DAY
+    again = services.end_agreement(
+        agreement=agreement, actor=commissioner, today=LAST_DAY + dt.timedelta(days=9)
+    )
+    assert again.status == AgreementStatus.ENDED
+    assert _events(agreement).count(("agreement ended", commissioner)) == 1
+
+
+def test_a_move_completes_only_for_an_accepted_replacement_whose_day_has_come(
+    person, family, profile_a, profile_b, commissioner, provider_b_manager
+):
+    alone = agreed(person, profile_a.provider)
+    with pytest.raises(ProviderError, match=r"^This agreement does not replace another\.$"):
+        services.complete_move(agreement=alone, actor=commissioner, today=TODAY)
+    services.give_notice(agreement=alone, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+    choice = services.ask_provider(person=person, provider=profile_b.provider, message="", actor=family)
+    services.accept_choice(choice=choice, actor=provider_b_manager)
+    new = services.set_up_agreement(choice=choice, terms=dict(TERMS), actor=commissioner)
+    assert new.replaces == alone and new.start_date == LAST_DAY + dt.timedelta(days=1)
+    with pytest.raises(ProviderError, match=r"^The provider has not accepted this agreement yet\.$"):
+        services.complete_move(agreement=new, actor=commissioner, today=new.start_date)
+    new = services.accept_agreement(agreement=new, actor=provider_b_manager)
+    with pytest.raises(ProviderError, match=rf"^The move happens on {new.start_date:%-d %B %Y}\.$"):
+        services.complete_move(agreement=new, actor=commissioner, today=LAST_DAY)
+    moved = services.complete_move(agreement=new, actor=commissioner, today=new.start_date)
+    assert moved.move_completed_at is not None
+    assert FlexibleAgreement.objects.get(pk=alone.pk).status == AgreementStatus.ENDED
+    assert _events(alone).count(("agreement ended: person moved", commissioner)) == 1
