@@ -8,10 +8,11 @@ fast tests of the rules); this script runs them, in ONE pytest session instead o
    test calls and how much CPU time it takes.
 3. Each mutant then runs in a child forked from that session (so nothing a mutant does can leak into the
    next one), on a test database of its worker's own (a copy of the first), running only the tests that
-   call its function: first the tests that killed one of its sibling mutants (the same function), then the
-   quickest. It stops at the first failure (killed) or when its tests' measured CPU time reaches
-   --test-seconds (survived: no fast test of the rule fails). A child over its CPU limit is a timeout,
-   counted as killed, as mutmut counts it.
+   call its function, in order of expected CPU per kill (a test's cost over its chance of killing
+   it: tests that killed its siblings first, tests that kill elsewhere next, tests that ran on its
+   siblings without killing any last). It stops at the first failure (killed) or once it has used
+   --test-seconds of CPU, measured in the child (survived: no fast test of the rule fails). A child over
+   its CPU limit is a timeout, counted as killed, as mutmut counts it.
 
     scripts/mutate.py [--workers N] [--test-seconds S] [--report-only] [--diffs] [GLOB ...]
 
@@ -203,6 +204,8 @@ class MutationRun:
         self.results: dict[str, dict] = {}
         self.tests_by_function: dict[str, set[str]] = defaultdict(set)
         self.cpu_by_test: dict[str, float] = {}
+        # test -> [kills, runs] over the mutants checked so far (a child inherits it when forked)
+        self.tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.clean_failures: list[str] = []
         self.stats_seconds = 0.0
         self.database_cpu = 0.0
@@ -257,17 +260,31 @@ class MutationRun:
 
     # -- pass 2: the mutants --------------------------------------------------------------------
 
-    def plan(self, mutant: str, killers: dict[str, int]) -> list[str]:
-        """The covering tests in the order to run them, cut at --test-seconds of measured CPU time."""
-        tests = sorted(
-            self.tests_by_function.get(mangled(mutant), ()),
-            # a test that killed k siblings counts as k+1 times cheaper: likely to kill this one too
-            key=lambda t: (self.cpu_by_test.get(t, 0.0) / (1 + killers.get(t, 0)), t),
-        )
+    def plan(self, mutant: str, siblings: dict[str, list[int]]) -> list[str]:
+        """The covering tests in the order to run them, cut at --test-seconds of measured CPU time.
+
+        Ordered by expected CPU per kill: a test's cost over its chance of killing this mutant. The
+        chance is (kills + 2 * prior) / (runs + 2) over this function's mutants checked so far, the prior
+        being the test's kill rate over every function checked before (Laplace: (kills + 1) / (runs + 2)).
+        So a test that killed a sibling comes first, and one that ran on siblings without killing any
+        goes back, behind tests not yet tried."""
+
+        def expected_cost(test: str) -> tuple[float, str]:
+            kills, runs = siblings.get(test, (0, 0))
+            all_kills, all_runs = self.tally.get(test, (0, 0))
+            prior = (all_kills + 1) / (all_runs + 2)
+            chance = (kills + 2 * prior) / (runs + 2)
+            return (max(self.cpu_by_test.get(test, 0.0), 0.001) / chance, test)
+
+        tests = sorted(self.tests_by_function.get(mangled(mutant), ()), key=expected_cost)
         kept, spent = [], 0.0
         for test in tests:
             cost = self.cpu_by_test.get(test, 0.0)
-            if kept and spent + cost > self.test_seconds and not killers.get(test):
+            if (
+                kept
+                and spent + cost > self.test_seconds
+                and not (siblings.get(test, (0, 0))[0] and spent < self.test_seconds)
+            ):
                 continue  # too slow for what is left of the budget; a quicker one may still fit
             kept.append(test)
             spent += cost
@@ -292,7 +309,7 @@ class MutationRun:
             conn.settings_dict["NAME"] = database
         settings.DATABASES["default"]["NAME"] = database
         anchor = _Anchor(session)
-        killers: dict[str, int] = {}
+        siblings: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # test -> [kills, runs] here
 
         class OverTime(Exception):
             pass
@@ -305,10 +322,10 @@ class MutationRun:
         if self.profile_dir:
             import cProfile
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
         for mutant in mutants:
-            tests = self.plan(mutant, killers)
+            tests = self.plan(mutant, siblings)
             estimate = sum(self.cpu_by_test.get(t, 0.0) for t in tests)
             started_cpu = time.process_time()
             set_mutant_under_test(mutant)
@@ -317,11 +334,22 @@ class MutationRun:
             outcome = {"mutant": mutant, "tests": len(tests), "ran": len(tests), "exit_code": 0}
             try:
                 for i, nodeid in enumerate(tests):
-                    nextitem = by_id[tests[i + 1]] if i + 1 < len(tests) else anchor
-                    if not run_quietly(by_id[nodeid], nextitem):
-                        outcome.update(killer=nodeid, ran=i + 1, exit_code=1)
-                        killers[nodeid] = killers.get(nodeid, 0) + 1
+                    if i and time.process_time() - started_cpu >= self.test_seconds:
+                        outcome["ran"] = i  # the budget is spent (measured here, not estimated): survived
                         break
+                    nextitem = by_id[tests[i + 1]] if i + 1 < len(tests) else anchor
+                    before = time.process_time()
+                    passed = run_quietly(by_id[nodeid], nextitem)
+                    if self.verbose:
+                        outcome.setdefault("trace", []).append(
+                            [nodeid, round(time.process_time() - before, 4), self.cpu_by_test.get(nodeid)]
+                        )
+                    siblings[nodeid][1] += 1
+                    if not passed:
+                        outcome.update(killer=nodeid, ran=i + 1, exit_code=1)
+                        siblings[nodeid][0] += 1
+                        break
+                outcome["passed"] = tests[: outcome["ran"] - (outcome["exit_code"] == 1)]
             except OverTime:
                 outcome.update(exit_code=TIMEOUT)
             finally:
@@ -390,6 +418,11 @@ class MutationRun:
                         self.database_cpu += outcome["database_cpu"]
                         continue
                     mutant = outcome.pop("mutant")
+                    for nodeid in outcome.pop("passed", ()):
+                        self.tally[nodeid][1] += 1
+                    if outcome.get("killer"):
+                        self.tally[outcome["killer"]][0] += 1
+                        self.tally[outcome["killer"]][1] += 1
                     outcome["covering"] = len(self.tests_by_function[mangled(mutant)])
                     self.results[mutant] = outcome
                     child["left"].remove(mutant)
@@ -667,8 +700,8 @@ def main() -> int:
         "--test-seconds",
         type=float,
         default=2.0,
-        help="a mutant runs the tests that killed its siblings, then its quickest covering tests, as many "
-        "as fit in this many CPU-seconds measured in the unmutated pass (default 2)",
+        help="a mutant runs its covering tests likeliest to kill it per CPU-second first, until one fails "
+        "or it has used this many CPU-seconds (default 2)",
     )
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores")
     parser.add_argument("--diffs", action="store_true", help="print each survivor's change")

@@ -1,0 +1,203 @@
+"""Brokerage rules through the services and selectors (issue 20: each test kills mutmut survivors of
+brokerage.services and brokerage.selectors by stating a rule): a broker sees a person only while
+invited, only the family sends or declines an ask, every change is audited with who made it."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from brokerage import selectors, services
+from brokerage.models import AskStatus, Enquiry, Invitation, InvitedAs
+from brokerage.services import BrokerageError, NotAllowed
+from organisations.audit import history_for
+from organisations.models import Role
+from providers.models import ProviderProfile
+from tests.budgets.factories import PersonFactory, RepresentativeFactory
+from tests.factories import UserFactory, staff
+from tests.providers.factories import profile_for
+
+from .factories import broker_at, brokerage_org
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def s(council, commissioner, provider_org):
+    person = PersonFactory(council=council, given_name="Jamie", family_name="Taylor")
+    family = RepresentativeFactory(person=person).user
+    brokerage = brokerage_org(areas=[council])
+    profile_for(provider_org, areas=[council])
+    return {
+        "person": person, "family": family, "brokerage": brokerage, "broker": broker_at(brokerage),
+        "commissioner": commissioner, "provider": provider_org,
+    }  # fmt: skip
+
+
+def _invite(s, until=None, purpose="Help with my plan"):
+    return services.invite(
+        person=s["person"], brokerage=s["brokerage"], purpose=purpose, until=until, actor=s["family"]
+    )
+
+
+def test_an_invitation_needs_a_purpose_and_a_day_not_past_and_one_live_at_a_time(s):
+    with pytest.raises(BrokerageError, match="Say what you would like"):
+        _invite(s, purpose="   ")
+    with pytest.raises(BrokerageError, match="today or later"):
+        _invite(s, until=TODAY() - dt.timedelta(days=1))
+    invitation = _invite(s, until=TODAY(), purpose="  Plan for college  ")
+    assert (
+        invitation.purpose,
+        invitation.invited_as,
+        invitation.invited_by,
+        invitation.family_agreement,
+    ) == (
+        "Plan for college",
+        InvitedAs.FAMILY,
+        s["family"],
+        "",
+    )
+    with pytest.raises(BrokerageError, match="already helping"):
+        _invite(s)
+    [entry] = history_for(invitation)
+    assert entry.actor == s["family"] and entry.additional_data["event"] == "broker invited"
+    assert entry.additional_data["note"] == "Plan for college"
+    # Only the person or someone acting for them invites this way.
+    with pytest.raises(NotAllowed):
+        services.invite(
+            person=s["person"], brokerage=s["brokerage"], purpose="p", until=None, actor=s["commissioner"]
+        )
+
+
+def test_the_commissioner_records_the_familys_agreement_and_after_ending_a_new_invitation_is_allowed(s):
+    with pytest.raises(BrokerageError, match="agreed"):
+        services.invite_for_family(
+            person=s["person"], brokerage=s["brokerage"], purpose="p", until=None, family_agreement="  ",
+            actor=s["commissioner"],
+        )  # fmt: skip
+    with pytest.raises(NotAllowed):
+        services.invite_for_family(
+            person=s["person"], brokerage=s["brokerage"], purpose="p", until=None, family_agreement="yes",
+            actor=staff(Role.APPROVER, council=s["person"].council),
+        )  # fmt: skip
+    invitation = services.invite_for_family(
+        person=s["person"], brokerage=s["brokerage"], purpose="p", until=None,
+        family_agreement="  Pat agreed on 3 May ", actor=s["commissioner"],
+    )  # fmt: skip
+    assert (invitation.invited_as, invitation.family_agreement) == (
+        InvitedAs.COMMISSIONER,
+        "Pat agreed on 3 May",
+    )
+    assert history_for(invitation)[0].additional_data["note"] == "Pat agreed on 3 May"
+    ended = services.end_invitation(invitation=invitation, actor=s["family"], reason="  All done ")
+    assert ended.ended_by == s["family"] and ended.end_reason == "All done" and ended.ended_at is not None
+    # Ending again changes nothing; a new invitation is allowed once the old one has ended.
+    assert services.end_invitation(invitation=invitation, actor=s["family"]).ended_at == ended.ended_at
+    assert [e.additional_data["event"] for e in history_for(invitation)] == [
+        "broker invited",
+        "broker's help ended",
+    ]
+    assert _invite(s).pk != invitation.pk
+
+
+def test_a_broker_sees_the_person_while_the_invitation_is_live_and_not_after_its_last_day(s):
+    broker = s["broker"]
+    assert not selectors.people_invited_for(user=broker).exists()
+    invitation = _invite(s, until=TODAY())
+    assert list(selectors.people_invited_for(user=broker)) == [s["person"]]
+    assert selectors.live_invitation(user=broker, person=s["person"]) == invitation
+    assert list(selectors.invitations_visible_to(user=broker)) == [invitation]
+    Invitation.objects.filter(pk=invitation.pk).update(until=TODAY() - dt.timedelta(days=1))
+    assert not selectors.people_invited_for(user=broker).exists()
+    assert not selectors.invitations_visible_to(user=broker).exists()
+    # The family and the council's commissioner still see it; another council and strangers do not.
+    assert list(selectors.invitations_visible_to(user=s["family"])) == [invitation]
+    assert list(selectors.family_invitations(user=s["family"])) == [invitation]
+    assert list(selectors.invitations_visible_to(user=s["commissioner"])) == [invitation]
+    other = staff(Role.COMMISSIONER, council=PersonFactory().council)
+    assert not selectors.invitations_visible_to(user=other).exists()
+    assert not selectors.invitations_visible_to(user=UserFactory()).exists()
+    assert list(selectors.invitations_visible_to(user=staff(Role.PLATFORM_ADMIN))) == [invitation]
+
+
+def test_an_ask_needs_words_a_provider_taking_people_and_only_one_waiting(s):
+    _invite(s)
+    broker, provider = s["broker"], s["provider"]
+    with pytest.raises(BrokerageError, match="Write what"):
+        services.draft_ask(person=s["person"], provider=provider, message="  ", actor=broker)
+    ProviderProfile.objects.filter(provider=provider).update(taking_new_people=False)
+    with pytest.raises(BrokerageError, match="not taking on new people"):
+        services.draft_ask(person=s["person"], provider=provider, message="Hello", actor=broker)
+    ProviderProfile.objects.filter(provider=provider).update(taking_new_people=True)
+    ask = services.draft_ask(person=s["person"], provider=provider, message="  Hello  ", actor=broker)
+    assert (ask.message, ask.drafted_by, ask.status) == ("Hello", broker, AskStatus.WAITING)
+    with pytest.raises(BrokerageError, match="already waiting"):
+        services.draft_ask(person=s["person"], provider=provider, message="Again", actor=broker)
+    assert list(selectors.asks_waiting_for_family(user=s["family"])) == [ask]
+    assert list(selectors.asks_visible_to(user=broker)) == [ask]
+    assert not selectors.asks_visible_to(user=UserFactory()).exists()
+
+
+def test_only_the_family_declines_an_ask_and_an_answered_ask_cannot_be_answered_again(s):
+    _invite(s)
+    ask = services.draft_ask(person=s["person"], provider=s["provider"], message="Hi", actor=s["broker"])
+    for who in (s["broker"], s["commissioner"]):
+        with pytest.raises(NotAllowed):
+            services.decline_ask(ask=ask, actor=who)
+    declined = services.decline_ask(ask=ask, actor=s["family"])
+    assert (declined.status, declined.decided_by) == (AskStatus.NOT_SENT, s["family"])
+    assert declined.decided_at is not None
+    assert not selectors.asks_waiting_for_family(user=s["family"]).exists()
+    assert [e.additional_data["event"] for e in history_for(declined)] == [
+        "ask drafted by broker",
+        "ask not_sent",
+    ]
+    with pytest.raises(BrokerageError, match="already been answered"):
+        services.decline_ask(ask=ask, actor=s["family"])
+    with pytest.raises(BrokerageError, match="already been answered"):
+        services.confirm_ask(ask=ask, actor=s["family"])
+
+
+def test_an_enquiry_needs_a_name_a_contact_and_a_message_and_goes_only_to_a_brokerage(s):
+    for missing, words in (
+        ("name", "your name"),
+        ("contact", "how to contact you"),
+        ("message", "what you need"),
+    ):
+        values = {"name": "Hilary", "contact": "01305 999", "message": "Help", missing: "  "}
+        with pytest.raises(BrokerageError, match=words):
+            services.send_enquiry(brokerage=s["brokerage"], pays_own_way=False, **values)
+    with pytest.raises(BrokerageError, match="not an independent support brokerage"):
+        services.send_enquiry(brokerage=s["provider"], name="H", contact="c", message="m", pays_own_way=False)
+    enquiry = services.send_enquiry(
+        brokerage=s["brokerage"], name=" Hilary ", contact=" 01305 999 ", message=" Help ", pays_own_way=True
+    )
+    assert (enquiry.name, enquiry.contact, enquiry.message, enquiry.pays_own_way) == (
+        "Hilary",
+        "01305 999",
+        "Help",
+        True,
+    )
+    assert list(selectors.enquiries_for_broker(user=s["broker"])) == [enquiry]
+    assert not selectors.enquiries_for_broker(user=broker_at(brokerage_org("BRK-T2", "Other"))).exists()
+    assert Enquiry.objects.count() == 1
+
+
+def test_the_directory_narrows_brokerages_by_language_and_who_pays(s, council, other_council):
+    welsh = brokerage_org("BRK-T3", "Cymraeg Plan", areas=[council, other_council], languages=("Welsh",))
+    services.save_offer(brokerage=welsh, cost="Free", funded_by=[other_council])
+    assert selectors.is_brokerage(welsh) and not selectors.is_brokerage(s["provider"])
+    assert [p.provider for p in selectors.brokerage_profiles(language="Welsh")] == [welsh]
+    assert [p.provider for p in selectors.brokerage_profiles(council_funded=True)] == [welsh]
+    assert [
+        p.provider for p in selectors.brokerage_profiles(council=council.gss_code, council_funded=True)
+    ] == []
+    assert [
+        p.provider for p in selectors.brokerage_profiles(council=other_council.gss_code, council_funded=True)
+    ] == [welsh]
+    assert selectors.brokerage_languages() == ["English", "Welsh"]
+    assert list(selectors.brokerage_councils()) == sorted([council, other_council], key=lambda c: c.name)
+    assert selectors.brokerage_profile(provider_id=welsh.pk).provider == welsh
+    assert selectors.brokerage_profile(provider_id=s["provider"].pk) is None
