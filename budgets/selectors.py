@@ -4,11 +4,12 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from organisations.models import Provider, Role
+from organisations.models import Membership, Provider, Role
 from organisations.selectors import roles_of
 
 from .models import Arrangement, Assessment, BudgetStatus, Person, PersonalBudget, Representative
@@ -73,10 +74,15 @@ def people_represented_by(*, user) -> QuerySet[Person]:
     """The people this user is, or acts for: the family's own view."""
     if not getattr(user, "is_authenticated", False):
         return Person.objects.none()
+    return people_represented_by_user_id(user.pk)
+
+
+def people_represented_by_user_id(user_id: int) -> QuerySet[Person]:
+    """people_represented_by for a signed-in user's id."""
     # The ids from two index lookups (UNION), not an OR across a join with DISTINCT, which reads every
     # person of a 20,000-person council on every family page.
-    own = Person.objects.filter(user=user).order_by().values("pk")
-    represented = Representative.objects.filter(user=user).order_by().values("person_id")
+    own = Person.objects.filter(user_id=user_id).order_by().values("pk")
+    represented = Representative.objects.filter(user_id=user_id).order_by().values("person_id")
     return Person.objects.filter(pk__in=own.union(represented))
 
 
@@ -293,14 +299,38 @@ def caseload(
 
 
 def approval_queue(*, user) -> QuerySet[PersonalBudget]:
-    """Proposals waiting in the councils where the user is an approver, oldest first, with totals."""
+    """Proposals waiting in the councils where the user is an approver, oldest first, with totals and
+    `approval_limit`: the user's limit in the budget's council (organisations.selectors.
+    approval_limit_of, read in the same query)."""
     councils = roles_of(user=user).councils_with(Role.APPROVER)
+    limit = (
+        Membership.objects.filter(
+            user=user,
+            role=Role.APPROVER,
+            council_id=OuterRef("person__council_id"),
+            approval_limit__isnull=False,
+        )
+        .order_by("-approval_limit")
+        .values("approval_limit")[:1]
+    )
     return (
         budget_with_total()
         .filter(status=BudgetStatus.PROPOSED, person__council_id__in=councils)
+        .annotate(approval_limit=Subquery(limit))
         .select_related("person", "person__council", "proposed_by")
         .order_by("proposed_at", "pk")
     )
+
+
+def approval_queue_summary(queue: QuerySet[PersonalBudget]) -> tuple[int, Decimal, list[Decimal]]:
+    """How many proposals `queue` (approval_queue) holds, their annual total, and the user's approval
+    limits in their councils (smallest first), in one query whatever the queue's length."""
+    summary = queue.order_by().aggregate(
+        count=Count("pk"),
+        total=Coalesce(Sum("annual_total"), Value(Decimal("0.00"))),
+        limits=ArrayAgg("approval_limit", distinct=True, default=Value([])),
+    )
+    return summary["count"], summary["total"], sorted(x for x in summary["limits"] if x is not None)
 
 
 def not_replaced() -> Q:

@@ -50,6 +50,7 @@ from .models import (
 from .review_selectors import budget_by_version, budget_chart
 from .selectors import (
     approval_queue,
+    approval_queue_summary,
     batches_waiting_for,
     budgets_visible_to,
     can_act_for,
@@ -575,16 +576,15 @@ def budget_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def approval_queue_view(request: HttpRequest) -> HttpResponse:
     _require_role(request, Role.APPROVER)
-    proposals = list(approval_queue(user=request.user))
-    limits = {}
+    queue = approval_queue(user=request.user)
+    # The count, the total and the limits of the whole queue in one query; then the page's proposals
+    # (50 a page, oldest first), each with the approver's limit in its council.
+    count, total, limits = approval_queue_summary(queue)
+    page = page_of(request, queue, APPROVALS_PER_PAGE, count=count)
+    proposals = list(page.object_list)
     for budget in proposals:
-        council = budget.person.council
-        if council.pk not in limits:
-            limits[council.pk] = approval_limit_of(user=request.user, council=council)
-        limit = limits[council.pk]
         budget.own = budget.proposed_by_id == request.user.pk
-        budget.over_limit = limit is None or budget.highest_total > limit
-    total = sum((b.annual_total for b in proposals), Decimal("0.00"))
+        budget.over_limit = budget.approval_limit is None or budget.highest_total > budget.approval_limit
     uploads = list(batches_waiting_for(user=request.user))
     for batch in uploads:
         batch.own = batch.uploaded_by_id == request.user.pk
@@ -593,11 +593,16 @@ def approval_queue_view(request: HttpRequest) -> HttpResponse:
         "budgets/approval_queue.html",
         {
             "proposals": proposals,
+            "page": page,
+            "count": count,
             "total": total,
-            "limits": [v for v in limits.values() if v is not None],
+            "limits": limits,
             "uploads": uploads,
         },
     )
+
+
+APPROVALS_PER_PAGE = 50
 
 
 @login_required

@@ -425,3 +425,56 @@ def test_an_agreed_plan_reads_as_text_with_change_links(commissioner, family, pe
     assert "When the plan is agreed" not in page
     page = c.get(f"/people/{person.pk}/plan/?change=outcomes").content.decode()
     assert 'id="id_outcomes"' in page and "Your changes make a new draft." in page
+
+
+def test_the_approval_queue_shows_fifty_proposals_a_page_and_counts_and_totals_them_all(
+    commissioner, approver, council, other_council, other_council_commissioner
+):
+    """Issue 14: the queue is 50 proposals a page, oldest first (GOV.UK pagination, plain links), while
+    the count, the total a year and the approver's limit are of every proposal waiting; each row knows
+    whether it is above the approver's limit in its council."""
+    people = [PersonFactory(council=council, person_ref=f"AQ-{i:03d}") for i in range(55)]
+    proposals = [
+        services.budget_propose(
+            person=p,
+            start_date=dt.date(2026, 4, 1),
+            # The last one is above the approver's limit of £50,000.
+            arrangements=[
+                services.ArrangementInput("direct_payment", Decimal("60000.00" if i == 54 else "100.00"))
+            ],
+            actor=commissioner,
+        )
+        for i, p in enumerate(people)
+    ]
+    # Another council's proposal is neither listed nor counted.
+    services.budget_propose(
+        person=PersonFactory(council=other_council),
+        start_date=dt.date(2026, 4, 1),
+        arrangements=[services.ArrangementInput("direct_payment", Decimal("7.00"))],
+        actor=other_council_commissioner,
+    )
+    c = client_for(approver)
+    first = c.get("/approvals/")
+    assert [b.pk for b in first.context["proposals"]] == [b.pk for b in proposals[:50]]
+    page = first.content.decode()
+    assert '55 waiting, <strong class="app-money">£65,400.00</strong> a year in total.' in page
+    assert "Your approval limit is £50,000.00 a year." in page
+    assert "1 to 50 of 55" in page and 'aria-label="Pages of proposals"' in page
+    assert 'href="?page=2" rel="next"' in page
+    assert page.count("Above your approval limit.") == 0 and page.count(">Approve<") == 50
+    second = c.get("/approvals/", {"page": "2"})
+    assert [b.pk for b in second.context["proposals"]] == [b.pk for b in proposals[50:]]
+    later = second.content.decode()
+    assert "55 waiting" in later and "51 to 55 of 55" in later and 'rel="prev"' in later
+    assert later.count("Above your approval limit.") == 1 and later.count(">Approve<") == 4
+    # A short queue has no page links.
+    from organisations.models import Role
+    from tests.factories import staff
+
+    other = staff(
+        Role.APPROVER, council=other_council, approval_limit=Decimal("5.00"), email="aq@o.example.org"
+    )
+    short = client_for(other).get("/approvals/").content.decode()
+    assert (
+        "1 waiting" in short and "Pages of proposals" not in short and "Above your approval limit." in short
+    )
