@@ -43,3 +43,28 @@ def ledger_rows(lines, reversible, fund_pk) -> SafeString:
             "      </tr>\n    "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def held_rows(group) -> SafeString:
+    """`<tr>` for each account of a group of the provider's list (views.provider_ledgers): the person
+    (linked to the ledger, with the organisation named when it is not the group's first one's), the
+    budget reference, the council, the balance and the last entry's date."""
+    out = []
+    first_provider = group[0].provider_id if group else None
+    for fund in group:
+        other = f" ({escape(fund.provider.name)})" if fund.provider_id != first_provider else ""
+        last = short_date(fund.last_entry_on) if fund.last_entry_on else ""
+        link = url_with_id("ledger:ledger", fund.pk)
+        balance = escape(format_money(fund.balance))
+        out.append(
+            '\n    <tr class="govuk-table__row">\n'
+            f'      {_CELL.lstrip()}<a class="govuk-link" href="{link}">{escape(fund.person)}</a>'
+            f"{other}</td>\n"
+            f"      {_CELL.lstrip()}{escape(fund.budget_ref or '—')}</td>\n"
+            f"      {_CELL.lstrip()}{escape(fund.council.name)}</td>\n"
+            f"      {_MONEY.lstrip()}{balance}</td>\n"
+            f"      {_CELL.lstrip()}{escape(last or 'None yet')}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
