@@ -382,9 +382,11 @@ def lines_with_balances(
     only its own."""
     # The page's ids first (the slice of the ledger's index, OFFSET and all), then their rows with what
     # a line shows: joined before the OFFSET, the newest page of 2,000 entries joined all 2,000.
+    # A line shows who recorded the entry and whether a later entry corrected it (templatetags.
+    # ledger_rows); nothing it shows needs the corrected entry or a transfer's other side.
     entries = list(
         LedgerEntry.objects.filter(pk__in=entries.values("pk"))
-        .select_related("recorded_by", "reverses", "reversed_by", "transfer_pair__fund__provider")
+        .select_related("recorded_by", "reversed_by")
         .order_by("entry_date", "recorded_at", "pk")
     )
     if not entries:
@@ -582,6 +584,22 @@ class FamilySummary:
     other_corrections: Decimal = ZERO  # corrections that point at no entry (signed)
 
 
+@dataclass(frozen=True)
+class _SummedEntry:
+    """What family_summary and money_breakdown read of a ledger entry."""
+
+    entry_date: dt.date
+    amount: Decimal
+    category: str
+    reverses_id: int | None
+    reverses_category: str | None
+
+    @property
+    def reverses(self) -> "_SummedEntry":
+        """The corrected entry, as far as _kind_of reads it (its kind)."""
+        return _SummedEntry(self.entry_date, ZERO, self.reverses_category or "", None, None)
+
+
 def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> FamilySummary:
     """Money in, money spent and money left over the last year (or since the fund opened), worked out
     by money_breakdown like every statement, so the two agree to the penny for the same dates."""
@@ -592,15 +610,17 @@ def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> Family
     opening = LedgerEntry.objects.filter(fund=fund, entry_date__lt=since).aggregate(
         total=Coalesce(Sum("amount"), Value(ZERO))
     )["total"]
-    entries = list(
-        LedgerEntry.objects.filter(fund=fund, entry_date__gte=since)
-        .prefetch_related("reverses")
+    # Only what the sums read of each entry (a year of a busy ledger is well over a thousand entries:
+    # as model objects they were most of the page's work), with a corrected entry's kind joined in.
+    entries = [
+        _SummedEntry(*row)
+        for row in LedgerEntry.objects.filter(fund=fund, entry_date__gte=since)
         .order_by("entry_date", "recorded_at", "pk")
-    )
+        .values_list("entry_date", "amount", "category", "reverses_id", "reverses__category")
+    ]
     points: list[tuple[dt.date, Decimal]] = []
     running = opening
     for entry in entries:
-        entry.fund = fund  # the page asks each entry about its fund: no query per entry
         running += entry.amount
         if points and points[-1][0] == entry.entry_date:
             points[-1] = (entry.entry_date, running)

@@ -43,6 +43,7 @@ from .selectors import (
     balance_of,
     council_overview,
     default_statement_period,
+    family_page_funds,
     family_summary,
     fund_visible_to,
     funds_in_order,
@@ -81,7 +82,7 @@ def _family_page(request: HttpRequest, kind: str) -> HttpResponse:
     if not is_family_member(user=request.user):
         raise PermissionDenied
     summaries = []
-    for fund in funds_of_family(user=request.user).filter(kind=kind):
+    for fund in family_page_funds(user=request.user, kind=kind):
         summary = family_summary(fund)
         planned = managed.scheduled_move_of(fund) if kind == HeldKind.MANAGED_DP else None
         summaries.append(
