@@ -78,12 +78,31 @@ class PersonForm(forms.ModelForm):
         pass
 
 
+# The empty representative form's markup (RepresentativeForm.render).
+_EMPTY_REPRESENTATIVE: dict[str, str] = {}
+
+
 class RepresentativeForm(forms.Form):
     email = forms.EmailField(label="Their email address", max_length=254)
     full_name = forms.CharField(label="Their full name", max_length=200)
     relationship = forms.CharField(
         label="Relationship", max_length=100, required=False, help_text="For example: mother, brother, friend"
     )
+
+    def render(self, template_name=None, context=None, renderer=None):
+        """The empty form (on every person page a commissioner opens) is the same markup every time:
+        rendered once per process (issue 14: its GOV.UK fields were a tenth of the page), any other form
+        as usual."""
+        if self.is_bound or self.initial or template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        html = _EMPTY_REPRESENTATIVE.get("html")
+        if html is None:
+            html = _EMPTY_REPRESENTATIVE["html"] = super().render()
+        return html
+
+    # Django's forms bind these to their own render, not an override.
+    __str__ = render
+    __html__ = render
 
 
 class AssessmentForm(forms.Form):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.utils import ErrorDict
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -65,6 +65,7 @@ from .selectors import (
     import_batches_visible_to,
     people_represented_by,
     people_visible_to,
+    person_visible_to,
     reviews_due,
     upcoming_among,
     upcoming_budget_for,
@@ -76,7 +77,10 @@ from .wording import FAMILY_WORDING
 
 
 def _person(request, pk: int) -> Person:
-    return get_object_or_404(people_visible_to(user=request.user).select_related("council"), pk=pk)
+    person = person_visible_to(user=request.user, pk=pk)
+    if person is None:
+        raise Http404
+    return person
 
 
 def _casework_person(request, pk: int) -> Person:
@@ -198,6 +202,7 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
     # Every version once, with what the versions table and the chart read: the current and upcoming
     # versions are picked from this list rather than asked for again.
     budgets = casework_budgets(person)
+    person.loaded_budgets = budgets  # for the sections other apps add (oversight's parts to check)
     context = {
         "person": person,
         "budgets": budgets,
@@ -637,6 +642,7 @@ def _family_context(request, person: Person, *, is_family: bool | None = None) -
     # Every version once (with its parts, their providers and who proposed it): the current, upcoming,
     # pending and latest approved versions are picked from this list, not asked for one by one.
     budgets = family_budgets(person)
+    person.loaded_budgets = budgets  # for the sections other apps add (oversight's parts to check)
     current = current_among(budgets)
     upcoming = upcoming_among(budgets)
     shown = current or upcoming

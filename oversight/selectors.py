@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from budgets.models import DIRECT_PAYMENT_TYPES, Arrangement, ManagementType
+from budgets.models import DIRECT_PAYMENT_TYPES, Arrangement, BudgetStatus, ManagementType
 from budgets.selectors import case_councils_of, counted_arrangements, people_represented_by
 from organisations.models import Role
 from organisations.selectors import roles_of
@@ -88,6 +88,29 @@ def arrangements_to_check(*, council_id: int, today: dt.date) -> QuerySet[Arrang
         .filter(management_type__in=CHECKED_TYPES)
         .select_related("budget__person")
     )
+
+
+def arrangements_to_check_for(person, *, today: dt.date) -> list[Arrangement]:
+    """arrangements_to_check for one person, in the same order (start date, id). When the page has
+    already loaded every version of the person's budget with its parts (`person.loaded_budgets`, set
+    by the budgets app's person and family pages), they are picked from those, without a query."""
+    budgets = getattr(person, "loaded_budgets", None)
+    if budgets is None:
+        return list(
+            arrangements_to_check(council_id=person.council_id, today=today).filter(budget__person=person)
+        )
+    checked = {t.value for t in CHECKED_TYPES}
+    parts = [
+        a
+        for b in budgets
+        if b.status == BudgetStatus.APPROVED
+        for a in b.arrangements.all()
+        if a.council_id == person.council_id
+        and a.management_type in checked
+        and a.start_date <= today
+        and (a.end_date is None or a.end_date >= today)
+    ]
+    return sorted(parts, key=lambda a: (a.start_date, a.pk))
 
 
 def _staff_councils(user) -> set[int] | None:

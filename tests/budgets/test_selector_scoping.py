@@ -9,6 +9,7 @@ import pytest
 
 from budgets import selectors, services
 from budgets.models import BudgetStatus
+from organisations.models import Role
 from tests.budgets.factories import PersonFactory, approved_budget
 from tests.factories import UserFactory, staff
 
@@ -203,3 +204,21 @@ def test_a_budgets_total_counts_only_the_arrangements_active_that_day(world):
     assert selectors.budget_with_total(on=dt.date(2026, 1, 1)).get(pk=budget.pk).annual_total == Decimal(
         "1500.00"
     )
+
+
+def test_one_person_s_rule_agrees_with_people_visible_to_for_every_kind_of_user(
+    world, family, commissioner, other_council_commissioner, approver, platform_admin, stranger, council
+):
+    """Issue 14: the person pages find one person with person_visible_to, which settles council staff
+    from the person's row and asks the whole rule of everyone else; it must find exactly whom
+    people_visible_to lets each user see (another council's person stays hidden: a 404)."""
+    officer = staff(Role.MONITORING_OFFICER, council=council, email="mo@scoping.example.org")
+    users = [family, commissioner, other_council_commissioner, approver, officer, platform_admin, stranger]
+    people = [world["own"], world["neighbour"], world["elsewhere"]]
+    for user in users:
+        visible = set(selectors.people_visible_to(user=user))
+        for person in people:
+            found = selectors.person_visible_to(user=user, pk=person.pk)
+            assert (found == person) == (person in visible), (user.email, person.person_ref)
+            assert found is None or found.council.pk == person.council_id
+        assert selectors.person_visible_to(user=user, pk=max(p.pk for p in people) + 100) is None

@@ -236,3 +236,56 @@ def test_a_managed_direct_payment_is_checked_from_its_held_account(council, prov
     assert f"since {start:%-d %B %Y}, more than 91 days" in started[CheckKind.NO_SPENDING].reason
     assert not Decision.objects.exists()
     assert services.run_checks(council=council) == []  # already open: not started twice
+
+
+def test_the_parts_to_check_are_picked_from_the_versions_the_page_loaded_as_the_query_picks_them(
+    client, council, other_council, commissioner, carer_dp, provider_org
+):
+    """Issue 14: the person page and Your budget hand oversight the versions they loaded
+    (`person.loaded_budgets`), and oversight picks the parts to check from them: approved versions only,
+    parts of the person's council active today, of the kinds it checks, in start-date order; the
+    same parts as arrangements_to_check, and the same links on both pages."""
+    from budgets.selectors import casework_budgets, family_budgets
+    from oversight.selectors import arrangements_to_check, arrangements_to_check_for
+
+    person = carer_dp.budget.person
+    today = timezone.localdate()
+    # A later approved version with a managed direct payment and an ISF (both checked), a part that
+    # ended yesterday and one that starts tomorrow (not checked today), and a proposal (not approved).
+    later = approved_budget(
+        person,
+        start=today - dt.timedelta(days=10),
+        parts=(
+            ("direct_payment_managed", "1000.00", provider_org),
+            ("isf", "2000.00", provider_org),
+            ("direct_payment", "300.00", None),
+            ("direct_payment", "400.00", None),
+        ),
+    )
+    ended, starting = later.arrangements.filter(management_type="direct_payment").order_by("pk")
+    ended.end_date = today - dt.timedelta(days=1)
+    ended.save()
+    starting.start_date = today + dt.timedelta(days=1)
+    starting.save()
+    expected = list(
+        arrangements_to_check(council_id=person.council_id, today=today).filter(budget__person=person)
+    )
+    kinds = sorted(a.management_type for a in expected)
+    assert kinds == ["direct_payment", "direct_payment_managed", "isf"] or kinds == [
+        "direct_payment_managed",
+        "isf",
+    ]  # the first version's direct payment unless the later version ended it; never the ended one
+    assert ended not in expected and starting not in expected
+    assert arrangements_to_check_for(person, today=today) == expected
+    for loaded in (casework_budgets(person), family_budgets(person)):
+        person.loaded_budgets = loaded
+        assert arrangements_to_check_for(person, today=today) == expected
+
+    sign_in(client, commissioner)
+    staff_page = page(client, f"/people/{person.pk}/")
+    for part in expected:
+        assert f"/oversight/arrangements/{part.pk}/concern/" in staff_page
+    assert staff_page.count("Raise a concern about the") == len(expected)
+    sign_in(client, person.user)
+    statements = [a for a in expected if a.management_type in ("direct_payment", "direct_payment_managed")]
+    assert page(client, "/your-budget/").count("Send your annual statement") == len(statements)
