@@ -367,3 +367,55 @@ def test_a_balance_of_nothing_moves_nothing_and_says_so_by_whom(
         assert said[0].additional_data["note"] == (
             f"The balance was £0.00 when the person moved to {other_provider_org.name}."
         )
+
+
+def test_an_ending_in_arrears_posts_only_what_fell_due_by_the_last_day_however_late_it_is_done(
+    person, provider_org, robot
+):
+    """Paid in arrears, ending mid-period: the part-period's payment would fall due after the last day,
+    so it is not posted by the ending, even when the daily job gets to it weeks later."""
+    agreement = isf_agreement(person=person, provider=provider_org, in_advance=False, start=START)
+    fund = services.open_fund(agreement=agreement, actor=robot)
+    last_day = START + dt.timedelta(weeks=6)
+    agreement.status, agreement.end_date = AgreementStatus.ENDING, last_day
+    agreement.save()
+    provider_services.end_agreement(agreement=agreement, actor=robot, today=START + dt.timedelta(weeks=30))
+    payments = fund.entries.filter(category=Category.COUNCIL_PAYMENT)
+    assert [e.entry_date for e in payments] == [START + dt.timedelta(weeks=4)]
+
+
+def test_a_move_opens_the_new_fund_and_gives_it_its_reference_in_the_name_of_who_moved_them(
+    fund, person, other_provider_org, robot, commissioner
+):
+    from organisations.audit import history_for
+
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    old = fund.agreement
+    old.status, old.end_date = AgreementStatus.ENDING, START + dt.timedelta(weeks=6, days=-1)
+    old.save()
+    new = isf_agreement(
+        person=person, provider=other_provider_org, replaces=old, start=old.end_date + dt.timedelta(days=1)
+    )
+    provider_services.complete_move(agreement=new, actor=commissioner, today=new.start_date)
+    events = [(log.additional_data["event"], log.actor) for log in history_for(new.isf)]
+    assert ("Individual Service Fund opened", commissioner) in events
+
+
+def test_a_fund_opened_before_the_move_takes_the_new_reference_in_the_name_of_who_moved_them(
+    fund, person, other_provider_org, robot, commissioner
+):
+    from organisations.audit import history_for
+
+    old = fund.agreement
+    old.status, old.end_date = AgreementStatus.ENDING, START + dt.timedelta(weeks=6, days=-1)
+    old.save()
+    new = isf_agreement(
+        person=person, provider=other_provider_org, replaces=old, start=old.end_date + dt.timedelta(days=1)
+    )
+    early = services.open_fund(agreement=new, actor=robot)
+    assert early.budget_ref == ""
+    provider_services.complete_move(agreement=new, actor=commissioner, today=new.start_date)
+    given = [
+        log for log in history_for(early) if log.additional_data["event"] == "reference given on the move"
+    ]
+    assert len(given) == 1 and given[0].actor == commissioner

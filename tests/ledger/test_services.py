@@ -468,3 +468,12 @@ def test_the_statement_job_records_the_system_as_who_made_each_statement(fund, r
     services.produce_due_statements(today=START + dt.timedelta(weeks=8))
     made = [history_for(s).get() for s in Statement.objects.order_by("period_start")]
     assert len(made) == 2 and {log.actor for log in made} == {robot}
+
+
+def test_a_four_weeks_starting_on_the_agreements_last_day_still_gets_a_statement(person, provider_org, robot):
+    from tests.ledger.factories import isf_fund
+
+    last_day = START + dt.timedelta(days=28)  # the first day of the second four weeks
+    fund = isf_fund(person=person, provider=provider_org, actor=robot, start=START, end=last_day)
+    periods = services.due_statement_periods(fund, today=START + dt.timedelta(weeks=20))
+    assert periods == [(START, START + dt.timedelta(days=27)), (last_day, last_day + dt.timedelta(days=27))]
