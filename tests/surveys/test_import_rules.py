@@ -1,0 +1,85 @@
+"""Importing survey answers through surveys.imports (issue 20: kills mutmut survivors of surveys.imports):
+all or nothing with every error by line, a council's own question only for its people, a provider's
+self-assessment linked to it and passed to its directory profile, and the import audited."""
+
+import pytest
+from auditlog.models import LogEntry
+
+from surveys.imports import ImportFailed, import_responses, parse
+from surveys.models import Response, ResponseStatus
+from surveys.services import add_council_question
+from tests.surveys.factories import person_holding, survey
+
+pytestmark = pytest.mark.django_db
+HEADER = "respondent_ref,question,answer\n"
+
+
+def test_every_problem_is_reported_by_line_and_nothing_is_written(council, other_council, commissioner):
+    holders = survey("outcome-budget-holder")
+    own = add_council_question(
+        survey=holders, council=council, text="Card?", options=["Yes", "No"], kind="single",
+        actor=commissioner,
+    )  # fmt: skip
+    person_holding(other_council, "isf", person_ref="BRI-1")
+    text = (
+        HEADER + "R1,dignity\n"
+        "R 1,dignity,better\n"
+        f"R2,{own.code},yes\n"
+        f"E06000023/BRI-1,{own.code},yes\n"
+        "R3,dignity,better\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        import_responses(survey=holders, text=text, actor=commissioner)
+    assert failed.value.errors == [
+        "line 2: row: expected 3 columns, found 2",
+        "line 3: respondent_ref: “R 1” may use only letters, digits, . _ / - (64 at most)",
+        f"line 4: question: “{own.code}” is asked only of Dorset Council's people",
+        f"line 5: question: “{own.code}” is asked only of Dorset Council's people",
+    ]
+    assert not Response.objects.exists()
+    with pytest.raises(ImportFailed, match="line 2: respondent_ref: the file has no answers"):
+        parse(survey=holders, text=HEADER)
+
+
+def test_a_councils_own_question_is_imported_for_its_people_and_counted_once_per_answer(
+    council, commissioner
+):
+    holders = survey("outcome-budget-holder")
+    own = add_council_question(
+        survey=holders, council=council, text="Card?", options=["Yes", "No"], kind="single",
+        actor=commissioner,
+    )  # fmt: skip
+    person = person_holding(council, "isf", "direct_payment", person_ref="DOR-1")
+    text = HEADER + f"E06000059/DOR-1,{own.code},yes\nE06000059/DOR-1,dignity,better\nANON-1,dignity,same\n"
+    respondents, answers = parse(survey=holders, text=text)
+    assert answers == 3 and [r.ref for r in respondents] == ["E06000059/DOR-1", "ANON-1"]
+    assert respondents[0].person == person and respondents[1].person is None
+    result = import_responses(survey=holders, text=text, actor=commissioner)
+    assert (result.responses, result.answers, result.linked, result.anonymous) == (2, 3, 1, 1)
+    linked = Response.objects.get(person=person)
+    assert linked.status == ResponseStatus.SUBMITTED and linked.submitted_by == commissioner
+    assert linked.management_types == ["direct_payment", "isf"]
+    assert sorted(linked.answers.values_list("question__code", "option__code")) == [
+        ("dignity", "better"),
+        (own.code, "yes"),
+    ]
+    entry = LogEntry.objects.get_for_object(holders).get()
+    assert entry.actor == commissioner and entry.additional_data["event"] == "survey responses imported"
+    assert entry.additional_data["note"] == "3 answers" and entry.changes_dict["responses"] == ["", "2"]
+
+
+def test_a_providers_imported_self_assessment_is_linked_and_updates_its_profile(provider_org, commissioner):
+    from tests.providers.factories import profile_for
+
+    profile = profile_for(provider_org)
+    text = (
+        HEADER + "PRV-001,isf_years,1_to_3\nPRV-001,client_groups,dementia\nOTHER-9,isf_years,not_offered\n"
+    )
+    result = import_responses(survey=survey("provider-self-assessment"), text=text, actor=commissioner)
+    assert (result.linked, result.anonymous) == (1, 1)
+    assert result.summary("provider-self-assessment") == (
+        "Imported 2 responses (3 answers) to provider-self-assessment: 1 linked to providers, 1 anonymous."
+    )
+    assert Response.objects.get(provider=provider_org).respondent_ref == "PRV-001"
+    profile.refresh_from_db()
+    assert (profile.client_groups, profile.isf_years) == (["dementia"], "1_to_3")
