@@ -46,3 +46,28 @@ def test_one_client_asking_for_statements_again_and_again_is_stopped(client, fun
     assert response.json()["detail"].startswith("Too many statement requests. Try again later.")
     assert int(response["Retry-After"]) > 0
     assert Statement.objects.filter(fund=fund).count() == 3
+
+
+def test_the_person_and_each_representative_are_told_once_each_and_limited_each(
+    fund, person, family, robot, settings, django_capture_on_commit_callbacks
+):
+    """The person (with their own sign-in) and their mother are each told, once, even when someone is
+    both; each address has its own daily limit."""
+    from budgets.models import Representative
+    from providers.ledger import services
+    from providers.ledger.models import HeldAccount
+    from tests.factories import UserFactory
+
+    settings.EMAIL_RATE_LIMITS = {**settings.EMAIL_RATE_LIMITS, "statement-email-per-address": (3, 3600)}
+    own = UserFactory(email="alys@test.example.org")
+    person.user = own
+    person.save(update_fields=["user"])
+    fund = HeldAccount.objects.get(pk=fund.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.produce_statement(fund=fund, start=START, end=START, actor=robot)
+    Representative.objects.create(person=person, user=own, relationship="self")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.produce_statement(fund=fund, start=START, end=START + dt.timedelta(days=1), actor=robot)
+    both = ["alys@test.example.org", "family@test.example.org"]
+    assert [sorted(m.to) for m in _statement_emails()] == [both, both]
+    assert own.isf_notices.count() == 2 and family.isf_notices.count() == 2
