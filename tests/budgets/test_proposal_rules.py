@@ -415,3 +415,9 @@ def test_a_draft_can_be_withdrawn(person, commissioner):
     assert services.budget_withdraw(budget=draft, actor=commissioner).status == BudgetStatus.WITHDRAWN
     draft.refresh_from_db()
     assert draft.status == BudgetStatus.WITHDRAWN
+
+
+def test_asking_for_a_new_reference_gives_one_and_takes_none(person, commissioner, council):
+    approved_budget(person)  # its part has no reference: the council has none in a pattern yet
+    assert services.new_budget_refs(council_id=council.pk) == ["DOR-PB-00001"]
+    assert services.new_budget_refs(council_id=council.pk, count=2) == ["DOR-PB-00001", "DOR-PB-00002"]

@@ -344,3 +344,13 @@ def test_a_plan_helper_rule_plugged_in_lets_that_helper_plan(person, stranger, c
     assert selectors._PLAN_HELPER_RULES.count(rule) == 1
     assert selectors.helps_with_plan(user=stranger, person=person) is True
     assert selectors.helps_with_plan(user=commissioner, person=person) is False
+
+
+def test_an_ending_waiting_for_approval_comes_to_nothing_a_year(person, commissioner, approver):
+    from budgets import services
+
+    approved_budget(person)
+    ending = services.budget_propose(
+        person=person, start_date=dt.date(2027, 4, 1), arrangements=[], actor=commissioner, ending=True
+    )
+    assert [(b, b.annual_total) for b in selectors.approval_queue(user=approver)] == [(ending, D("0.00"))]
