@@ -242,3 +242,112 @@ def test_a_profile_names_its_groups_in_table_order_and_how_long_it_has_offered_i
     assert isf_years_label(profile) == "Not stated"
     profile.isf_years = "5_to_10"
     assert isf_years_label(profile) == "5 to 10 years"
+
+
+def test_what_a_family_reads_after_acceptance_notice_ending_and_a_declined_agreement(
+    person, family, profile_a, provider_a
+):
+    import datetime as dt
+
+    from providers.models import AgreementStatus, FlexibleAgreement, NoticeFrom
+    from providers.selectors import where_a_choice_is_up_to
+    from tests.providers.factories import TERMS, accepted_choice, agreed
+
+    def reads(choice):
+        choice.refresh_from_db()
+        return where_a_choice_is_up_to(choice)
+
+    choice = accepted_choice(person, profile_a.provider)
+    assert reads(choice) == "Accepted. Your social worker will set up the agreement."
+    choice.delete()
+    agreement = agreed(person, profile_a.provider, accept=False)
+    services.decline_agreement(agreement=agreement, reason="The budget is too small.", actor=provider_a)
+    assert (
+        reads(agreement.choice)
+        == "Harbour Lights Support did not sign the agreement: The budget is too small."
+    )
+    # The newest agreement made from the choice is the one that counts.
+    again = services.set_up_agreement(
+        choice=agreement.choice, arrangement=agreement.arrangement, terms=dict(TERMS), actor=provider_a
+    )
+    again = services.accept_agreement(agreement=again, actor=provider_a)
+    from django.utils import timezone
+
+    last_day = timezone.localdate() + dt.timedelta(days=28)
+    services.give_notice(agreement=again, notice_from=NoticeFrom.PERSON, actor=family)
+    assert reads(agreement.choice) == f"Notice given. The agreement ends on {last_day:%-d %B %Y}."
+    FlexibleAgreement.objects.filter(pk=again.pk).update(status=AgreementStatus.ENDED)
+    assert reads(agreement.choice) == "The agreement has ended."
+
+
+def test_an_agreement_is_in_force_from_its_start_to_its_last_day_once_accepted(person, profile_a, family):
+    import datetime as dt
+
+    from providers.models import AgreementStatus, FlexibleAgreement
+    from providers.selectors import agreements_in_force
+    from tests.providers.factories import agreed
+
+    start = dt.date(2026, 4, 1)
+    agreement = agreed(person, profile_a.provider, accept=False, start=start)
+    assert not agreements_in_force(on=start).exists()  # offered, not yet accepted
+    FlexibleAgreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.ACTIVE)
+    assert not agreements_in_force(on=start - dt.timedelta(days=1)).exists()
+    assert list(agreements_in_force(on=start)) == [agreement]
+    assert list(agreements_in_force(on=dt.date(2030, 1, 1))) == [agreement]  # no end date
+    last_day = dt.date(2026, 9, 30)
+    for status in (AgreementStatus.ENDING, AgreementStatus.ENDED):
+        FlexibleAgreement.objects.filter(pk=agreement.pk).update(status=status, end_date=last_day)
+        assert list(agreements_in_force(on=last_day)) == [agreement]
+        assert not agreements_in_force(on=last_day + dt.timedelta(days=1)).exists()
+    for status in (AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN):
+        FlexibleAgreement.objects.filter(pk=agreement.pk).update(status=status, end_date=None)
+        assert not agreements_in_force(on=start).exists()
+
+
+def test_only_the_persons_own_commissioner_and_the_providers_own_manager_are_recognised(
+    person,
+    commissioner,
+    approver,
+    other_council_commissioner,
+    provider_a,
+    provider_finance,
+    provider_org,
+    family,
+):
+    from providers.selectors import acts_for, is_commissioner_for, is_manager_of
+
+    assert is_commissioner_for(user=commissioner, agreement_or_person=person)
+    for user in (approver, other_council_commissioner, provider_a, family):
+        assert not is_commissioner_for(user=user, agreement_or_person=person)
+    assert is_manager_of(user=provider_a, provider_id=provider_org.pk)
+    for user in (provider_finance, commissioner):
+        assert not is_manager_of(user=user, provider_id=provider_org.pk)
+    assert acts_for(user=family, person=person)
+    assert not acts_for(user=commissioner, person=person)
+
+
+def test_an_organisation_holds_the_managed_direct_payments_in_force_in_approved_budgets(
+    person, other_person, provider_org, other_provider_org
+):
+    import datetime as dt
+
+    from budgets.models import BudgetStatus, ManagementType
+    from providers.selectors import managed_direct_payments_of
+    from tests.budgets.factories import approved_budget
+
+    start = dt.date(2026, 4, 1)
+    managed = ManagementType.DIRECT_PAYMENT_MANAGED
+    ours = approved_budget(
+        person, start=start, parts=((managed, "9000.00", provider_org),)
+    ).arrangements.get()
+    approved_budget(other_person, start=start, parts=((managed, "9000.00", other_provider_org),))
+    approved_budget(other_person, start=start, parts=((ManagementType.ISF, "9000.00", provider_org),))
+    proposed = approved_budget(other_person, start=start, parts=((managed, "9000.00", provider_org),))
+    proposed.status = BudgetStatus.PROPOSED
+    proposed.save(update_fields=["status"])
+    assert list(managed_direct_payments_of(provider=provider_org, on=start)) == [ours]
+    assert not managed_direct_payments_of(provider=provider_org, on=start - dt.timedelta(days=1)).exists()
+    ours.end_date = dt.date(2026, 6, 30)
+    ours.save(update_fields=["end_date"])
+    assert list(managed_direct_payments_of(provider=provider_org, on=ours.end_date)) == [ours]
+    assert not managed_direct_payments_of(provider=provider_org, on=dt.date(2026, 7, 1)).exists()
