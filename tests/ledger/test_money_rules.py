@@ -419,3 +419,21 @@ def test_a_fund_opened_before_the_move_takes_the_new_reference_in_the_name_of_wh
         log for log in history_for(early) if log.additional_data["event"] == "reference given on the move"
     ]
     assert len(given) == 1 and given[0].actor == commissioner
+
+
+def test_each_half_of_a_move_is_recorded_with_who_moved_the_money(
+    fund, person, other_provider_org, robot, commissioner
+):
+    from organisations.audit import history_for
+
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    target = _second_fund(person, other_provider_org, robot)
+    money_out, money_in = services.transfer_balance(
+        from_fund=fund, to_fund=target, on_date=START, actor=commissioner
+    )
+    assert [(log.additional_data["event"], log.actor) for log in history_for(money_out)] == [
+        ("balance moved out", commissioner)
+    ]
+    assert [(log.additional_data["event"], log.actor) for log in history_for(money_in)] == [
+        ("balance moved in", commissioner)
+    ]

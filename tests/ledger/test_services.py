@@ -407,9 +407,13 @@ def test_the_statement_due_is_the_latest_four_weeks_that_have_ended(fund):
     assert services.due_statement_period(fund, today=START + dt.timedelta(days=60)) == second
 
 
-def test_the_family_marks_their_own_notices_seen_and_no_one_elses(fund, other_fund, robot, family):
+def test_the_family_marks_their_own_notices_seen_and_no_one_elses(fund, other_fund, person, robot, family):
+    from budgets.models import Representative
     from providers.ledger.models import Notification
+    from tests.factories import UserFactory
 
+    father = UserFactory(email="father@test.example.org")
+    Representative.objects.create(person=person, user=father, relationship="father")
     today = START + dt.timedelta(weeks=8, days=1)
     services.produce_due_statements(today=today)
     assert Notification.objects.filter(user=family, seen_at__isnull=True).count() == 2
@@ -417,6 +421,7 @@ def test_the_family_marks_their_own_notices_seen_and_no_one_elses(fund, other_fu
     assert services.mark_notifications_seen(user=family, fund=fund) == 2
     assert not Notification.objects.filter(user=family, seen_at__isnull=True).exists()
     assert services.mark_notifications_seen(user=family, fund=fund) == 0
+    assert Notification.objects.filter(user=father, seen_at__isnull=True).count() == 2
 
 
 def test_a_statement_covers_a_real_period_that_has_happened(fund, commissioner):
