@@ -3,9 +3,10 @@
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -319,10 +320,15 @@ def approval_queue(*, user) -> QuerySet[PersonalBudget]:
     """Proposals waiting in the councils where the user is an approver, oldest first, with totals and
     `approval_limit`: the user's limit in the budget's council (organisations.selectors.
     approval_limit_of, read in the same query)."""
-    councils = roles_of(user=user).councils_with(Role.APPROVER)
+    return _approval_queue(
+        councils=frozenset(roles_of(user=user).councils_with(Role.APPROVER)), user_id=user.pk, on=_today()
+    )
+
+
+def _approval_queue(*, councils, user_id: int, on: dt.date) -> QuerySet[PersonalBudget]:
     limit = (
         Membership.objects.filter(
-            user=user,
+            user_id=user_id,
             role=Role.APPROVER,
             council_id=OuterRef("person__council_id"),
             approval_limit__isnull=False,
@@ -331,7 +337,7 @@ def approval_queue(*, user) -> QuerySet[PersonalBudget]:
         .values("approval_limit")[:1]
     )
     return (
-        budget_with_total()
+        budget_with_total(on=on)
         .filter(status=BudgetStatus.PROPOSED, person__council_id__in=councils)
         .annotate(approval_limit=Subquery(limit))
         .select_related("person", "person__council", "proposed_by")
@@ -339,15 +345,35 @@ def approval_queue(*, user) -> QuerySet[PersonalBudget]:
     )
 
 
-def approval_queue_summary(queue: QuerySet[PersonalBudget]) -> tuple[int, Decimal, list[Decimal]]:
-    """How many proposals `queue` (approval_queue) holds, their annual total, and the user's approval
+def approval_queue_summary(*, user) -> tuple[int, Decimal, list[Decimal]]:
+    """How many proposals the user's approval queue holds, their annual total, and the user's approval
     limits in their councils (smallest first), in one query whatever the queue's length."""
-    summary = queue.order_by().aggregate(
-        count=Count("pk"),
-        total=Coalesce(Sum("annual_total"), Value(Decimal("0.00"))),
-        limits=ArrayAgg("approval_limit", distinct=True, default=Value([])),
+    sql, params = _approval_summary_sql(
+        councils=frozenset(roles_of(user=user).councils_with(Role.APPROVER)), user_id=user.pk, on=_today()
     )
-    return summary["count"], summary["total"], sorted(x for x in summary["limits"] if x is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, total, limits = cursor.fetchone()
+    return count, total, sorted(limits)
+
+
+# The approval queue's count, total and the approver's limits, over its query (the ORM's own SQL).
+_SUMMARY = (
+    "SELECT COUNT(*), COALESCE(SUM(q.annual_total), 0.00), "
+    "COALESCE(ARRAY_AGG(DISTINCT q.approval_limit) FILTER (WHERE q.approval_limit IS NOT NULL), '{{}}') "
+    "FROM ({queue}) q"
+)
+
+
+@lru_cache(maxsize=256)
+def _approval_summary_sql(**key) -> tuple[str, tuple]:
+    """The summary's SQL for these values (the arguments of _approval_queue): the queue's query, which
+    the ORM takes longer to build and compile than PostgreSQL takes to run, summed over. It holds no
+    data, only the query's text and the values that went into it, so it is kept per process by exactly
+    those values (the day among them)."""
+    queue = _approval_queue(**dict(key)).order_by().values_list("annual_total", "approval_limit")
+    inner, params = queue.query.get_compiler(queue.db).as_sql()
+    return _SUMMARY.format(queue=inner), tuple(params)
 
 
 def not_replaced() -> Q:

@@ -584,7 +584,7 @@ def approval_queue_view(request: HttpRequest) -> HttpResponse:
     queue = approval_queue(user=request.user)
     # The count, the total and the limits of the whole queue in one query; then the page's proposals
     # (50 a page, oldest first), each with the approver's limit in its council.
-    count, total, limits = approval_queue_summary(queue)
+    count, total, limits = approval_queue_summary(user=request.user)
     page = page_of(request, queue, APPROVALS_PER_PAGE, count=count)
     proposals = list(page.object_list)
     for budget in proposals:
