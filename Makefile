@@ -32,12 +32,14 @@ services:
 run: setup
 	@DEBUG=$${DEBUG:-1} REQUIRE_STAFF_2FA=$${REQUIRE_STAFF_2FA:-0} $(PY) scripts/run.py
 
-# The whole suite against PostgreSQL and Redis on 127.0.0.1, browser tests included.
+# The whole suite against PostgreSQL and Redis on 127.0.0.1, browser tests included, in one pytest-xdist
+# process per core (PYTEST_WORKERS=0 for one process); each has its own test database and Redis database.
+PYTEST_WORKERS ?= auto
 test: setup services
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/ruff check .
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Mutation testing of the rule modules (see scripts/mutate.py, [tool.mutmut] in pyproject.toml and
 # mutmut-equivalents.md): every mutant checked, then the score per module and the survivors. Slow, so not

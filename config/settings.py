@@ -4,6 +4,7 @@ Production is the default: DEBUG is off, SECRET_KEY and ALLOWED_HOSTS must come 
 `make run` turns DEBUG on; the test suite (pytest) gets a throw-away key and plain HTTP.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -235,9 +236,28 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".data" / "media"
 
+
+def _redis_url() -> str:
+    """REDIS_URL; under `pytest -n N` (pytest-xdist: processes gw0, gw1, …, each with a test database of
+    its own) a Redis database of its own for each process too, as the Redis tests flush theirs and start
+    Celery workers on it that must not take another process's jobs. Process i of n uses database
+    (base + i * 16 // n) mod 16, so test runs on databases 0-7 with 2 processes never share one."""
+    url = env.str("REDIS_URL", default="")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (url and RUNNING_TESTS and worker.startswith("gw")):
+        return url
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    db = (base + int(worker[2:]) * (16 // max(count, 1))) % 16
+    return parts._replace(path=f"/{db}").geturl()
+
+
 # The cache holds rate-limit counts (organisations/throttle.py): Redis when there is one, so every
 # process shares one count; otherwise (`make run`, one process) in memory.
-_CACHE_URL = env.str("REDIS_URL", default="")
+_CACHE_URL = _redis_url()
 CACHES = {
     "default": (
         {
@@ -253,7 +273,7 @@ CACHES = {
 
 # Celery: a real broker when REDIS_URL is set; otherwise (`make run` on a new machine) tasks run
 # in-process, so a newcomer needs no Redis.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _CACHE_URL
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

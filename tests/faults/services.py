@@ -1,7 +1,9 @@
-"""Real services the fault tests start and break: a Redis server on its own port (6390-6399), never the
-suite's shared Redis, and a way to point the Celery app at it."""
+"""Real services the fault tests start and break: a Redis server on its own port (6390-6399; under
+pytest-xdist, ten ports of its own for each test process: gw1 6400-6409, …), never the suite's shared
+Redis, and a way to point the Celery app at it."""
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -13,7 +15,14 @@ import redis
 from config.celery import app as celery_app
 from tests.monitoring.conftest import set_celery_conf
 
-PORTS = range(6390, 6400)
+# Each xdist process has its own ports: a test that stops its Redis and starts it again on the same port
+# must not find another process's Redis there in between.
+_FIRST = 6390 + 10 * int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORTS = range(_FIRST, _FIRST + 10)
+
+
+class PortTaken(Exception):
+    pass
 
 
 def _free(port: int) -> bool:
@@ -51,9 +60,14 @@ class RedisServer:
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                # It exited: another program took the port between the check and the start.
+                raise PortTaken(self.port)
             with contextlib.suppress(redis.ConnectionError):
-                if redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping():
+                answer = redis.Redis.from_url(self.url, socket_connect_timeout=0.5).info("server")
+                if answer["process_id"] == self.process.pid:
                     return self
+                raise PortTaken(self.port)  # another program's Redis answered on the port
             time.sleep(0.05)
         raise AssertionError(f"redis-server did not start on port {self.port}")
 
@@ -78,8 +92,12 @@ class RedisServer:
 def start_redis(*, avoid: tuple[int, ...] = ()) -> RedisServer:
     for port in PORTS:
         if port not in avoid and _free(port):
-            return RedisServer(port).start()
-    raise AssertionError("no free port in 6390-6399 for a test Redis")
+            server = RedisServer(port)
+            try:
+                return server.start()
+            except PortTaken:
+                server.close()
+    raise AssertionError(f"no free port in {PORTS.start}-{PORTS.stop - 1} for a test Redis")
 
 
 @contextlib.contextmanager
