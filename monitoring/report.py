@@ -28,9 +28,6 @@ from .nhs_funding import nhs_funding_figures
 from .periods import Period, check_started, status_on
 
 HISTORY_LENGTH = 5
-# Kept for callers that import them from here; the rule itself lives in suppression.py.
-SUPPRESS_BELOW = suppression.SUPPRESS_BELOW
-SUPPRESSED = suppression.SUPPRESSED
 
 
 def _change(now, before):
@@ -65,10 +62,6 @@ def change_since(current: dict, previous: dict) -> dict:
             for k in RATE_KEYS
         },
     }
-
-
-def suppress(count: int) -> int | str:
-    return suppression.primary(count)
 
 
 def _latest_published(*, period_labels: list[str], exclude: Council):
