@@ -24,7 +24,8 @@ def _entry(instance, event):
 # ---- adding a person ----
 
 
-def test_a_commissioner_adds_a_person_and_it_is_recorded(council, commissioner):
+def test_a_commissioner_adds_a_person_and_it_is_recorded(council, commissioner, person):
+    # Another person of the council (DOR-1) is no obstacle.
     person = services.person_create(
         council=council,
         person_ref="DOR-77",
@@ -140,7 +141,8 @@ def test_a_reference_is_used_once_in_a_council_but_another_council_may_use_it(
 # ---- someone who acts for the person ----
 
 
-def test_a_commissioner_lets_someone_act_for_the_person_with_a_new_account(person, commissioner):
+def test_a_commissioner_lets_someone_act_for_the_person_with_a_new_account(person, commissioner, family):
+    # Someone else acting for them already (family) is no obstacle.
     rep = services.representative_add(
         person=person,
         email="  sam@family.example.org ",
@@ -298,3 +300,23 @@ def test_a_review_needs_notes_an_approved_budget_and_a_commissioner_of_the_counc
     assert not BudgetReview.objects.exists()
     budget.refresh_from_db()
     assert budget.review_due == dt.date(2027, 4, 1)
+
+
+def test_someone_acting_for_one_person_may_act_for_another_too(person, family, commissioner, council):
+    from tests.budgets.factories import PersonFactory
+
+    sibling = PersonFactory(council=council)
+    rep = services.representative_add(
+        person=sibling, email=family.email, full_name="Pat Stone", relationship="mother", actor=commissioner
+    )
+    assert rep.user == family
+    assert set(Representative.objects.filter(user=family).values_list("person", flat=True)) == {
+        person.pk,
+        sibling.pk,
+    }
+
+
+def test_a_review_needs_notes_even_when_none_are_given(person, commissioner):
+    budget = approved_budget(person)
+    with pytest.raises(BudgetError, match="^Write what the review found.$"):
+        services.review_record(budget=budget, actor=commissioner, notes=None)

@@ -31,6 +31,8 @@ def _problems(person, actor, *parts, start=APRIL):
     with pytest.raises(BudgetError) as refused:
         _propose(person, actor, *parts, start=start)
     assert not PersonalBudget.objects.filter(person=person).exists()
+    # Every problem is in the one message a page or the API shows, in order.
+    assert str(refused.value) == " ".join(refused.value.messages)
     return refused.value.messages
 
 
@@ -421,3 +423,27 @@ def test_asking_for_a_new_reference_gives_one_and_takes_none(person, commissione
     approved_budget(person)  # its part has no reference: the council has none in a pattern yet
     assert services.new_budget_refs(council_id=council.pk) == ["DOR-PB-00001"]
     assert services.new_budget_refs(council_id=council.pk, count=2) == ["DOR-PB-00001", "DOR-PB-00002"]
+
+
+def test_a_new_version_must_start_after_the_current_versions_latest_part(person, commissioner):
+    current = approved_budget(person)
+    Arrangement.objects.create(
+        budget=current,
+        council=person.council,
+        management_type="direct_payment",
+        annual_amount=D("1.00"),
+        start_date=dt.date(2026, 9, 1),
+    )
+    with pytest.raises(BudgetError) as refused:
+        _propose(person, commissioner, start=dt.date(2026, 9, 1))
+    assert str(refused.value) == (
+        "A new version must start after 1 September 2026, when the current budget's latest part starts."
+    )
+    assert _propose(person, commissioner, start=dt.date(2026, 9, 2)).replaces == current
+
+
+def test_the_version_replaced_is_the_approved_one_starting_latest_whenever_it_was_made(person, commissioner):
+    later = approved_budget(person, start=dt.date(2026, 10, 1))
+    approved_budget(person, start=APRIL)
+    assert services.latest_approved_version(person) == later
+    assert _propose(person, commissioner, start=dt.date(2027, 4, 1)).replaces == later

@@ -354,3 +354,125 @@ def test_an_ending_waiting_for_approval_comes_to_nothing_a_year(person, commissi
         person=person, start_date=dt.date(2027, 4, 1), arrangements=[], actor=commissioner, ending=True
     )
     assert [(b, b.annual_total) for b in selectors.approval_queue(user=approver)] == [(ending, D("0.00"))]
+
+
+# ---- what the pages read comes with the rows (the selectors' promise of a fixed number of queries) ----
+
+
+def test_the_person_pages_read_each_versions_people_review_and_parts_without_more_queries(
+    person, commissioner, approver, provider_org, django_assert_num_queries
+):
+    from budgets.models import BudgetReview
+    from budgets.review_models import ReviewOutcome
+
+    first = approved_budget(person, parts=(("isf", "100.00", provider_org),))
+    review = BudgetReview.objects.create(
+        budget=first,
+        reviewed_on=APRIL,
+        reviewed_by=commissioner,
+        notes="n",
+        next_review_due=dt.date(2027, 4, 1),
+    )
+    ReviewOutcome.objects.create(review=review, outcome="Go out", status="met")
+    PersonalBudget.objects.filter(pk=first.pk).update(proposed_by=commissioner, decided_by=approver)
+    approved_budget(
+        person, start=dt.date(2027, 4, 1), proposed_by=commissioner, decided_by=approver, from_review=review
+    )
+    budgets = selectors.casework_budgets(person)
+    with django_assert_num_queries(0):
+        read = sorted(
+            (
+                b.proposed_by.email,
+                b.decided_by.email,
+                b.from_review.reviewed_by.email if b.from_review else "",
+                [o.outcome for o in b.from_review.outcomes.all()] if b.from_review else [],
+                [str(a.provider) for a in b.arrangements.all()],
+            )
+            for b in budgets
+        )
+    assert read == [
+        (commissioner.email, approver.email, "", [], ["Harbour Lights Support"]),
+        (commissioner.email, approver.email, commissioner.email, ["Go out"], ["None"]),
+    ]
+    budgets = selectors.family_budgets(person)
+    with django_assert_num_queries(0):
+        proposers = {b.proposed_by.email for b in budgets}
+        profiles = [
+            getattr(a.provider, "profile", None) for b in budgets for a in b.arrangements.all() if a.provider
+        ]
+    assert proposers == {commissioner.email} and profiles == [None]
+    current = selectors.current_budget_for(person=person, on=dt.date(2026, 6, 1))
+    with django_assert_num_queries(0):
+        assert [str(a.provider) for a in current.arrangements.all()] == ["Harbour Lights Support"]
+
+
+def test_lists_read_the_council_and_uploader_with_each_row(
+    council, commissioner, approver, django_assert_num_queries
+):
+    PersonFactory(council=council)
+    _batch(council, commissioner)
+    people = list(selectors.caseload(user=commissioner))
+    waiting = list(selectors.batches_waiting_for(user=approver))
+    with django_assert_num_queries(0):
+        assert [p.council.name for p in people] == ["Dorset Council"]
+        assert [(b.council.name, b.uploaded_by.email) for b in waiting] == [
+            ("Dorset Council", commissioner.email)
+        ]
+
+
+# ---- ties are broken the same way every time ----
+
+
+def test_the_version_in_force_is_the_latest_start_whatever_order_they_were_made_in(person):
+    later = approved_budget(person, start=dt.date(2026, 10, 1))
+    earlier = approved_budget(person, start=APRIL)
+    assert selectors.current_budget_for(person=person, on=dt.date(2026, 11, 1)) == later
+    assert selectors.upcoming_budget_for(person=person, on=dt.date(2026, 3, 1)) == earlier
+
+
+def test_on_a_tie_the_first_made_comes_first_in_each_list(person, council, commissioner, approver):
+    """Equal days are put in the order the rows were made, even when the later one was read first
+    (an updated row moves to the end of its table)."""
+    first = approved_budget(person, start=dt.date(2026, 10, 1), review_due=dt.date(2026, 5, 1))
+    second = approved_budget(person, start=dt.date(2026, 10, 1), review_due=dt.date(2026, 5, 1))
+    PersonalBudget.objects.filter(pk=first.pk).update(decision_reason="touched")
+    assert selectors.upcoming_budget_for(person=person, on=APRIL) == first
+    assert selectors.current_budget_for(person=person, on=dt.date(2026, 10, 2)) == second
+    due = list(selectors.reviews_due(user=commissioner, on=dt.date(2026, 4, 15)))
+    assert due == [first, second]
+    b = PersonFactory(council=council, given_name="Sam", family_name="Lee", person_ref="DOR-B")
+    a = PersonFactory(council=council, given_name="Sam", family_name="Lee", person_ref="DOR-A")
+    assert list(selectors.caseload(user=commissioner, search="lee")) == [a, b]
+    one = _batch(council, commissioner)
+    two = _batch(council, commissioner)
+    ImportBatch.objects.filter(pk=two.pk).update(uploaded_at=one.uploaded_at)
+    ImportBatch.objects.filter(pk=one.pk).update(file_name="first.csv")
+    assert list(selectors.batches_waiting_for(user=approver)) == [one, two]
+
+
+# ---- each proposal's limit in the approval queue ----
+
+
+def test_each_proposal_in_the_queue_carries_the_users_own_approver_limit_in_its_council(
+    person, council, other_council, commissioner, approver, second_approver
+):
+    from organisations.models import Membership, Role
+    from organisations.selectors import approval_limit_of
+
+    PersonalBudget.objects.create(
+        person=person, start_date=APRIL, status=BudgetStatus.PROPOSED, proposed_at=selectors.timezone.now()
+    )
+    # second_approver: £20,000.00 here; a higher limit elsewhere, or on another role, does not count.
+    Membership.objects.create(
+        user=second_approver, role=Role.APPROVER, council=other_council, approval_limit=D("90000")
+    )
+    Membership.objects.create(
+        user=second_approver, role=Role.COMMISSIONER, council=council, approval_limit=D("80000")
+    )
+    rows = list(selectors.approval_queue(user=second_approver))
+    assert (
+        [r.approval_limit for r in rows]
+        == [D("20000.00")]
+        == [approval_limit_of(user=second_approver, council=council)]
+    )
+    assert [r.approval_limit for r in selectors.approval_queue(user=approver)] == [D("50000.00")]
