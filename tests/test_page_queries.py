@@ -154,7 +154,7 @@ def _more_versions(person: Person, count: int) -> None:
 # copy of roles, device and family answer saves three more), then their own. A count that rises here is
 # a query added to a page on every request: find it a place in an existing query first.
 MOST_QUERIES = {
-    "person": 13,  # 12 when no part has a provider (its prefetch is skipped)
+    "person": 12,  # the parts' providers are joined to the parts
     "your budget": 9,
     "your ISF": 6,  # for one account: the accounts (with closed or not, contact), 3 for its summary
     "approval queue": 5,
