@@ -351,3 +351,27 @@ def test_an_organisation_holds_the_managed_direct_payments_in_force_in_approved_
     ours.save(update_fields=["end_date"])
     assert list(managed_direct_payments_of(provider=provider_org, on=ours.end_date)) == [ours]
     assert not managed_direct_payments_of(provider=provider_org, on=dt.date(2026, 7, 1)).exists()
+
+
+def test_someone_with_two_roles_sees_what_each_role_shows_them(
+    person, other_person, profile_a, profile_b, provider_a, commissioner
+):
+    """A provider's manager who is also a family member, or a commissioner who also works for a
+    provider: each sees what each of their roles shows them, no more and no less."""
+    from organisations.models import Membership, Role
+    from tests.budgets.factories import RepresentativeFactory
+    from tests.providers.factories import agreed
+
+    RepresentativeFactory(person=person, user=provider_a, relationship="brother")
+    shortlisted = services.shortlist_provider(person=person, provider=profile_b.provider, actor=provider_a)
+    asked = services.ask_provider(
+        person=other_person, provider=profile_a.provider, message="", actor=commissioner
+    )
+    assert set(choices_visible_to(user=provider_a)) == {shortlisted, asked}
+    services.withdraw_choice(choice=shortlisted, actor=provider_a)
+    services.withdraw_choice(choice=asked, actor=commissioner)
+    family_agreement = agreed(person, profile_b.provider)
+    their_agreement = agreed(other_person, profile_a.provider)
+    assert set(agreements_visible_to(user=provider_a)) == {family_agreement, their_agreement}
+    Membership.objects.create(user=commissioner, role=Role.PROVIDER_MANAGER, provider=profile_a.provider)
+    assert set(agreements_visible_to(user=commissioner)) == {family_agreement, their_agreement}
