@@ -334,3 +334,20 @@ def test_a_move_completes_only_for_an_accepted_replacement_whose_day_has_come(
     assert moved.move_completed_at is not None
     assert FlexibleAgreement.objects.get(pk=alone.pk).status == AgreementStatus.ENDED
     assert _events(alone).count(("agreement ended: person moved", commissioner)) == 1
+
+
+def test_an_agreement_is_for_an_isf_with_that_provider_and_records_who_offered_it(
+    person, profile_a, profile_b, commissioner
+):
+    choice = accepted_choice(person, profile_a.provider)
+    with_b = isf_budget(person, profile_b.provider)
+    with pytest.raises(
+        ProviderError,
+        match=r"^Choose an Individual Service Fund with this provider in the person's approved budget\.$",
+    ):
+        services.set_up_agreement(choice=choice, arrangement=with_b, terms=dict(TERMS), actor=commissioner)
+    with_a = isf_budget(person, profile_a.provider)
+    agreement = services.set_up_agreement(
+        choice=choice, arrangement=with_a, terms=dict(TERMS), actor=commissioner
+    )
+    assert agreement.created_by == commissioner and agreement.versions.get().created_by == commissioner
