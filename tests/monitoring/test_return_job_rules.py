@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from monitoring import services
+from monitoring import exports, services
 from monitoring.models import JobStatus, MonitoringReturn, ReturnJob
 from monitoring.periods import parse_period
 from organisations.audit import history_for
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def quick_pdf(figures, *, created_at, requested_by, version):
     """Stands in for the PDF: it prints what the real one prints on its cover."""
-    return f"%PDF version {version} for {figures['council']}".encode()
+    who = requested_by.email if requested_by else "the schedule"
+    council = figures["council"]
+    return f"%PDF version {version} for {council}, asked by {who} on {created_at:%Y-%m-%d}".encode()
 
 
 def _events(instance):
@@ -121,10 +123,12 @@ def test_the_schedule_asks_each_council_once_and_again_only_after_a_failure(
     assert services.request_scheduled_returns(periods=[year, quarter]) == []  # waiting: not again
     ReturnJob.objects.filter(pk__in=asked).update(status=JobStatus.DONE)
     assert services.request_scheduled_returns(periods=[year, quarter]) == []  # done: not again
-    failed = jobs.get(council=council, period="2025-26")
+    failed = jobs.get(council=other_council, period="2025-26")
     ReturnJob.objects.filter(pk=failed.pk).update(status=JobStatus.FAILED)
     again = services.request_scheduled_returns(periods=[year, quarter])
-    assert [(j.council, j.period) for j in ReturnJob.objects.filter(pk__in=again)] == [(council, "2025-26")]
+    assert [(j.council, j.period) for j in ReturnJob.objects.filter(pk__in=again)] == [
+        (other_council, "2025-26")
+    ]
 
 
 # ---- making a return --------------------------------------------------------------------------------
@@ -142,16 +146,25 @@ def test_a_job_makes_one_numbered_audited_return_of_the_councils_figures(council
     assert (snapshot.council, snapshot.period, snapshot.version) == (council, "2025-26", 1)
     assert (snapshot.period_start, snapshot.period_end) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     assert snapshot.figures["people_at_period_end"]["by_delivery"]["isf_only"] == 3
-    assert bytes(snapshot.pdf) == b"%PDF version 1 for E06000059"
+    today = timezone.localdate()
+    assert (
+        bytes(snapshot.pdf)
+        == (
+            f"%PDF version 1 for E06000059, asked by monitoring@test.example.org on {today:%Y-%m-%d}"
+        ).encode()
+    )
+    assert snapshot.checksum == exports.checksum(snapshot.figures)
     assert snapshot.status == "final"
     assert _events(snapshot) == [("monitoring return made", monitoring_officer)]
+    made = history_for(snapshot).get()
+    assert made.changes == {"version": ["", "1"], "checksum": ["", snapshot.checksum]}
     # Asked again later: version 2, numbered in turn; the first is kept as it was.
     again = services.request_return(
         council=council, period="2025-26", actor=monitoring_officer, enqueue=False
     )
     assert again.pk != job.pk
     second = services.produce_return(job_id=again.pk, render_pdf=quick_pdf)
-    assert (second.version, bytes(second.pdf)) == (2, b"%PDF version 2 for E06000059")
+    assert second.version == 2 and bytes(second.pdf).startswith(b"%PDF version 2 for E06000059")
     assert MonitoringReturn.objects.filter(council=council, period="2025-26").count() == 2
     # A job already done makes nothing more.
     assert services.produce_return(job_id=job.pk, render_pdf=quick_pdf) is None
@@ -191,11 +204,47 @@ def test_a_job_that_cannot_be_made_is_failed_with_the_reason_and_makes_nothing(c
     assert services.produce_return(job_id=again.pk, render_pdf=quick_pdf).version == 1
 
 
-def test_a_waiting_job_is_failed_with_its_reason(council):
+def test_a_waiting_job_is_failed_with_its_reason_and_no_other(council):
     job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    other = services.request_return(council=council, period="2025-26-Q1", actor=None, enqueue=False)
     services.fail_job(job_id=job.pk, error=RuntimeError("the figures could not be counted"))
     job.refresh_from_db()
     assert (job.status, job.error) == (JobStatus.FAILED, "RuntimeError: the figures could not be counted")
+    other.refresh_from_db()
+    assert (other.status, other.error) == (JobStatus.QUEUED, "")
+
+
+def test_a_job_is_kept_waiting_not_lost_while_the_job_service_is_down(council, caplog):
+    from tests.faults.services import celery_broker
+
+    job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens there
+        assert services.send_job(job_id=job.pk) is False
+        assert services.send_queued_jobs() == []
+    job.refresh_from_db()
+    assert (job.status, job.sent_at) == (JobStatus.QUEUED, None)
+    assert f"job {job.pk} stays queued: the job service is down (" in caplog.text
+
+
+def test_a_stale_job_a_live_worker_still_holds_is_left_to_it(council, no_queued_messages):
+    import psycopg
+
+    from tests.monitoring.workers import database_url
+
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    held = ReturnJob.objects.create(
+        council=council,
+        period="2025-26-Q1",
+        status=JobStatus.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    with psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=True) as worker:
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", [services._JOB_LOCK_NAMESPACE, held.pk])
+        assert services.resume_abandoned_jobs() == []
+        with pytest.raises(services.JobBusy, match=f"^Job {held.pk} is being made by another worker.$"):
+            services.produce_return(job_id=held.pk, render_pdf=quick_pdf)
+    assert services.resume_abandoned_jobs() == [held.pk]
 
 
 def test_jobs_whose_worker_died_or_whose_message_was_lost_are_sent_again(
@@ -262,7 +311,9 @@ def test_only_the_councils_officer_publishes_a_final_return_once_and_it_is_audit
 ):
     snapshot = _final_return(council, monitoring_officer)
     bristol_officer = staff(Role.MONITORING_OFFICER, council=other_council, email="mo@bristol.example.org")
-    with pytest.raises(services.MonitoringError, match="Only the council's monitoring officers can publish"):
+    with pytest.raises(
+        services.MonitoringError, match="^Only the council's monitoring officers can publish its return.$"
+    ):
         services.publish_return(monitoring_return=snapshot, actor=bristol_officer)
     snapshot.refresh_from_db()
     assert snapshot.published_at is None
@@ -277,6 +328,9 @@ def test_only_the_councils_officer_publishes_a_final_return_once_and_it_is_audit
         ("monitoring return made", monitoring_officer),
         ("monitoring return published", monitoring_officer),
     ]
+    assert list(history_for(snapshot))[-1].changes == {
+        "published_at": ["", published.published_at.isoformat()]
+    }
 
 
 def test_a_provisional_return_is_not_published(council, monitoring_officer):
@@ -286,9 +340,12 @@ def test_a_provisional_return_is_not_published(council, monitoring_officer):
     job = services.request_return(council=council, period=this_year, actor=monitoring_officer, enqueue=False)
     snapshot = services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
     assert snapshot.status == "provisional"
-    with pytest.raises(
-        services.MonitoringError, match="This return is provisional: it was made on or before 31 "
-    ):
+    with pytest.raises(services.MonitoringError) as refused:
         services.publish_return(monitoring_return=snapshot, actor=monitoring_officer)
+    assert str(refused.value) == (
+        f"This return is provisional: it was made on or before 31 March {year + 1}, the period's last day. "
+        "Only a final return can be published. Make the return again after the period has ended, then "
+        "publish that version."
+    )
     snapshot.refresh_from_db()
     assert snapshot.published_at is None
