@@ -292,3 +292,22 @@ def test_the_latest_sent_self_assessment_is_the_one_shown(provider_org, provider
         survey=survey("provider-self-assessment"), actor=provider_a, provider=provider_org
     )
     assert latest_self_assessment(provider=provider_org) == later
+
+
+def test_each_respondent_continues_only_their_own_unsent_response_to_that_survey(
+    council, commissioner, provider_org, other_provider_org, provider_a
+):
+    # Two providers' self-assessments open at once: each continues its own, never the other's.
+    other_manager = staff(Role.PROVIDER_MANAGER, provider=other_provider_org)
+    assessment = survey("provider-self-assessment")
+    ours = start_or_continue_response(survey=assessment, actor=provider_a, provider=provider_org)
+    theirs = start_or_continue_response(survey=assessment, actor=other_manager, provider=other_provider_org)
+    assert theirs != ours and theirs.provider == other_provider_org
+    assert start_or_continue_response(survey=assessment, actor=provider_a, provider=provider_org) == ours
+    # A person's open carers' survey is not their budget holders' survey.
+    person = person_holding(council, "isf")
+    carers = start_or_continue_response(survey=survey("outcome-carer"), actor=commissioner, person=person)
+    holders = start_or_continue_response(
+        survey=survey("outcome-budget-holder"), actor=commissioner, person=person
+    )
+    assert holders != carers and holders.survey.slug == "outcome-budget-holder"
