@@ -196,3 +196,37 @@ def test_a_council_without_questions_cannot_assess(other_person, other_council_c
     with pytest.raises(BudgetError) as refused:
         services.assessment_create(person=other_person, answers={}, actor=other_council_commissioner)
     assert str(refused.value) == "Bristol City Council has not set up its resource allocation questions yet."
+
+
+@pytest.mark.parametrize("reason", [None, "omitted"])
+def test_a_different_amount_without_any_reason_given_is_refused(questionnaire, person, commissioner, reason):
+    kw = {} if reason == "omitted" else {"departure_reason": reason}
+    with pytest.raises(BudgetError, match="To set a different amount, write down why."):
+        services.assessment_create(
+            person=person,
+            answers=_answers(questionnaire, 1),
+            actor=commissioner,
+            agreed_amount=D("1.00"),
+            **kw,
+        )
+    assert not Assessment.objects.exists()
+
+
+def test_an_adjustment_that_changes_nothing_or_adds_pennies_is_said_to_add(
+    questionnaire, person, commissioner
+):
+    questionnaire.adjustments.all().delete()
+    zero_percent = questionnaire.adjustments.create(order=0, label="a", family_wording="of a", percent=D("0"))
+    zero = questionnaire.adjustments.create(order=1, label="b", family_wording="of b", amount=D("0.00"))
+    pennies = questionnaire.adjustments.create(order=2, label="c", family_wording="of c", amount=D("0.50"))
+    assessment = services.assessment_create(
+        person=person,
+        answers=_answers(questionnaire, 1),
+        adjustment_ids=[zero_percent.pk, zero.pk, pennies.pk],
+        actor=commissioner,
+    )
+    assert services.explain_assessment(assessment)[2:5] == [
+        "Because of a, we added 0% (£0.00).",
+        "Because of b, we added £0.00.",
+        "Because of c, we added £0.50.",
+    ]
