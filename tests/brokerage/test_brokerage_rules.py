@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.utils import timezone
 
 from brokerage import selectors, services
@@ -51,6 +52,8 @@ def _invite(s, until=None, purpose="Help with my plan"):
 def test_an_invitation_needs_a_purpose_and_a_day_not_past_and_one_live_at_a_time(s):
     with pytest.raises(BrokerageError, match=whole("Say what you would like the broker to help with.")):
         _invite(s, purpose="   ")
+    with pytest.raises(BrokerageError, match=whole("Say what you would like the broker to help with.")):
+        _invite(s, purpose=None)
     with pytest.raises(BrokerageError, match=whole("The date the help ends must be today or later.")):
         _invite(s, until=TODAY() - dt.timedelta(days=1))
     invitation = _invite(s, until=TODAY(), purpose="  Plan for college  ")
@@ -69,8 +72,12 @@ def test_an_invitation_needs_a_purpose_and_a_day_not_past_and_one_live_at_a_time
         BrokerageError, match=whole("Test Brokerage is already helping. End that first to change it.")
     ):
         _invite(s)
+    invitation.refresh_from_db()
+    assert invitation.until == TODAY()
     [entry] = history_for(invitation)
     assert entry.actor == s["family"] and entry.additional_data["event"] == "broker invited"
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.changes_dict == {"brokerage": ["", "Test Brokerage"], "until": ["", str(TODAY())]}
     assert entry.additional_data["note"] == "Plan for college"
     # Only the person or someone acting for them invites this way.
     with pytest.raises(NotAllowed):
@@ -101,6 +108,7 @@ def test_the_commissioner_records_the_familys_agreement_and_after_ending_a_new_i
         "Pat agreed on 3 May",
     )
     assert history_for(invitation)[0].additional_data["note"] == "Pat agreed on 3 May"
+    assert history_for(invitation)[0].changes_dict["until"] == ["", "until ended"]
     ended = services.end_invitation(invitation=invitation, actor=s["family"], reason="  All done ")
     assert ended.ended_by == s["family"] and ended.end_reason == "All done" and ended.ended_at is not None
     # Ending again changes nothing; a new invitation is allowed once the old one has ended.
