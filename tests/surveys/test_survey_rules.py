@@ -155,6 +155,9 @@ def test_an_unsent_response_is_continued_not_started_again_and_its_start_is_audi
         ResponseStatus.IN_PROGRESS,
     )
     assert _events(first) == ["survey response started"]
+    started = LogEntry.objects.get_for_object(first).get()
+    assert (started.actor, started.action) == (commissioner, LogEntry.Action.CREATE)
+    assert started.changes_dict == {"channel": ["", "paper"]}
     # Once sent, the next start is a new response.
     save_answers(response=first, answers={"dignity": ["better"]}, actor=commissioner)
     submit_response(response=first, actor=commissioner)
