@@ -3,6 +3,7 @@ council's contacts show on its own pages and topic only, the family sees their o
 own budget, and every contact added or removed is audited with who did it."""
 
 import pytest
+from auditlog.models import LogEntry
 
 from advice.models import LocalContact
 from advice.selectors import contacts_for, council_for_page, indicative_amount_for
@@ -39,12 +40,14 @@ def test_contacts_added_and_removed_are_audited_with_who_and_what(council, counc
     assert contact.added_by == council_admin
     [added] = history_for(contact)
     assert (added.actor, added.additional_data["event"]) == (council_admin, "local contact added")
+    assert added.action == LogEntry.Action.CREATE
     assert added.changes_dict == {"name": ["", "Dorset Advocacy"], "topic": ["", "advocate"]}
     pk = contact.pk
     contact_remove(contact=contact, actor=council_admin)
     assert not LocalContact.objects.filter(pk=pk).exists()
     removed = history_for(LocalContact(pk=pk)).last()
     assert (removed.actor, removed.additional_data["event"]) == (council_admin, "local contact removed")
+    assert removed.action == LogEntry.Action.DELETE
     assert removed.changes_dict == {"name": ["Dorset Advocacy", ""]}
 
 
