@@ -375,3 +375,26 @@ def test_someone_with_two_roles_sees_what_each_role_shows_them(
     assert set(agreements_visible_to(user=provider_a)) == {family_agreement, their_agreement}
     Membership.objects.create(user=commissioner, role=Role.PROVIDER_MANAGER, provider=profile_a.provider)
     assert set(agreements_visible_to(user=commissioner)) == {family_agreement, their_agreement}
+
+
+def test_an_organisations_managed_direct_payments_are_listed_by_family_name_then_given_name(
+    council, provider_org
+):
+    import datetime as dt
+
+    from budgets.models import ManagementType
+    from providers.selectors import managed_direct_payments_of
+    from tests.budgets.factories import approved_budget
+
+    start = dt.date(2026, 4, 1)
+    names = [("Zoe", "Adams"), ("Ann", "Young"), ("Bea", "Adams")]  # made in this order
+    for given, family in names:
+        person = PersonFactory(council=council, given_name=given, family_name=family)
+        approved_budget(
+            person, start=start, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "9000.00", provider_org),)
+        )
+    listed = [
+        (a.budget.person.given_name, a.budget.person.family_name)
+        for a in managed_direct_payments_of(provider=provider_org, on=start)
+    ]
+    assert listed == [("Bea", "Adams"), ("Zoe", "Adams"), ("Ann", "Young")]
