@@ -176,6 +176,23 @@ def test_only_the_family_declines_an_ask_and_an_answered_ask_cannot_be_answered_
         "ask drafted by broker",
         "ask not_sent",
     ]
+    drafted, decided = history_for(declined)
+    assert (drafted.actor, drafted.action, drafted.additional_data["note"]) == (
+        s["broker"],
+        LogEntry.Action.CREATE,
+        "Hi",
+    )
+    assert (decided.actor, decided.changes_dict) == (s["family"], {"status": ["waiting", "not_sent"]})
+    # Declined, the broker may ask again; only the family sends, in the family's name.
+    again = services.draft_ask(person=s["person"], provider=s["provider"], message="Hi", actor=s["broker"])
+    with pytest.raises(
+        NotAllowed, match=whole("Only the person, or someone acting for them, can send this.")
+    ):
+        services.confirm_ask(ask=again, actor=s["broker"])
+    with pytest.raises(
+        NotAllowed, match=whole("Only the person, or someone acting for them, can end a broker's help.")
+    ):
+        services.end_invitation(invitation=again.invitation, actor=s["broker"])
     with pytest.raises(BrokerageError, match=whole("This ask has already been answered.")):
         services.decline_ask(ask=ask, actor=s["family"])
     with pytest.raises(BrokerageError, match=whole("This ask has already been answered.")):
