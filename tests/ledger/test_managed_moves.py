@@ -277,3 +277,56 @@ def test_an_existing_agreement_still_works_and_a_bad_date_is_refused(
     )
     assert move.status == MoveStatus.DONE and move.target.agreement == agreement
     assert not ScheduledMove.objects.filter(status=MoveStatus.SCHEDULED).exists()
+
+
+def test_a_managed_move_is_refused_for_a_day_to_come_a_place_unknown_or_no_agreement_and_nothing_moves(
+    account, robot, commissioner, today
+):
+    day = START + dt.timedelta(weeks=5)
+    for kwargs, message, field in (
+        (
+            {"to": managed.MOVE_TO_SELF_MANAGED, "on_date": today + dt.timedelta(days=1)},
+            "Record the change on or after the day it happens.",
+            "on_date",
+        ),
+        ({"to": "somewhere", "on_date": day}, "Choose where the direct payment goes.", "to"),
+        (
+            {"to": managed.MOVE_TO_ISF, "on_date": day},
+            "Choose the person's agreement with the provider that will hold the money from that date.",
+            "agreement",
+        ),
+    ):
+        with pytest.raises(services.LedgerError, match=f"^{re.escape(message)}$") as refused:
+            managed.move_managed_account(account=account, actor=commissioner, today=today, **kwargs)
+        assert refused.value.field == field
+    account.refresh_from_db()
+    assert account.closed_on is None and account.arrangement.end_date is None
+
+
+def test_taking_over_a_managed_direct_payment_is_recorded_with_who_and_why(
+    account, robot, commissioner, today
+):
+    from organisations.audit import history_for
+
+    day = START + dt.timedelta(weeks=5)
+    managed.move_managed_account(
+        account=account, to=managed.MOVE_TO_SELF_MANAGED, on_date=day, actor=commissioner, today=today
+    )
+    closed = [
+        log for log in history_for(account) if log.additional_data["event"] == "managed direct payment closed"
+    ]
+    assert [(log.actor, log.additional_data["note"]) for log in closed] == [
+        (commissioner, "changed into a self-managed direct payment")
+    ]
+    ended = [
+        log
+        for log in history_for(account.arrangement)
+        if log.additional_data["event"] == "arrangement ended by a move"
+    ]
+    assert [(log.actor, log.additional_data["note"]) for log in ended] == [
+        (commissioner, "changed into a self-managed direct payment")
+    ]
+    paid = account.entries.get(category=Category.PAID_TO_PERSON)
+    assert [(log.additional_data["event"], log.actor) for log in history_for(paid)] == [
+        ("balance paid to the person", commissioner)
+    ]
