@@ -349,3 +349,23 @@ def test_a_provisional_return_is_not_published(council, monitoring_officer):
     )
     snapshot.refresh_from_db()
     assert snapshot.published_at is None
+
+
+# ---- population figures uploaded as a background job ---------------------------------------------------
+
+
+def test_an_uploaded_population_file_is_imported_as_its_uploader_and_says_how_many(council, platform_admin):
+    from monitoring.models import PopulationFigure
+    from organisations.models import ImportJob
+
+    data = (
+        b"council_code,year,age_band,population\n"
+        b"E06000059,2026,0-17,66000\nE06000059,2026,18-64,200000\nE06000059,2026,65+,110000\n"
+    )
+    job = ImportJob.objects.create(
+        kind="population", file_name="dorset.csv", data=data, sha256="0" * 64, requested_by=platform_admin
+    )
+    summary, url = services.run_population_job(job, None)
+    assert (summary, url) == ("Imported 3 population figures from dorset.csv.", "/monitoring/")
+    assert PopulationFigure.objects.filter(council=council, year=2026).count() == 3
+    assert _events(council) == [("population figures imported", platform_admin)]
