@@ -106,10 +106,16 @@ def test_granting_a_role_records_it_once_and_a_changed_limit_with_old_and_new(
     entry = list(history_for(approver))[-1]
     assert (entry.additional_data["event"], entry.actor) == ("approval limit changed", council_admin)
     assert entry.changes == {"approval_limit": ["1000.00", "2500.00"]}
+    # The person's roles, read before, show the new one at once.
+    from organisations.selectors import roles_of
+
+    assert council.pk not in roles_of(user=user).councils_with(Role.MONITORING_OFFICER)
+    services.grant_role(user=user, role=Role.MONITORING_OFFICER, council=council)
+    assert council.pk in roles_of(user=user).councils_with(Role.MONITORING_OFFICER)
     # A provider role belongs to the provider, not a council.
     manager = services.grant_role(user=user, role=Role.PROVIDER_MANAGER, provider=provider_org)
     assert (manager.provider, manager.council) == (provider_org, None)
-    assert Membership.objects.filter(user=user).count() == 3
+    assert Membership.objects.filter(user=user).count() == 4
 
 
 def test_a_council_admin_adds_staff_with_an_account_made_once_and_recorded(
@@ -135,6 +141,8 @@ def test_a_council_admin_adds_staff_with_an_account_made_once_and_recorded(
         Decimal("25000.00"),
     )
     assert _events(user) == [("account created", council_admin)]
+    assert [e.action for e in history_for(user)] == [0]  # created
+    assert [e.action for e in history_for(membership)] == [0, 1]  # granted, then the limit set
     assert _events(membership) == [("role granted", council_admin), ("approval limit set", council_admin)]
     assert list(history_for(membership))[-1].changes == {"approval_limit": ["", "25000.00"]}
     with pytest.raises(
@@ -148,6 +156,16 @@ def test_a_council_admin_adds_staff_with_an_account_made_once_and_recorded(
             approval_limit=Decimal("1.00"),
             actor=council_admin,
         )
+    # Another person in the same role at the same council is fine; no name given is an empty name.
+    other = services.council_staff_add(
+        council=council,
+        email="sam@example.org",
+        full_name=None,
+        role=Role.APPROVER,
+        approval_limit=Decimal("5.00"),
+        actor=council_admin,
+    )
+    assert (other.user.email, other.user.full_name) == ("sam@example.org", "")
     # The same person in a second role, and at another council: one account.
     second = services.council_staff_add(
         council=other_council,
@@ -233,6 +251,12 @@ def test_a_role_is_removed_with_a_record_but_the_last_council_admin_stays(
     assert (entry.additional_data["event"], entry.actor, entry.action) == ("role removed", council_admin, 2)
     assert entry.changes == {"role": ["approver", ""], "approval_limit": [str(limit), ""]}
     only_admin = Membership.objects.get(user=council_admin, role=Role.COUNCIL_ADMIN)
+    staff(Role.COMMISSIONER, council=council, email="someone.else@example.org")  # staff, not an admin
+    with pytest.raises(OrganisationError) as refused:
+        services.council_staff_remove(membership=only_admin, actor=council_admin)
+    assert str(refused.value) == (
+        "The council must keep at least one council administrator. Add another one before removing this one."
+    )
     with pytest.raises(OrganisationError, match="must keep at least one council administrator"):
         services.council_staff_remove(membership=only_admin, actor=council_admin)
     # With a second administrator (another council's does not count), the first may go.
