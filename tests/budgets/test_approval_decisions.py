@@ -274,3 +274,21 @@ def test_a_funder_sending_its_share_back_sends_the_whole_proposal_back(person, c
     with pytest.raises(BudgetError) as refused:
         services.budget_sent_back_by_funder(budget=budget, actor=approver, reason="Again.")
     assert str(refused.value) == "This budget is sent back, so it cannot be sent back."
+
+
+def test_a_new_version_proposed_before_another_was_approved_cannot_be_approved(
+    person, commissioner, approver
+):
+    first = approved_budget(person)
+    stale = _propose(person, commissioner, start=dt.date(2027, 1, 1))
+    assert stale.replaces == first
+    approved_budget(person, start=dt.date(2026, 10, 1), replaces=first)  # approved meanwhile
+    with pytest.raises(BudgetError) as refused:
+        services.budget_approve(budget=stale, actor=approver)
+    assert str(refused.value) == (
+        "Another version of this budget was approved after this one was proposed. "
+        "Send this back and propose it again from the current version."
+    )
+    stale.refresh_from_db()
+    assert stale.status == BudgetStatus.PROPOSED
+    assert first.arrangements.get().end_date is None

@@ -102,3 +102,19 @@ def test_only_a_commissioner_of_the_council_agrees_a_plan_and_it_is_recorded_onc
     services.support_plan_agree(plan=plan, actor=commissioner)
     entries = LogEntry.objects.filter(object_pk=str(plan.pk), additional_data__event="support plan agreed")
     assert [(e.actor, e.changes_dict) for e in entries] == [(commissioner, {"status": ["draft", "agreed"]})]
+
+
+def test_the_plan_changed_is_the_latest_made_whatever_its_number(person, family):
+    import datetime as dt
+
+    older = SupportPlan.objects.create(person=person, drafted_by=family, **PLAN)
+    newer = SupportPlan.objects.create(person=person, drafted_by=family, **PLAN)
+    SupportPlan.objects.filter(pk=older.pk).update(created_at=newer.created_at + dt.timedelta(seconds=1))
+    changed = services.support_plan_save(person=person, actor=family, **{**PLAN, "risks": "None now."})
+    assert changed.pk == older.pk
+    # Made at the same moment: the later number is the latest (the older row read first here).
+    SupportPlan.objects.filter(pk=older.pk).update(created_at=newer.created_at)
+    SupportPlan.objects.filter(pk=newer.pk).update(risks="Touched.")
+    SupportPlan.objects.filter(pk=older.pk).update(risks="Touched too.")
+    again = services.support_plan_save(person=person, actor=family, **{**PLAN, "risks": "Later."})
+    assert again.pk == newer.pk
