@@ -316,3 +316,36 @@ def test_only_council_staff_read_a_statement_and_who_read_it_is_recorded(
     assert statement.read_at is not None and read.read_at == statement.read_at
     entry = list(history_for(direct_payment))[-1]
     assert (entry.additional_data["event"], entry.actor) == ("annual statement read", commissioner)
+
+
+def test_checks_and_statements_are_seen_by_their_councils_case_staff_and_their_family_only(
+    council, other_council, direct_payment, commissioner, approver, monitoring_officer, platform_admin, family
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from budgets.models import Representative
+    from oversight import selectors
+
+    Representative.objects.create(person=direct_payment.budget.person, user=family)
+    check = services.raise_concern(arrangement=direct_payment, actor=commissioner, concern="Bounced")
+    statement = services.send_statement(
+        arrangement=direct_payment,
+        actor=family,
+        year_end=timezone.localdate(),
+        paid_for="A sitter",
+        money_received=Decimal("100"),
+        money_spent=Decimal("40"),
+    )
+    bristol = staff(Role.COMMISSIONER, council=other_council, email="c@bristol.example.org")
+    for user in (commissioner, approver, platform_admin):
+        assert list(selectors.checks_visible_to(user=user)) == [check]
+        assert list(selectors.statements_visible_to(user=user)) == [statement]
+    for user in (bristol, monitoring_officer, family, AnonymousUser()):
+        assert not selectors.checks_visible_to(user=user).exists()
+        assert not selectors.statements_visible_to(user=user).exists()
+    assert list(selectors.checks_of_family(user=family)) == [check]
+    assert not selectors.checks_of_family(user=UserFactory()).exists()
+    assert list(selectors.arrangements_of_family(user=family)) == [direct_payment]
+    assert selectors.may_decide(user=approver, council_id=council.pk)
+    assert not selectors.may_decide(user=monitoring_officer, council_id=council.pk)
+    assert not selectors.may_decide(user=bristol, council_id=council.pk)
