@@ -6,12 +6,15 @@ fast tests of the rules); this script runs them, in ONE pytest session instead o
 1. The selected tests are collected once, Django starts once and the test database is migrated once.
 2. A first pass runs every test unmutated (it must be green) and records which mutated functions each
    test calls and how much CPU time it takes.
-3. Each mutant then runs in a child forked from that session (so nothing a mutant does can leak into the
-   next one), on a test database of its worker's own (a copy of the first), running only the tests that
-   call its function, in order of expected CPU per kill (a test's cost over its chance of killing
-   it: tests that killed its siblings first, tests that kill elsewhere next, tests that ran on its
-   siblings without killing any last). It stops at the first failure (killed) or once it has used
-   --test-seconds of CPU, measured in the child (survived: no fast test of the rule fails). A child over
+3. The mutants of each function run in a child forked from that session (nothing they do reaches the
+   session or another function's mutants; a child whose last killing test then fails with no mutant on
+   was left in a bad state by one of them, so that function's mutants are checked again, each in a
+   child of its own; one that leaves the database inside a transaction ends its child), on a test
+   database of its worker's own (a copy of the first), running only the tests that call its function, in
+   order of expected CPU per kill (a test's cost over its chance of killing it: tests that killed its
+   siblings first, tests that kill elsewhere next, tests that ran on its siblings without killing any
+   last). It stops at the first failure (killed) or once it has used --test-seconds of CPU, measured in
+   the child (survived: no fast test of the rule fails). A child over
    its CPU limit is a timeout, counted as killed, as mutmut counts it.
 
     scripts/mutate.py [--workers N] [--test-seconds S] [--report-only] [--diffs] [GLOB ...]
@@ -47,6 +50,9 @@ KILLED = {1, 3, 24, -24, 36, 152, 255, 37}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 TIMEOUT = 36
+# A child's own exit status (never a mutant's): it stopped after a mutant left the database connection
+# inside a transaction, so the mutants it had not reached go to a fresh child.
+RESTART = 40
 
 
 def own_database(url: str) -> str:
@@ -159,6 +165,19 @@ def database_backend_cpu() -> float:
         return 0.0
 
 
+def left_in_a_transaction(connections) -> bool:
+    """Whether a test left a database connection inside a transaction (Django's or the server's)."""
+    from psycopg.pq import TransactionStatus
+
+    for conn in connections.all(initialized_only=True):
+        if conn.in_atomic_block or conn.needs_rollback:
+            return True
+        raw = conn.connection
+        if raw is not None and not raw.closed and raw.info.transaction_status != TransactionStatus.IDLE:
+            return True
+    return False
+
+
 def run_quietly(item, nextitem) -> bool:
     """Set up, call and tear down one test as pytest's runtestprotocol does, without making reports (a
     failure's report formats its whole traceback, which costs more CPU than most of these tests). Returns
@@ -209,6 +228,8 @@ class MutationRun:
         self.clean_failures: list[str] = []
         self.stats_seconds = 0.0
         self.database_cpu = 0.0
+        self.restarts = 0  # children stopped because a mutant left a transaction open (RESTART)
+        self.poisoned = 0  # functions checked again one mutant to a child (see run_group)
         self.on_progress = None
 
     # -- pass 1: every test unmutated ----------------------------------------------------------
@@ -297,7 +318,10 @@ class MutationRun:
         One child for the function, not one per mutant: forking this process and connecting to the
         database cost more CPU than most of these tests. What one mutant could leave behind for its
         sibling is what any test could leave for the next (each test's database work is rolled back), and
-        a child never carries anything back to the session it was forked from."""
+        a child never carries anything back to the session it was forked from. The exception is a mutant
+        that leaves the database connection inside a transaction (an error past a test's rollback): every
+        later test in this child would then fail at its first query and "kill" its mutant, so the child
+        stops there (RESTART) and its remaining mutants go to a fresh child."""
         from django.conf import settings
         from django.db import connections
         from mutmut.mutation.trampoline import set_mutant_under_test
@@ -324,6 +348,7 @@ class MutationRun:
 
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
+        last_killer = None
         for mutant in mutants:
             tests = self.plan(mutant, siblings)
             estimate = sum(self.cpu_by_test.get(t, 0.0) for t in tests)
@@ -347,6 +372,7 @@ class MutationRun:
                     siblings[nodeid][1] += 1
                     if not passed:
                         outcome.update(killer=nodeid, ran=i + 1, exit_code=1)
+                        last_killer = nodeid
                         siblings[nodeid][0] += 1
                         break
                 outcome["passed"] = tests[: outcome["ran"] - (outcome["exit_code"] == 1)]
@@ -359,7 +385,16 @@ class MutationRun:
                 os._exit(TIMEOUT)  # the test was stopped half-way: the next mutant gets a fresh child
             outcome["cpu"] = round(time.process_time() - started_cpu, 4)
             os.write(fd, (json.dumps(outcome) + "\n").encode())
+            if left_in_a_transaction(connections):
+                set_mutant_under_test("")
+                os.write(fd, (json.dumps({"database_cpu": database_backend_cpu()}) + "\n").encode())
+                os._exit(RESTART)
         set_mutant_under_test("")
+        if last_killer and len(mutants) > 1 and not run_quietly(by_id[last_killer], anchor):
+            # The test that killed the last mutant fails with no mutant on: something one mutant left
+            # behind in this process (not the database's transaction, checked above) made tests fail for
+            # the next, so these kills are not to be trusted. Each mutant goes to a child of its own.
+            os.write(fd, (json.dumps({"poisoned": mutants}) + "\n").encode())
         outcome = {"database_cpu": database_backend_cpu()}
         os.write(fd, (json.dumps(outcome) + "\n").encode())
         if profiler:
@@ -414,6 +449,11 @@ class MutationRun:
                 *lines, child["buffer"] = child["buffer"].split(b"\n")
                 for line in lines:
                     outcome = json.loads(line)
+                    if "poisoned" in outcome:
+                        # checked again one mutant to a child; their results replace these
+                        self.poisoned += 1
+                        queue.extend([m] for m in outcome["poisoned"])
+                        continue
                     if "database_cpu" in outcome:
                         self.database_cpu += outcome["database_cpu"]
                         continue
@@ -434,7 +474,10 @@ class MutationRun:
             os.close(child["fd"])
             free.append(child["slot"])
             cpu_total += rusage.ru_utime + rusage.ru_stime
-            if child["left"]:
+            if child["left"] and os.waitstatus_to_exitcode(status) == RESTART:
+                self.restarts += 1
+                queue.insert(0, child["left"])
+            elif child["left"]:
                 # Stopped from outside (no CPU used for too long, e.g. waiting on a lock) or crashed: the
                 # mutant it was on is a timeout or suspicious; its siblings go back in the queue.
                 first, *rest = child["left"]
@@ -559,6 +602,8 @@ def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str
         "mutation_wall_seconds": round(getattr(plugin, "mutation_seconds", 0.0), 1),
         "mutation_child_cpu_seconds": round(getattr(plugin, "mutation_cpu", 0.0), 1),
         "database_server_cpu_seconds": round(plugin.database_cpu, 1),
+        "children_restarted_after_an_open_transaction": plugin.restarts,
+        "functions_checked_again_one_mutant_to_a_child": plugin.poisoned,
         "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
         "test_seconds_cap": test_seconds,
         "workers": workers,
@@ -685,7 +730,11 @@ def report(*, diffs: bool, env: dict) -> int:
             f"{run_info['unmutated_pass_cpu_seconds']} CPU-s; mutants {run_info['mutation_wall_seconds']} s "
             f"wall, {run_info['mutation_child_cpu_seconds']} CPU-s in their children, "
             f"{run_info.get('database_server_cpu_seconds', 0)} CPU-s in PostgreSQL "
-            f"({run_info['workers']} workers, --test-seconds {run_info['test_seconds_cap']})."
+            f"({run_info['workers']} workers, --test-seconds {run_info['test_seconds_cap']}); "
+            f"{run_info.get('children_restarted_after_an_open_transaction', 0)} children restarted after "
+            "a mutant left a transaction open; "
+            f"{run_info.get('functions_checked_again_one_mutant_to_a_child', 0)} functions checked again "
+            "one mutant to a child after a kill could not be trusted."
         )
     return 0
 
