@@ -157,6 +157,7 @@ def test_a_job_makes_one_numbered_audited_return_of_the_councils_figures(council
     assert snapshot.status == "final"
     assert _events(snapshot) == [("monitoring return made", monitoring_officer)]
     made = history_for(snapshot).get()
+    assert made.action == 0  # a creation
     assert made.changes == {"version": ["", "1"], "checksum": ["", snapshot.checksum]}
     # Asked again later: version 2, numbered in turn; the first is kept as it was.
     again = services.request_return(
@@ -171,16 +172,46 @@ def test_a_job_makes_one_numbered_audited_return_of_the_councils_figures(council
     assert MonitoringReturn.objects.count() == 2
 
 
-def test_versions_are_numbered_per_council_and_period(council, other_council):
-    year = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
-    quarter = services.request_return(council=council, period="2025-26-Q1", actor=None, enqueue=False)
+def test_versions_are_numbered_per_council(council, other_council):
+    dorset = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
     bristol = services.request_return(council=other_council, period="2025-26", actor=None, enqueue=False)
-    made = [services.produce_return(job_id=j.pk, render_pdf=quick_pdf) for j in (year, quarter, bristol)]
-    assert [m.version for m in made] == [1, 1, 1]
+    made = [services.produce_return(job_id=j.pk, render_pdf=quick_pdf) for j in (dorset, bristol)]
+    assert [m.version for m in made] == [1, 1]
     assert made[0].requested_by is None  # the scheduler asked: no person
 
 
-def test_a_job_that_cannot_be_made_is_failed_with_the_reason_and_makes_nothing(council, monitoring_officer):
+def test_versions_are_numbered_per_period(council):
+    year = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    quarter = services.request_return(council=council, period="2025-26-Q1", actor=None, enqueue=False)
+    made = [services.produce_return(job_id=j.pk, render_pdf=quick_pdf) for j in (year, quarter)]
+    assert [m.version for m in made] == [1, 1]
+
+
+def test_making_one_return_leaves_other_jobs_as_they_were_and_frees_its_lock(council, other_council):
+    import psycopg
+
+    from tests.monitoring.workers import database_url
+
+    waiting = services.request_return(council=other_council, period="2025-26", actor=None, enqueue=False)
+    running = ReturnJob.objects.create(
+        council=other_council, period="2025-26-Q1", status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
+    assert ReturnJob.objects.get(pk=waiting.pk).status == JobStatus.QUEUED
+    assert ReturnJob.objects.get(pk=running.pk).status == JobStatus.RUNNING
+    # Another worker can take the finished job's lock, and the lock of a job looked at for resuming.
+    services.resume_abandoned_jobs(now=timezone.now() + dt.timedelta(hours=1))
+    with psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=True) as worker:
+        for pk in (job.pk, running.pk):
+            assert worker.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", [services._JOB_LOCK_NAMESPACE, pk]
+            ).fetchone()[0]
+
+
+def test_a_job_that_cannot_be_made_is_failed_with_the_reason_and_makes_nothing(
+    council, monitoring_officer, caplog
+):
     job = services.request_return(council=council, period="2025-26", actor=monitoring_officer, enqueue=False)
 
     def broken(figures, **kwargs):
@@ -192,6 +223,7 @@ def test_a_job_that_cannot_be_made_is_failed_with_the_reason_and_makes_nothing(c
     assert job.status == JobStatus.FAILED and job.finished_at is not None and job.step == ""
     assert job.error == ("ValueError: " + "x" * 3000)[:2000]
     assert not MonitoringReturn.objects.exists()
+    assert f"monitoring return job {job.pk} failed" in caplog.text  # for the operator
     # Failing a job that is over changes nothing.
     services.fail_job(job_id=job.pk, error=RuntimeError("later"))
     job.refresh_from_db()
