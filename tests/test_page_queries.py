@@ -156,7 +156,9 @@ def _more_versions(person: Person, count: int) -> None:
 MOST_QUERIES = {
     "person": 12,  # the parts' providers are joined to the parts
     "your budget": 9,
-    "your ISF": 6,  # for one account: the accounts (with closed or not, contact), 3 for its summary
+    "your ISF": 7,  # the family's people, then for one account: the accounts (with closed or not,
+    # contact), 3 for its summary. The people are read apart: as a subquery of the accounts' query
+    # PostgreSQL read every account of a big council (providers.ledger.selectors.family_page_funds)
     "approval queue": 5,
     "monitoring": 5,
     "caseload": 3,  # the count, the page

@@ -141,11 +141,16 @@ def funds_of_family(*, user) -> QuerySet[HeldAccount]:
 def family_page_funds(*, user, kind: str) -> QuerySet[HeldAccount]:
     """The family's accounts of one kind for their page, each with whether its money moved on
     (`has_closing`, for family_summary) and its organisation's contact details: two queries fewer for
-    each account than asking for them one by one."""
+    each account than asking for them one by one. The people's ids are read first (two index lookups)
+    and given to the query as values: with them as a subquery, PostgreSQL joined every account of the
+    platform to its person, agreement and arrangement before keeping the family's one (30 ms a page at
+    a council of 20,000 people; issue 14), and as a bare UNION the plan took 4 ms to make, against
+    2 ms for both queries this way."""
+    people = list(people_represented_by(user=user).values_list("pk", flat=True))
     return (
-        funds_of_family(user=user)
-        .filter(kind=kind)
-        .select_related("provider__profile")
+        HeldAccount.objects.filter(person_id__in=people, kind=kind)
+        .select_related("person", "provider__profile", "council", "agreement", "arrangement")
+        .order_by("-opened_on", "-pk")
         .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
     )
 
