@@ -591,18 +591,24 @@ class FamilySummary:
 
 @dataclass(frozen=True)
 class _SummedEntry:
-    """What family_summary and money_breakdown read of a ledger entry."""
+    """What family_summary and money_breakdown read of a ledger entry: here the sum of one day's
+    entries of one kind (money_breakdown only adds amounts by kind, so sums of groups give the same
+    figures to the penny as the entries one by one)."""
 
     entry_date: dt.date
     amount: Decimal
     category: str
-    reverses_id: int | None
-    reverses_category: str | None
+    reverses_category: str | None  # the corrected entry's kind (None when it corrects no entry)
+
+    @property
+    def reverses_id(self) -> bool:
+        """Whether it corrects an entry, as far as _kind_of reads it."""
+        return self.reverses_category is not None
 
     @property
     def reverses(self) -> "_SummedEntry":
         """The corrected entry, as far as _kind_of reads it (its kind)."""
-        return _SummedEntry(self.entry_date, ZERO, self.reverses_category or "", None, None)
+        return _SummedEntry(self.entry_date, ZERO, self.reverses_category or "", None)
 
 
 def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> FamilySummary:
@@ -615,13 +621,16 @@ def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> Family
     opening = LedgerEntry.objects.filter(fund=fund, entry_date__lt=since).aggregate(
         total=Coalesce(Sum("amount"), Value(ZERO))
     )["total"]
-    # Only what the sums read of each entry (a year of a busy ledger is well over a thousand entries:
-    # as model objects they were most of the page's work), with a corrected entry's kind joined in.
+    # The year's entries summed by PostgreSQL for each day and kind (with a corrected entry's kind
+    # joined in): all that the running balance by day and the breakdown read. A year of a busy ledger
+    # is well over a thousand entries; loading them one by one was most of the page's work.
     entries = [
         _SummedEntry(*row)
         for row in LedgerEntry.objects.filter(fund=fund, entry_date__gte=since)
-        .order_by("entry_date", "recorded_at", "pk")
-        .values_list("entry_date", "amount", "category", "reverses_id", "reverses__category")
+        .values_list("entry_date", "category", "reverses__category")
+        .annotate(total=Sum("amount"))
+        .values_list("entry_date", "total", "category", "reverses__category")
+        .order_by("entry_date")
     ]
     points: list[tuple[dt.date, Decimal]] = []
     running = opening
