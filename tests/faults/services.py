@@ -115,7 +115,12 @@ def celery_broker(url: str):
 
 
 def _reset_pool() -> None:
-    """Drop the app's references to its broker pools so the next send builds them for the current
-    URL. (kombu keeps one pool per URL in a registry: closing one would break later sends to it.)"""
+    """Drop the app's broker pools so the next send builds them for the current URL. kombu keeps one
+    pool per URL in a registry, so a test given a port an earlier test's Redis had (each xdist worker
+    reuses its own ten ports) would otherwise send through that test's dead connection: empty the
+    registry too (the app's references go with it, so later sends build new pools)."""
+    from kombu import pools
+
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
