@@ -70,6 +70,11 @@ def grant_role(
     approval_limit: Decimal | None = None,
     actor=None,
 ) -> Membership:
+    """Give `user` the role (idempotent), or change an existing approver's limit, audited either way.
+    Every way in (the council settings page, commands, the demo) comes through here, so a limit of £0
+    or less is refused here too, not only on the settings page."""
+    if approval_limit is not None and approval_limit <= 0:
+        raise OrganisationError("An approval limit must be more than £0.")
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             user=user,

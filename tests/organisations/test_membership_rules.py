@@ -268,3 +268,16 @@ def test_a_role_is_removed_with_a_record_but_the_last_council_admin_stays(
     with pytest.raises(OrganisationError, match="must keep at least one council administrator"):
         services.council_staff_remove(membership=last, actor=second)
     assert Membership.objects.filter(council=other_council, role=Role.COUNCIL_ADMIN).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [Decimal("0"), Decimal("-0.01"), Decimal("-5000")])
+def test_an_approval_limit_of_nothing_or_less_is_refused_on_every_way_in(council, limit):
+    approver = staff(Role.APPROVER, council=council, approval_limit=Decimal("10000"))
+    with pytest.raises(OrganisationError, match=r"^An approval limit must be more than £0\.$"):
+        services.grant_role(user=approver, role=Role.APPROVER, council=council, approval_limit=limit)
+    newcomer = User.objects.create_user(email="new.approver@example.org", password=None, full_name="New")
+    with pytest.raises(OrganisationError, match=r"^An approval limit must be more than £0\.$"):
+        services.grant_role(user=newcomer, role=Role.APPROVER, council=council, approval_limit=limit)
+    assert Membership.objects.get(user=approver, role=Role.APPROVER).approval_limit == Decimal("10000")
+    assert not Membership.objects.filter(user=newcomer).exists()
