@@ -1,6 +1,5 @@
 """Shared fixtures: named personas, signing in (two-factor included), and the real browser."""
 
-import contextlib
 import os
 
 import pytest
@@ -195,6 +194,7 @@ test_database_url.__test__ = False  # a helper, not a test
 # ---- the database roles (issue 15) ---------------------------------------------------------------
 
 RUNTIME_ROLE_PASSWORD = "ps_app"  # development and tests only; trust authentication ignores it
+RUNTIME_ROLE_LOCK = 7_150_001  # advisory lock key: any number no other code of ours uses
 
 
 def ensure_runtime_role() -> str:
@@ -206,23 +206,29 @@ def ensure_runtime_role() -> str:
 
     role = settings.DATABASE_RUNTIME_ROLE
     s = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=s.get("HOST") or "127.0.0.1",
-        port=s.get("PORT") or 5432,
-        user=s.get("USER") or "postgres",
-        password=s.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+    # Roles belong to the whole server: every xdist worker and every other test run on this machine may be
+    # here at the same moment, and two concurrent CREATE ROLEs end in a unique violation of pg_authid
+    # rather than DuplicateObject. One at a time, under an advisory lock in the `postgres` database, where
+    # every run connects to make it.
+    with (
+        psycopg.connect(
+            host=s.get("HOST") or "127.0.0.1",
+            port=s.get("PORT") or 5432,
+            user=s.get("USER") or "postgres",
+            password=s.get("PASSWORD") or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as admin,
+        admin.transaction(),
+    ):
+        admin.execute("SELECT pg_advisory_xact_lock(%s)", [RUNTIME_ROLE_LOCK])
         exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
         if not exists:
-            # Another test run may make it at the same moment.
-            with contextlib.suppress(psycopg.errors.DuplicateObject):
-                admin.execute(
-                    sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
-                        sql.Identifier(role), sql.Literal(RUNTIME_ROLE_PASSWORD)
-                    )
+            admin.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(RUNTIME_ROLE_PASSWORD)
                 )
+            )
     return role
 
 
