@@ -561,7 +561,7 @@ def complete_due_moves(*, today: dt.date | None = None, actor=None) -> dict[str,
         try:
             move = complete_move(move=ScheduledMove(pk=pk), actor=actor, today=today)
         except (services.LedgerError, IntegrityError):
-            services.log.exception("Could not complete the move of a managed direct payment %s", pk)
+            log.exception("Could not complete the move of a managed direct payment %s", pk)
             done["failed"] += 1
         else:
             done["moved"] += move.status == MoveStatus.DONE
@@ -577,7 +577,7 @@ def complete_moves_waiting_for(*, agreement, actor) -> None:
             with transaction.atomic():
                 complete_move(move=move, actor=actor)
         except services.LedgerError:
-            services.log.exception("Could not complete the move of a managed direct payment %s", move.pk)
+            log.exception("Could not complete the move of a managed direct payment %s", move.pk)
 
 
 def cancel_move(*, move: ScheduledMove, actor) -> ScheduledMove:
