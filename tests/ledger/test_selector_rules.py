@@ -1,0 +1,255 @@
+"""The rules of the ledger's reads (providers/ledger/selectors.py) at their edges: what the commissioner's
+overview counts as spent this year and when a ledger is quiet or over its limit (each on its day, to the
+penny), the running balance whatever the filter, the statement's rows, and the family's year."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from providers.ledger import selectors, services
+from providers.ledger.models import Category
+from tests.ledger.conftest import START
+
+D = Decimal
+
+
+@pytest.fixture
+def paid(fund, robot):
+    """The first four weeks: £1,000.00 in from the council, £50.00 fee out (5%): £950.00 left."""
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    return fund
+
+
+def _spend(fund, actor, amount, *, on=START, key="s-1", category="support"):
+    return services.record_spending(
+        fund=fund,
+        entry_date=on,
+        category=category,
+        amount=amount,
+        description="Personal assistant",
+        idempotency_key=key,
+        actor=actor,
+        today=on,
+    )[0]
+
+
+def _row(commissioner, fund, today):
+    (row,) = [r for r in selectors.council_overview(user=commissioner, today=today) if r.fund.pk == fund.pk]
+    return row
+
+
+def test_a_ledger_is_quiet_after_eight_weeks_with_nothing_written(paid, commissioner):
+    assert _row(commissioner, paid, START + dt.timedelta(days=56)).quiet is False
+    assert _row(commissioner, paid, START + dt.timedelta(days=57)).quiet is True
+
+
+def test_spending_this_year_counts_the_fee_and_spending_net_of_corrections_up_to_a_year(
+    paid, commissioner, provider_finance
+):
+    entry = _spend(paid, provider_finance, "120.00")
+    _spend(paid, provider_finance, "30.00", key="s-2", category="activity")
+    services.reverse_entry(entry=entry, reason="Wrong fund", actor=provider_finance, today=START)
+    row = _row(commissioner, paid, START + dt.timedelta(days=364))
+    # £50.00 fee + £30.00 activity; the £120.00 and its correction cancel out.
+    assert (row.spent_this_year, row.annual_budget, row.spent_share) == (D("80.00"), D("13000.00"), D("0.6"))
+    assert (row.balance, row.last_entry_on) == (D("920.00"), START)
+    # A year and a day later, none of it is this year's.
+    assert _row(commissioner, paid, START + dt.timedelta(days=365)).spent_this_year == 0
+
+
+def test_money_paid_back_to_the_council_is_not_spending(paid, commissioner):
+    services.record_refund(
+        fund=paid,
+        amount="100.00",
+        reason="Not needed",
+        idempotency_key="r-1",
+        actor=commissioner,
+        entry_date=START + dt.timedelta(days=1),
+        today=START + dt.timedelta(days=1),
+    )
+    row = _row(commissioner, paid, START + dt.timedelta(days=1))
+    assert row.spent_this_year == D("50.00") and row.balance == D("850.00")
+
+
+def test_a_balance_is_over_the_limit_only_above_it(paid, commissioner):
+    agreement = paid.agreement
+    agreement.unspent_limit = D("950.00")
+    agreement.save()
+    assert _row(commissioner, paid, START).over_limit is False
+    agreement.unspent_limit = D("949.99")
+    agreement.save()
+    row = _row(commissioner, paid, START)
+    assert (row.over_limit, row.unspent_limit, row.can_move) == (True, D("949.99"), False)
+
+
+def test_the_running_balance_is_the_same_whatever_the_filter(paid, provider_finance):
+    later = START + dt.timedelta(days=3)
+    _spend(paid, provider_finance, "20.00", on=later)
+    everything = [(line.entry.category, line.balance) for line in selectors.running_lines(paid)]
+    assert everything == [
+        (Category.COUNCIL_PAYMENT, D("1000.00")),
+        (Category.MANAGEMENT_FEE, D("950.00")),
+        (Category.SUPPORT, D("930.00")),
+    ]
+    assert [line.balance for line in selectors.running_lines(paid, start=later)] == [D("930.00")]
+    assert [line.balance for line in selectors.running_lines(paid, end=START)] == [D("1000.00"), D("950.00")]
+    fees = selectors.running_lines(paid, category=Category.MANAGEMENT_FEE)
+    assert [line.balance for line in fees] == [D("950.00")]
+    assert list(selectors.ledger_entries(paid, start=later)) == [
+        fees[0].entry.__class__.objects.get(amount=-20)
+    ]
+    assert selectors.ledger_entries(paid, end=START).count() == 2
+    assert selectors.ledger_entries(paid, category=Category.SUPPORT).count() == 1
+
+
+def test_a_balance_on_a_day_counts_that_days_entries(paid, provider_finance):
+    _spend(paid, provider_finance, "20.00", on=START + dt.timedelta(days=3))
+    assert selectors.balance_of(paid, on=START - dt.timedelta(days=1)) == 0
+    assert selectors.balance_of(paid, on=START) == D("950.00")
+    assert selectors.balance_of(paid, on=START + dt.timedelta(days=3)) == D("930.00")
+    assert selectors.balance_of(paid) == D("930.00")
+
+
+def test_the_default_statement_is_the_last_four_weeks_ending_today():
+    assert selectors.default_statement_period(dt.date(2026, 5, 3)) == (
+        dt.date(2026, 4, 6),
+        dt.date(2026, 5, 3),
+    )
+
+
+def test_the_statement_rows_say_where_the_money_came_from_and_went(paid, provider_finance, commissioner):
+    entry = _spend(paid, provider_finance, "120.00", on=START + dt.timedelta(days=1))
+    services.reverse_entry(
+        entry=entry, reason="Wrong fund", actor=provider_finance, today=START + dt.timedelta(days=1)
+    )
+    _spend(paid, provider_finance, "30.00", key="s-2", on=START + dt.timedelta(days=2))
+    services.record_refund(
+        fund=paid,
+        amount="100.00",
+        reason="Not needed",
+        idempotency_key="r-1",
+        actor=commissioner,
+        entry_date=START + dt.timedelta(days=1),
+        today=START + dt.timedelta(days=1),
+    )
+    end = START + dt.timedelta(days=27)
+    context = selectors.statement_context(paid, start=START, end=end)
+    rows = context.summary_rows
+    assert rows[0] == ("Money at the start (6 April 2026)", D("0.00"))
+    assert rows[1] == ("Money in from Dorset Council", D("1000.00"))
+    assert ("Money spent on support, activities and equipment", D("30.00")) in rows
+    assert ("Harbour Lights Support's fee for holding the money", D("50.00")) in rows
+    assert ("Paid back to Dorset Council", D("100.00")) in rows
+    assert rows[-1] == ("Money left at the end (3 May 2026)", D("820.00"))
+    assert not any(label.startswith("Money that moved") or label == "Other corrections" for label, _ in rows)
+    assert (context.money_in, context.money_out, context.closing_balance) == (
+        D("1000.00"),
+        D("-180.00"),
+        D("820.00"),
+    )
+    # A later statement opens with what the first closed with.
+    later = selectors.statement_context(
+        paid, start=end + dt.timedelta(days=1), end=end + dt.timedelta(days=2)
+    )
+    assert later.opening_balance == D("820.00") and later.summary_rows[0][1] == D("820.00")
+
+
+def test_the_familys_year_by_day_with_where_the_money_went(paid, provider_finance):
+    _spend(paid, provider_finance, "20.00", on=START + dt.timedelta(days=3))
+    summary = selectors.family_summary(paid, today=START + dt.timedelta(days=10))
+    assert summary.since == START
+    assert summary.balance_points == [
+        (START, D("950.00")),
+        (START + dt.timedelta(days=3), D("930.00")),
+        (START + dt.timedelta(days=10), D("930.00")),
+    ]
+    assert (summary.money_in, summary.spent, summary.management_fee, summary.money_left) == (
+        D("1000.00"),
+        D("20.00"),
+        D("50.00"),
+        D("930.00"),
+    )
+    assert summary.spending_by_kind == [(Category.SUPPORT.label, D("20.00"))]
+    assert (summary.paid_back, summary.moved, summary.closed) == (0, 0, False)
+    # On the day of the last entry, that day is the last point (once).
+    on_the_day = selectors.family_summary(paid, today=START + dt.timedelta(days=3))
+    assert on_the_day.balance_points[-1] == (START + dt.timedelta(days=3), D("930.00"))
+    assert len(on_the_day.balance_points) == 2
+
+
+def test_after_a_year_the_familys_page_starts_a_year_ago_with_the_money_then(paid):
+    today = START + dt.timedelta(days=400)
+    summary = selectors.family_summary(paid, today=today)
+    since = today - dt.timedelta(days=364)
+    assert summary.since == since
+    assert summary.balance_points == [(since, D("950.00")), (today, D("950.00"))]
+    assert (summary.money_in, summary.management_fee, summary.money_left) == (0, 0, D("950.00"))
+
+
+def test_who_may_correct_which_entries(paid, provider_finance, commissioner, family):
+    spent = _spend(paid, provider_finance, "20.00")
+    refund, _ = services.record_refund(
+        fund=paid,
+        amount="10.00",
+        reason="Not needed",
+        idempotency_key="r-1",
+        actor=commissioner,
+        entry_date=START,
+        today=START,
+    )
+    entries = list(paid.entries.all())
+    fee = paid.entries.get(category=Category.MANAGEMENT_FEE)
+    assert selectors.reversible_entries(user=provider_finance, fund=paid, entries=entries) == {
+        fee.pk,
+        spent.pk,
+    }
+    assert selectors.reversible_entries(user=commissioner, fund=paid, entries=entries) == {refund.pk}
+    assert selectors.reversible_entries(user=family, fund=paid, entries=entries) == set()
+    payment = paid.entries.get(category=Category.COUNCIL_PAYMENT)
+    assert [selectors.may_reverse(user=provider_finance, entry=e) for e in (spent, fee, refund, payment)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert [selectors.may_reverse(user=commissioner, entry=e) for e in (spent, refund, payment)] == [
+        False,
+        True,
+        False,
+    ]
+    # Corrected once: not again.
+    services.reverse_entry(entry=spent, reason="Wrong fund", actor=provider_finance, today=START)
+    entries = list(paid.entries.all())
+    assert selectors.reversible_entries(user=provider_finance, fund=paid, entries=entries) == {fee.pk}
+
+
+def test_money_that_moved_is_named_on_both_statements(paid, person, other_provider_org, robot):
+    from tests.ledger.factories import isf_fund
+
+    new = isf_fund(person=person, provider=other_provider_org, actor=robot, start=START)
+    services.transfer_balance(from_fund=paid, to_fund=new, on_date=START + dt.timedelta(days=1), actor=robot)
+    end = START + dt.timedelta(days=27)
+    old_rows = selectors.statement_context(paid, start=START, end=end).summary_rows
+    assert ("Money that moved to the new organisation", D("-950.00")) in old_rows
+    new_context = selectors.statement_context(new, start=START, end=end)
+    assert ("Money that moved here from the last organisation", D("950.00")) in new_context.summary_rows
+    assert new_context.money_in == D("950.00") and new_context.closing_balance == D("950.00")
+    assert selectors.is_closed(paid) and not selectors.is_closed(new)
+    assert selectors.family_summary(paid, today=end).closed is True
+
+
+def test_the_statement_says_how_to_reach_the_organisation(paid, provider_org):
+    from providers.models import ProviderProfile
+
+    ProviderProfile.objects.filter(provider=provider_org).delete()
+    context = selectors.statement_context(paid, start=START, end=START)
+    assert context.contact == {"phone": "", "email": ""}
+    ProviderProfile.objects.create(
+        provider=provider_org, phone="01929 123456", email="hello@harbour.example.org"
+    )
+    paid.provider = type(provider_org).objects.get(pk=provider_org.pk)
+    assert selectors.statement_context(paid, start=START, end=START).contact == {
+        "phone": "01929 123456",
+        "email": "hello@harbour.example.org",
+    }
