@@ -1,5 +1,5 @@
 """Agreement rules at their edges: each test was written against a fault seeded into
-providers/services.py that the suite did not catch."""
+providers/services (then one module, services.py) that the suite did not catch."""
 
 import datetime as dt
 import re
