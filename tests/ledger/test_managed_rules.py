@@ -737,6 +737,10 @@ def test_a_move_into_an_isf_waits_for_the_provider_then_the_date(
         outcomes="Swim",
         today=today,
     )
+    # The choice is recorded as made today, at a meeting unless said otherwise, with why.
+    choice = ProviderChoice.objects.get()
+    assert (choice.made, choice.chosen_by, choice.chosen_on) == ("meeting", "Alys", today)
+    assert choice.message == "To hold the money of their managed direct payment as an Individual Service Fund"
     # The date has come but the provider has not accepted: nothing moves.
     assert managed.complete_due_moves(today=on, actor=robot) == {"moved": 0, "failed": 0}
     assert managed.complete_move(move=move, actor=robot, today=on).status == MoveStatus.SCHEDULED
@@ -794,6 +798,32 @@ def test_the_daily_job_counts_a_move_it_cannot_do_and_does_the_others(
     HeldAccount.objects.filter(pk=other.pk).update(closed_on=on - dt.timedelta(days=3))
     assert managed.complete_due_moves(today=on, actor=robot) == {"moved": 1, "failed": 1}
     assert ScheduledMove.objects.get(account=other).status == MoveStatus.SCHEDULED
+    # The daily payments job counts it too, every day until someone looks at it.
+    done = managed.post_all_due_managed_payments(today=on + dt.timedelta(days=1), actor=robot)
+    assert done == {"funds": 0, "entries": 0, "failed": 1}
+
+
+def test_a_providers_acceptance_stands_when_the_money_cannot_move_yet(
+    account, commissioner, provider_a, isf_provider
+):
+    from providers import services as provider_services
+
+    today = timezone.localdate()
+    move = managed.request_move(
+        account=account,
+        to=managed.MOVE_TO_ISF,
+        on_date=today,
+        actor=commissioner,
+        isf_provider=isf_provider,
+        chosen_by="Alys",
+        outcomes="Swim",
+        today=today,
+    )
+    assert move.status == MoveStatus.SCHEDULED  # waiting for the provider
+    HeldAccount.objects.filter(pk=account.pk).update(closed_on=today - dt.timedelta(days=2))
+    provider_services.accept_agreement(agreement=move.agreement, actor=provider_a)
+    assert type(move.agreement).objects.get(pk=move.agreement_id).status == AgreementStatus.ACTIVE
+    assert ScheduledMove.objects.get(pk=move.pk).status == MoveStatus.SCHEDULED
 
 
 def test_cancelling_puts_the_end_date_back_and_is_recorded(account, commissioner, robot):
