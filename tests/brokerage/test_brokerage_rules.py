@@ -242,3 +242,92 @@ def test_the_directory_narrows_brokerages_by_language_and_who_pays(s, council, o
     assert list(selectors.brokerage_councils()) == sorted([council, other_council], key=lambda c: c.name)
     assert selectors.brokerage_profile(provider_id=welsh.pk).provider == welsh
     assert selectors.brokerage_profile(provider_id=s["provider"].pk) is None
+
+
+def test_the_family_confirming_sends_the_ask_as_their_own_request_unless_the_provider_refuses_it(s):
+    from providers import services as provider_services
+    from providers.models import ChoiceStatus
+
+    _invite(s)
+    broker, family, provider = s["broker"], s["family"], s["provider"]
+    ask = services.draft_ask(
+        person=s["person"], provider=provider, message="Could you meet Jamie?", actor=broker
+    )
+    ProviderProfile.objects.filter(provider=provider).update(taking_new_people=False)
+    with pytest.raises(
+        BrokerageError, match=whole(f"{provider.name} is not taking on new people at the moment.")
+    ):
+        services.confirm_ask(ask=ask, actor=family)
+    ask.refresh_from_db()
+    assert (ask.status, ask.choice, ask.decided_by) == (AskStatus.WAITING, None, None)
+    ProviderProfile.objects.filter(provider=provider).update(taking_new_people=True)
+    services.confirm_ask(ask=ask, actor=family)
+    ask.refresh_from_db()
+    assert (ask.status, ask.decided_by) == (AskStatus.CONFIRMED, family)
+    assert (ask.choice.status, ask.choice.message, ask.choice.person) == (
+        ChoiceStatus.REQUESTED,
+        "Could you meet Jamie?",
+        s["person"],
+    )
+    drafted, confirmed = history_for(ask)
+    assert (confirmed.actor, confirmed.additional_data["event"], confirmed.changes_dict) == (
+        family,
+        "ask confirmed",
+        {"status": ["waiting", "confirmed"]},
+    )
+    # Asked already (here by the family themselves): the broker's next ask is refused when sent.
+    other = brokerage_org("BRK-T4", "Other Provider")
+    ProviderProfile.objects.filter(provider=other).update(taking_new_people=True)
+    provider_services.ask_provider(person=s["person"], provider=other, message="Hi", actor=family)
+    again = services.draft_ask(person=s["person"], provider=other, message="Hello", actor=broker)
+    with pytest.raises(BrokerageError, match=whole("You have already asked Other Provider.")):
+        services.confirm_ask(ask=again, actor=family)
+
+
+def test_ending_the_help_leaves_the_waiting_asks_unsent_by_the_family_and_records_why(s):
+    invitation = _invite(s)
+    broker, family = s["broker"], s["family"]
+    sent = services.draft_ask(person=s["person"], provider=s["provider"], message="One", actor=broker)
+    services.confirm_ask(ask=sent, actor=family)
+    other = brokerage_org("BRK-T5", "Second Provider")
+    waiting = services.draft_ask(person=s["person"], provider=other, message="Two", actor=broker)
+    services.end_invitation(invitation=invitation, actor=family, reason=" Found a provider ")
+    sent.refresh_from_db()
+    waiting.refresh_from_db()
+    assert sent.status == AskStatus.CONFIRMED
+    assert (waiting.status, waiting.decided_by) == (AskStatus.NOT_SENT, family)
+    assert waiting.decided_at is not None
+    ended = list(history_for(invitation))[-1]
+    assert (ended.actor, ended.additional_data["event"], ended.changes_dict) == (
+        family,
+        "broker's help ended",
+        {"ended": ["", "yes"]},
+    )
+    assert ended.additional_data["note"] == "Found a provider"
+    with pytest.raises(NotAllowed, match=whole("You can help this person only while they have invited you.")):
+        services.shortlist_for(person=s["person"], provider=s["provider"], actor=broker)
+
+
+def test_a_broker_shortlists_only_while_invited_and_the_offer_is_saved_once_per_brokerage(
+    s, council, other_council
+):
+    from providers.models import ChoiceStatus, ProviderChoice
+
+    with pytest.raises(NotAllowed, match=whole("You can help this person only while they have invited you.")):
+        services.shortlist_for(person=s["person"], provider=s["provider"], actor=s["broker"])
+    assert not ProviderChoice.objects.exists()
+    _invite(s)
+    choice = services.shortlist_for(person=s["person"], provider=s["provider"], actor=s["broker"])
+    assert (choice.person, choice.provider, choice.status) == (
+        s["person"],
+        s["provider"],
+        ChoiceStatus.SHORTLISTED,
+    )
+    services.save_offer(brokerage=s["brokerage"], cost="Free", funded_by=[council])
+    offer = services.save_offer(
+        brokerage=s["brokerage"], cost="£30 an hour", hourly_rate="30.00", funded_by=[other_council],
+        helps_self_funders=False,
+    )  # fmt: skip
+    offer = selectors.offer_of(s["brokerage"])
+    assert (offer.cost, str(offer.hourly_rate), offer.helps_self_funders) == ("£30 an hour", "30.00", False)
+    assert list(offer.funded_by.all()) == [other_council]
