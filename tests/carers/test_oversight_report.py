@@ -167,3 +167,24 @@ def test_the_parts_checked_today_are_the_councils_approved_direct_payments_and_i
     assert set(checked) == {dp, managed, isf, ending_today}
     assert selectors.arrangements_to_check_for(dp.budget.person, today=TODAY()) == [dp]
     assert selectors.arrangements_to_check_for(ended.budget.person, today=TODAY()) == []
+
+
+def test_the_money_left_comes_from_the_latest_annual_statement_sent_by_that_day_in_its_words(council):
+    dp = _part(council, "direct_payment")
+    family = RepresentativeFactory(person=dp.budget.person).user
+    assert selectors.held_for(dp, TODAY()) == selectors.Held(None, None, "")
+    older, latest = dt.date(2025, 3, 31), TODAY() - dt.timedelta(days=30)
+    for year_end, spent in ((latest, "4000.00"), (older, "5100.00")):
+        services.send_statement(
+            arrangement=dp, actor=family, year_end=year_end, paid_for="A sitter",
+            money_received=Decimal("5200.00"), money_spent=Decimal(spent),
+        )  # fmt: skip
+    assert selectors.held_for(dp, TODAY()) == selectors.Held(
+        Decimal("1200.00"), None, f"your annual statement to {latest:%-d %B %Y}"
+    )
+    assert selectors.held_for(dp, latest) == selectors.Held(
+        Decimal("1200.00"), None, f"your annual statement to {latest:%-d %B %Y}"
+    )
+    assert selectors.held_for(dp, latest - dt.timedelta(days=1)) == selectors.Held(
+        Decimal("100.00"), None, "your annual statement to 31 March 2025"
+    )
