@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from organisations.imports import CsvReader, LineErrors
+from organisations.imports import CsvReader
 from organisations.models import Council
 
 from .models import AgeBand
@@ -20,13 +20,6 @@ class Row:
     year: int
     age_band: str
     population: int
-
-
-def parse_population_csv(text: str) -> tuple[list[Row], list[str]]:
-    """The rows, and every problem as `line N: column: what is wrong` (the header is line 1)."""
-    errors = LineErrors()
-    rows = check_population_file(CsvReader(text, errors=errors, not_utf8=""), errors)
-    return rows, list(errors)
 
 
 def check_population_file(reader: CsvReader, errors: list[str]) -> list[Row]:

@@ -23,6 +23,8 @@ that ended the day before the year and one starting the day after it.
 Each test builds only what it needs and runs in a fraction of a second: every mutant of the counting
 module runs these first."""
 
+import datetime as dt
+
 import pytest
 
 from budgets.models import BudgetStatus
@@ -33,6 +35,7 @@ from monitoring.counting import (
     managed_third_party_history,
     rate_per_1000,
     trend_figures,
+    years_before,
 )
 from monitoring.models import PopulationFigure
 from monitoring.periods import Period
@@ -312,3 +315,11 @@ def test_trend_and_managed_history_count_each_periods_end(council, other_council
     ]
     assert trend_figures(council_id=council.pk, periods=[]) == []
     assert managed_third_party_history(council_id=council.pk, periods=[]) == []
+
+
+def test_counting_years_back_from_29_february_lands_on_28_february():
+    # Age is counted back from the day: 29 February 2028 less 18 years is 28 February 2010 (2010 has no
+    # 29th), so a person born on 28 February 2010 is 18 that day.
+    assert years_before(dt.date(2028, 2, 29), 18) == dt.date(2010, 2, 28)
+    assert years_before(dt.date(2026, 2, 28), 18) == dt.date(2008, 2, 28)
+    assert years_before(dt.date(2027, 3, 31), 65) == dt.date(1962, 3, 31)

@@ -53,3 +53,37 @@ def test_every_missing_band_is_named(council):
     # 65+ split into all three finer bands is complete.
     split = "".join(f"E06000059,2026,{b},1\n" for b in ("0-17", "18-64", "65-74", "75-84", "85+"))
     assert import_population(text=HEADER + split) == 5
+
+
+def test_a_header_in_capitals_and_values_with_spaces_are_read(council):
+    text = " Council_Code,YEAR ,Age_Band,Population\n" + "".join(
+        f" E06000059 , 2026 ,{band} , 100 \n" for band in ("0-17", "18-64", "65+")
+    )
+    assert import_population(text=text) == 3
+    assert dict(
+        PopulationFigure.objects.filter(council=council, year=2026).values_list("age_band", "population")
+    ) == {
+        "0-17": 100,
+        "18-64": 100,
+        "65+": 100,
+    }
+
+
+def test_the_three_finer_over_65_bands_alone_miss_only_the_younger_bands(council):
+    assert _refused(HEADER + "".join(f"E06000059,2026,{b},1\n" for b in ("65-74", "75-84", "85+"))) == [
+        "line 2: age_band: E06000059 2026 is missing 0-17, 18-64"
+    ]
+
+
+def test_each_council_and_year_is_checked_for_completeness(council, other_council):
+    # Dorset gives the over-65s twice over; Bristol (later in the file) misses its children.
+    text = (
+        HEADER
+        + _complete(2026)
+        + "E06000059,2026,75-84,1\n"
+        + "E06000023,2026,18-64,1\nE06000023,2026,65+,1\n"
+    )
+    assert _refused(text) == [
+        "line 2: age_band: E06000059 2026 gives 65+ and also 65-74, 75-84 or 85+; give one or the other",
+        "line 6: age_band: E06000023 2026 is missing 0-17",
+    ]
