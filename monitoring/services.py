@@ -411,12 +411,16 @@ def _save_snapshot(
     return snapshot
 
 
-def make_return_now(*, council: Council, period: Period, actor=None, created_at=None) -> MonitoringReturn:
+def make_return_now(
+    *, council: Council, period: Period, actor=None, created_at=None, render_pdf=None
+) -> MonitoringReturn:
     """Make a return in this process, without a job (demo data and scripts). `created_at` (default now)
-    decides whether it is provisional or final."""
+    decides whether it is provisional or final; `render_pdf` (default the real PDF) as for a job."""
     with transaction.atomic():
-        from .pdf import render_pdf
         from .report import build_return
+
+        if render_pdf is None:
+            from .pdf import render_pdf
 
         created_at = created_at or timezone.now()
         figures = build_return(council=council, period=period, today=timezone.localdate(created_at))

@@ -401,3 +401,63 @@ def test_an_uploaded_population_file_is_imported_as_its_uploader_and_says_how_ma
     assert (summary, url) == ("Imported 3 population figures from dorset.csv.", "/monitoring/")
     assert PopulationFigure.objects.filter(council=council, year=2026).count() == 3
     assert _events(council) == [("population figures imported", platform_admin)]
+
+
+# ---- the figures of one return, exactly (the cheapest way through making one) -------------------------
+
+
+def test_a_return_made_from_a_job_is_the_councils_figures_for_that_period_and_nothing_else(
+    council, monitoring_officer
+):
+    job = services.request_return(
+        council=council, period="2025-26-Q3", actor=monitoring_officer, enqueue=False
+    )
+    snapshot = services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.step, job.error) == (JobStatus.DONE, 1, "", "")
+    assert job.started_at <= job.heartbeat_at <= job.finished_at
+    assert (snapshot.job, snapshot.requested_by, snapshot.council, snapshot.version) == (
+        job,
+        monitoring_officer,
+        council,
+        1,
+    )
+    assert (snapshot.period, snapshot.period_start, snapshot.period_end) == (
+        "2025-26-Q3",
+        dt.date(2025, 10, 1),
+        dt.date(2025, 12, 31),
+    )
+    assert snapshot.figures["council"] == "E06000059"
+    assert snapshot.figures["period"] == {"label": "2025-26-Q3", "start": "2025-10-01", "end": "2025-12-31"}
+    assert (snapshot.status, snapshot.checksum) == ("final", exports.checksum(snapshot.figures))
+    assert job.started_at <= snapshot.created_at <= job.finished_at
+    made = history_for(snapshot).get()
+    assert (made.actor, made.additional_data["event"]) == (monitoring_officer, "monitoring return made")
+    assert made.changes == {"version": ["", "1"], "checksum": ["", snapshot.checksum]}
+
+
+def test_a_return_made_now_is_provisional_until_the_period_has_ended_and_versions_go_in_turn(
+    council, monitoring_officer
+):
+    year = parse_period("2025-26")
+    last_day = timezone.make_aware(dt.datetime(2026, 3, 31, 23, 0))
+    day_after = timezone.make_aware(dt.datetime(2026, 4, 1, 9, 0))
+    first = services.make_return_now(
+        council=council, period=year, actor=monitoring_officer, created_at=last_day, render_pdf=quick_pdf
+    )
+    second = services.make_return_now(
+        council=council, period=year, created_at=day_after, render_pdf=quick_pdf
+    )
+    assert [(m.status, m.version, m.created_at, m.requested_by, m.job) for m in (first, second)] == [
+        ("provisional", 1, last_day, monitoring_officer, None),
+        ("final", 2, day_after, None, None),
+    ]
+    assert (first.period, first.period_start, first.period_end) == ("2025-26", year.start, year.end)
+    assert first.figures["status"] == "provisional" and second.figures["status"] == "final"
+    assert (
+        bytes(first.pdf)
+        == b"%PDF version 1 for E06000059, asked by monitoring@test.example.org on 2026-03-31"
+    )
+    assert bytes(second.pdf) == b"%PDF version 2 for E06000059, asked by the schedule on 2026-04-01"
+    assert _events(first) == [("monitoring return made", monitoring_officer)]
+    assert _events(second) == [("monitoring return made", None)]
