@@ -103,13 +103,16 @@ def _build(people: int) -> dict:
     funds = Command()._open_funds(council, actor)
     big = funds[0]
     entries = []
+    # Entries within the last 500 days (none before the fund opened), so that the family's ISF summary,
+    # which sums the last year, has a year of entries to sum.
+    today = dt.date.today()
     for fund in funds:
         count = 2000 if fund.pk == big.pk else 10
         for i in range(count):
             entries.append(
                 LedgerEntry(
                     fund=fund,
-                    entry_date=fund.opened_on + dt.timedelta(days=i % 500),
+                    entry_date=max(fund.opened_on, today - dt.timedelta(days=i % 500)),
                     category=Category.SUPPORT,
                     amount=Decimal("-12.34"),
                     description="Support worker hours",
