@@ -251,6 +251,16 @@ def test_the_adult_population_is_18_64_and_65_plus_given_whole_or_split(council)
     assert adult_population(council_id=council.pk, year=2028) is None
     # No population, no rate; a zero count over a population is a rate of 0.0.
     figures = compute_figures(council=council, period=Period(2026))
+    # A council with nobody: every count is 0 and every value £0.00.
+    types = ["direct_payment", "direct_payment_managed", "isf", "commissioner_controlled"]
+    assert figures["budgets_at_period_end"]["by_management_type"] == {
+        t: {"count": 0, "annual_value": "0.00"} for t in types
+    }
+    assert figures["people_at_period_end"] == {
+        "total": 0,
+        "by_delivery": delivery(),
+        "with_any": dict.fromkeys(types, 0),
+    }
     assert set(figures["rates_per_1000_adults"].values()) == {None}
     assert figures["rates_per_1000_adults_by_age_band"]["18-64"] == {
         "personal_budgets": 0.0,
