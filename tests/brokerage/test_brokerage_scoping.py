@@ -15,9 +15,10 @@ from brokerage.models import Invitation
 from budgets.family_sections import casework_sections
 from budgets.models import Representative
 from budgets.selectors import helps_with_plan, people_visible_to
+from organisations.models import Role
 from providers.sections import detail_sections
 from tests.budgets.factories import PersonFactory, RepresentativeFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff
 from tests.providers.factories import profile_for
 
 from .factories import broker_at, brokerage_org
@@ -196,3 +197,82 @@ def test_whom_one_may_invite_is_every_brokerage_by_name_and_the_area_filter_narr
         alder,
         birch,
     ]
+
+
+def test_staff_who_also_act_for_a_relative_see_the_relatives_invitations_as_well(w, council, other_council):
+    """Being a broker, or staff of another council, takes nothing away from what a family member sees."""
+    relative = PersonFactory(council=other_council, given_name="Kim", family_name="Kin")
+    bristol = staff(Role.COMMISSIONER, council=other_council)
+    for_relative = _invite(relative, w["b"], bristol)
+    approver_here = staff(Role.APPROVER, council=council)
+    Representative.objects.create(person=relative, user=approver_here)
+    Representative.objects.create(person=relative, user=w["broker_a"])
+    assert for_relative in set(selectors.invitations_visible_to(user=approver_here))
+    assert set(selectors.invitations_visible_to(user=w["broker_a"])) == {*w["live"], for_relative}
+    assert list(selectors.family_invitations(user=w["broker_a"])) == [for_relative]
+
+
+def _queries(listing, *paths):
+    """How many queries listing the rows with what the page shows of each (names, who invited)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    list(listing())  # who the user is, read once per request, is not what is counted
+    with CaptureQueriesContext(connection) as ctx:
+        for row in listing():
+            for path in paths:
+                value = row
+                for part in path.split("."):
+                    value = getattr(value, part)
+                    value = list(value.all()) if hasattr(value, "all") else value
+                str(value)
+    return len(ctx)
+
+
+def test_the_lists_of_invitations_and_brokerages_take_the_same_queries_for_three_rows_as_for_one(
+    council, commissioner
+):
+    """No query per row: the pages list a caseload's invitations, and the directory, in fixed queries."""
+    a = brokerage_org("BRK-A", "Alder Brokerage", areas=[council])
+    services.save_offer(brokerage=a, cost="Free", funded_by=[council])
+    broker = broker_at(a)
+    family = UserFactory()
+    people = [PersonFactory(council=council) for _ in range(3)]
+    counts = []
+    for n in (1, 3):
+        for person in people[:n]:
+            if not Invitation.objects.filter(person=person).exists():
+                Representative.objects.create(person=person, user=family)
+                ended = _invite(person, a, commissioner)
+                services.end_invitation(invitation=ended, actor=family)
+                _invite(person, a, commissioner)
+        first = people[0]
+        while Invitation.objects.filter(person=first, ended_at__isnull=False).count() < n:
+            live = Invitation.objects.get(person=first, ended_at__isnull=True)
+            services.end_invitation(invitation=live, actor=family)
+            _invite(first, a, commissioner)
+        listings = (
+            (lambda: selectors.live_invitations_for_broker(user=broker), "person", "brokerage"),
+            (
+                lambda: selectors.invitations_visible_to(user=commissioner),
+                "person", "brokerage", "invited_by", "ended_by",
+            ),
+            (
+                lambda: selectors.council_invitations(person=people[0]),
+                "brokerage", "invited_by", "ended_by",
+            ),
+        )  # fmt: skip
+        counts.append([_queries(listing, *paths) for listing, *paths in listings])
+    assert counts[0] == counts[1]
+    directory = []
+    for ref, name in (("BRK-B", "Birch"), ("BRK-C", "Cedar")):
+        directory.append(
+            _queries(
+                selectors.brokerage_profiles,
+                "provider.name", "council_areas", "provider.brokerage_offer.funded_by",
+            )
+        )  # fmt: skip
+        services.save_offer(
+            brokerage=brokerage_org(ref, name, areas=[council]), cost="Free", funded_by=[council]
+        )
+    assert directory[0] == directory[1]
