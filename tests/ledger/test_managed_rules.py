@@ -161,39 +161,87 @@ def test_the_daily_job_acts_as_the_system_and_pays_up_to_today(arrangement):
 # ---- moving: refusals ----------------------------------------------------------------------------------
 
 
-def test_a_move_is_refused_with_words_that_say_what_to_do(account, robot, commissioner, provider_org, hub):
-    day = START + dt.timedelta(weeks=5)
-    move = dict(call=managed.move_managed_account, account=account, actor=commissioner, today=TODAY)
-    _refused(
-        "The change must be after the direct payment started on 6 April 2026.",
-        "on_date",
-        to=managed.MOVE_TO_SELF_MANAGED,
-        on_date=START,
-        **move,
+ALREADY = "This direct payment has already moved or ended."
+CHOOSE_AGREEMENT = "Choose the person's agreement with the provider that will hold the money from that date."
+STARTED = "The change must be after the direct payment started on 6 April 2026."
+DIFFERENT = "Choose a different organisation to manage it."
+ONLY_MANAGED = "Only a managed direct payment moves this way; an ISF moves by agreement."
+
+
+def _someone_elses_agreement(c):
+    return isf_agreement(
+        person=PersonFactory(council=c.account.council), provider=c.provider_org, start=START
     )
-    _refused(
+
+
+def _offered_agreement(c):
+    return isf_agreement(
+        person=c.account.person, provider=c.provider_org, start=START, status=AgreementStatus.OFFERED
+    )
+
+
+def _later_agreement(c):
+    return isf_agreement(person=c.account.person, provider=c.provider_org, start=DAY + dt.timedelta(days=1))
+
+
+def _closed(c):
+    HeldAccount.objects.filter(pk=c.account.pk).update(closed_on=DAY)
+    return {}
+
+
+DAY = START + dt.timedelta(weeks=5)
+# (what is asked, the words, the field): each case builds only what it needs.
+MOVE_REFUSALS = {
+    "on the start day": (lambda c: {"to": "self_managed", "on_date": START}, STARTED, "on_date"),
+    "a day to come": (
+        lambda c: {"to": "self_managed", "on_date": TODAY + dt.timedelta(days=1)},
         "Record the change on or after the day it happens.",
         "on_date",
-        to=managed.MOVE_TO_SELF_MANAGED,
-        on_date=TODAY + dt.timedelta(days=1),
-        **move,
-    )
-    same = "Choose a different organisation to manage it."
-    _refused(same, "provider", to=managed.MOVE_TO_ORGANISATION, on_date=day, **move)
-    _refused(same, "provider", to=managed.MOVE_TO_ORGANISATION, on_date=day, provider=hub, **move)
-    choose = "Choose the person's agreement with the provider that will hold the money from that date."
-    someone_else = isf_agreement(
-        person=PersonFactory(council=account.council), provider=provider_org, start=START
-    )
-    offered = isf_agreement(
-        person=account.person, provider=provider_org, start=START, status=AgreementStatus.OFFERED
-    )
-    later = isf_agreement(person=account.person, provider=provider_org, start=day + dt.timedelta(days=1))
-    for agreement in (someone_else, offered, later):
-        _refused(choose, "agreement", to=managed.MOVE_TO_ISF, on_date=day, agreement=agreement, **move)
-    account.refresh_from_db()
-    assert account.closed_on is None and Arrangement.objects.get(pk=account.arrangement_id).end_date is None
-    assert not HeldAccount.objects.filter(kind=HeldKind.ISF, person=account.person).exists()
+    ),
+    "nowhere": (lambda c: {"to": "somewhere"}, "Choose where the direct payment goes.", "to"),
+    "no organisation": (lambda c: {"to": "organisation"}, DIFFERENT, "provider"),
+    "the same organisation": (lambda c: {"to": "organisation", "provider": c.hub}, DIFFERENT, "provider"),
+    "no agreement": (lambda c: {"to": "isf"}, CHOOSE_AGREEMENT, "agreement"),
+    "someone else's agreement": (
+        lambda c: {"to": "isf", "agreement": _someone_elses_agreement(c)},
+        CHOOSE_AGREEMENT,
+        "agreement",
+    ),
+    "an agreement not accepted": (
+        lambda c: {"to": "isf", "agreement": _offered_agreement(c)},
+        CHOOSE_AGREEMENT,
+        "agreement",
+    ),
+    "an agreement from a later date": (
+        lambda c: {"to": "isf", "agreement": _later_agreement(c)},
+        CHOOSE_AGREEMENT,
+        "agreement",
+    ),
+    "an ISF": (lambda c: {"account": c.fund, "to": "self_managed"}, ONLY_MANAGED, ""),
+    "an account already closed": (lambda c: {"to": "self_managed", **_closed(c)}, ALREADY, ""),
+}
+
+
+class _Fixtures:
+    """The fixtures a case asks for, made when it asks."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return self._request.getfixturevalue(name)
+
+
+@pytest.mark.parametrize("case", MOVE_REFUSALS)
+def test_a_move_is_refused_with_words_that_say_what_to_do_and_nothing_changes(
+    request, account, commissioner, case
+):
+    build, message, field = MOVE_REFUSALS[case]
+    kwargs = {"account": account, "on_date": DAY, **build(_Fixtures(request))}
+    _refused(message, field, call=managed.move_managed_account, actor=commissioner, today=TODAY, **kwargs)
+    # Nothing changed: not even the payments due up to the day before were kept.
+    assert Arrangement.objects.get(pk=account.arrangement_id).end_date is None
+    assert not account.entries.exists() and not ScheduledMove.objects.exists()
 
 
 def test_an_isf_moves_by_agreement_and_an_account_moves_only_once(account, fund, robot):
@@ -487,51 +535,76 @@ def _ask(account, actor, **kwargs):
     return managed.request_move(account=account, actor=actor, **kwargs)
 
 
-def test_asking_is_refused_with_words_that_say_what_to_do(account, fund, commissioner, hub, provider_org):
-    ask = dict(call=managed.request_move, actor=commissioner, today=TODAY)
-    _refused(
-        "Only a managed direct payment moves this way; an ISF moves by agreement.",
-        account=fund,
-        to=managed.MOVE_TO_SELF_MANAGED,
-        on_date=TODAY,
-        **ask,
+def _planned(c):
+    managed.request_move(
+        account=c.account, to="self_managed", on_date=dt.date(2026, 9, 1), actor=c.commissioner, today=TODAY
     )
-    _refused(
-        "Choose where the direct payment goes.", "to", account=account, to="abroad", on_date=TODAY, **ask
-    )
-    _refused(
-        "The change must be after the direct payment started on 6 April 2026.",
+    return {}
+
+
+def _ended(c):
+    Arrangement.objects.filter(pk=c.account.arrangement_id).update(end_date=dt.date(2026, 9, 30))
+    return {"on_date": dt.date(2026, 10, 2)}
+
+
+ASK_REFUSALS = {
+    "an ISF": (lambda c: {"account": c.fund}, ONLY_MANAGED, ""),
+    "an account already closed": (lambda c: _closed(c), ALREADY, ""),
+    "a move already planned": (
+        _planned,
+        "A change from 1 September 2026 is already planned. Cancel it first to plan another.",
+        "",
+    ),
+    "nowhere": (lambda c: {"to": "abroad"}, "Choose where the direct payment goes.", "to"),
+    "on the start day": (lambda c: {"on_date": START}, STARTED, "on_date"),
+    "two days after it ends": (
+        _ended,
+        "The direct payment ends on 30 September 2026: choose a date up to the day after.",
         "on_date",
-        account=account,
-        to=managed.MOVE_TO_SELF_MANAGED,
-        on_date=START,
-        **ask,
-    )
-    _refused(
-        "Choose a different organisation to manage it.",
-        "provider",
-        account=account,
-        to=managed.MOVE_TO_ORGANISATION,
-        provider=hub,
-        on_date=TODAY,
-        **ask,
-    )
-    choose = "Choose the person's agreement with the provider that will hold the money from that date."
-    for agreement in (
-        isf_agreement(person=PersonFactory(council=account.council), provider=provider_org),
-        isf_agreement(person=account.person, provider=provider_org, status=AgreementStatus.OFFERED),
-        isf_agreement(person=account.person, provider=provider_org, start=TODAY + dt.timedelta(days=1)),
-    ):
-        _refused(
-            choose,
-            "agreement",
-            account=account,
-            to=managed.MOVE_TO_ISF,
-            agreement=agreement,
-            on_date=TODAY,
-            **ask,
-        )
-    assert not ScheduledMove.objects.exists()
+    ),
+    "no organisation": (lambda c: {"to": "organisation"}, DIFFERENT, "provider"),
+    "the same organisation": (lambda c: {"to": "organisation", "provider": c.hub}, DIFFERENT, "provider"),
+    "someone else's agreement": (
+        lambda c: {"to": "isf", "agreement": _someone_elses_agreement(c)},
+        CHOOSE_AGREEMENT,
+        "agreement",
+    ),
+    "an agreement not accepted": (
+        lambda c: {"to": "isf", "agreement": _offered_agreement(c)},
+        CHOOSE_AGREEMENT,
+        "agreement",
+    ),
+    "an agreement from a later date": (
+        lambda c: {"to": "isf", "agreement": _later_agreement(c)},
+        CHOOSE_AGREEMENT,
+        "agreement",
+    ),
+    "no provider named": (
+        lambda c: {"to": "isf"},
+        "Choose the provider the person chose to hold their Individual Service Fund.",
+        "isf_provider",
+    ),
+    "nobody said who chose": (
+        lambda c: {"to": "isf", "isf_provider": c.isf_provider, "chosen_by": "   "},
+        "Say who chose the provider, for example the person or their daughter.",
+        "chosen_by",
+    ),
+    "no outcomes": (
+        lambda c: {"to": "isf", "isf_provider": c.isf_provider, "chosen_by": "Alys", "outcomes": "  "},
+        "Write the outcomes from the support plan: what the person wants from their support.",
+        "outcomes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ASK_REFUSALS)
+def test_asking_is_refused_with_words_that_say_what_to_do(request, account, commissioner, case):
+    build, message, field = ASK_REFUSALS[case]
+    kwargs = {"account": account, "to": "self_managed", "on_date": DAY, **build(_Fixtures(request))}
+    planned = set(ScheduledMove.objects.values_list("pk", flat=True))
+    _refused(message, field, call=managed.request_move, actor=commissioner, today=TODAY, **kwargs)
+    assert set(ScheduledMove.objects.values_list("pk", flat=True)) == planned
+    assert not ProviderChoice.objects.exists()
 
 
 def test_a_move_may_be_asked_for_up_to_the_day_after_the_direct_payment_ends(account, commissioner):
@@ -631,38 +704,6 @@ def test_a_move_from_today_is_done_at_once_by_whoever_asked(account, commissione
 def isf_provider(provider_org, council):
     _profile(provider_org, council, offers_isf=True, management_fee_percent=D("5.00"))
     return provider_org
-
-
-def test_into_an_isf_the_commissioner_names_the_provider_who_chose_it_and_the_outcomes(
-    account, commissioner, isf_provider
-):
-    ask = dict(
-        call=managed.request_move,
-        account=account,
-        to=managed.MOVE_TO_ISF,
-        on_date=TODAY,
-        actor=commissioner,
-        today=TODAY,
-    )
-    _refused(
-        "Choose the provider the person chose to hold their Individual Service Fund.", "isf_provider", **ask
-    )
-    _refused(
-        "Say who chose the provider, for example the person or their daughter.",
-        "chosen_by",
-        isf_provider=isf_provider,
-        chosen_by="   ",
-        **ask,
-    )
-    _refused(
-        "Write the outcomes from the support plan: what the person wants from their support.",
-        "outcomes",
-        isf_provider=isf_provider,
-        chosen_by="Alys",
-        outcomes="  ",
-        **ask,
-    )
-    assert not ProviderChoice.objects.exists() and not ScheduledMove.objects.exists()
 
 
 def test_into_an_isf_the_choice_is_recorded_and_the_agreement_offered_from_the_date(
