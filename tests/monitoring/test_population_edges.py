@@ -87,3 +87,11 @@ def test_each_council_and_year_is_checked_for_completeness(council, other_counci
         "line 2: age_band: E06000059 2026 gives 65+ and also 65-74, 75-84 or 85+; give one or the other",
         "line 6: age_band: E06000023 2026 is missing 0-17",
     ]
+
+
+def test_a_row_with_too_few_values_does_not_stop_the_rows_after_it_being_checked(council):
+    assert _refused(HEADER + "E06000059,2026\nE06000059,2026,16-64,1\nE06000059,2026,18-64,1,2\n") == [
+        "line 2: row: expected 4 values, found 2",
+        "line 3: age_band: '16-64' is not one of 0-17, 18-64, 65+, 65-74, 75-84, 85+",
+        "line 4: row: expected 4 values, found 5",
+    ]

@@ -246,6 +246,14 @@ def test_a_waiting_job_is_failed_with_its_reason_and_no_other(council):
     assert (other.status, other.error) == (JobStatus.QUEUED, "")
 
 
+def test_a_failed_jobs_reason_is_kept_to_its_first_2000_characters(council):
+    job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    services.fail_job(job_id=job.pk, error=ValueError("x" * 3000))
+    job.refresh_from_db()
+    assert (job.status, job.step, job.error) == (JobStatus.FAILED, "", "ValueError: " + "x" * 1988)
+    assert job.finished_at is not None
+
+
 def test_a_job_is_kept_waiting_not_lost_while_the_job_service_is_down(council, caplog):
     from tests.faults.services import celery_broker
 
