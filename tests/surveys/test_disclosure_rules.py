@@ -334,3 +334,22 @@ def test_with_no_council_the_platform_admin_sees_all_councils_with_groups_under_
     assert own is None
     assert questions["respondents"] == 10
     assert questions["questions"]["dignity"]["options"]["better"] == {"count": 4, "percent": 40}
+
+
+def test_an_option_this_council_gave_most_of_is_withheld_when_other_councils_gave_it_1_to_4(
+    council, other_council, monitoring_officer
+):
+    answer(council, monitoring_officer, "isf", 5, dignity="better")
+    answer(other_council, monitoring_officer, "isf", 1, dignity="better")
+    answer(other_council, monitoring_officer, "isf", 5, dignity="worse")
+
+    _, platform = survey_reports(survey=survey(SLUG), council=council)
+
+    # "better" is 6 in all, but 1 of them elsewhere: withheld, with the smallest other option (0).
+    assert platform["respondents"] == 11
+    assert platform["questions"]["dignity"]["options"] == {
+        "better": {"count": "[c]", "percent": "[c]"},
+        "same": {"count": 0, "percent": 0},
+        "worse": {"count": 5, "percent": 45},
+        "not_applicable": {"count": "[c]", "percent": "[c]"},
+    }
