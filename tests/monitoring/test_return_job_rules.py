@@ -469,3 +469,7 @@ def test_a_return_made_now_is_provisional_until_the_period_has_ended_and_version
     assert bytes(second.pdf) == b"%PDF version 2 for E06000059, asked by the schedule on 2026-04-01"
     assert _events(first) == [("monitoring return made", monitoring_officer)]
     assert _events(second) == [("monitoring return made", None)]
+    # Without a person (the demo data publishes this way), a final return is published all the same.
+    published = services.publish_return(monitoring_return=second, actor=None)
+    assert published.published_by is None and published.published_at is not None
+    assert _events(second) == [("monitoring return made", None), ("monitoring return published", None)]
