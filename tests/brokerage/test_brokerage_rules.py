@@ -331,3 +331,52 @@ def test_a_broker_shortlists_only_while_invited_and_the_offer_is_saved_once_per_
     offer = selectors.offer_of(s["brokerage"])
     assert (offer.cost, str(offer.hourly_rate), offer.helps_self_funders) == ("£30 an hour", "30.00", False)
     assert list(offer.funded_by.all()) == [other_council]
+
+
+def test_each_refusal_says_who_may_do_it_and_a_missing_answer_is_refused_as_blank(s):
+    only_family = "Only the person, or someone acting for them, can invite a broker this way."
+    with pytest.raises(NotAllowed, match=whole(only_family)):
+        services.invite(
+            person=s["person"], brokerage=s["brokerage"], purpose="p", until=None, actor=s["broker"]
+        )
+    for who in (s["family"], staff(Role.APPROVER, council=s["person"].council)):
+        with pytest.raises(
+            NotAllowed, match=whole("Only the person's social worker can invite a broker for them.")
+        ):
+            services.invite_for_family(
+                person=s["person"], brokerage=s["brokerage"], purpose="p", until=None,
+                family_agreement="yes", actor=who,
+            )  # fmt: skip
+    with pytest.raises(
+        BrokerageError, match=whole("Say how and when the person or their family agreed to this.")
+    ):
+        services.invite_for_family(
+            person=s["person"], brokerage=s["brokerage"], purpose="p", until=None, family_agreement=None,
+            actor=s["commissioner"],
+        )  # fmt: skip
+    invitation = services.invite_for_family(
+        person=s["person"], brokerage=s["brokerage"], purpose="p", until=TODAY(), family_agreement="yes",
+        actor=s["commissioner"],
+    )  # fmt: skip
+    invitation.refresh_from_db()
+    assert invitation.until == TODAY()
+    with pytest.raises(BrokerageError, match=whole("Write what the family would like to ask.")):
+        services.draft_ask(person=s["person"], provider=s["provider"], message=None, actor=s["broker"])
+    ask = services.draft_ask(person=s["person"], provider=s["provider"], message="Hi", actor=s["broker"])
+    with pytest.raises(
+        NotAllowed, match=whole("Only the person, or someone acting for them, can decide this.")
+    ):
+        services.decline_ask(ask=ask, actor=s["broker"])
+    choice = services.confirm_ask(ask=ask, actor=s["family"]).choice
+    assert choice.created_by == s["family"]
+    assert services.end_invitation(invitation=invitation, actor=s["family"], reason=None).end_reason == ""
+    for missing, words in (("name", "your name"), ("contact", "how to contact you")):
+        values = {"name": "Hilary", "contact": "01305 999", "message": "Help", missing: None}
+        with pytest.raises(BrokerageError, match=whole(f"Enter {words}.")):
+            services.send_enquiry(brokerage=s["brokerage"], pays_own_way=False, **values)
+
+
+def test_what_a_broker_shortlists_is_recorded_as_theirs(s):
+    _invite(s)
+    choice = services.shortlist_for(person=s["person"], provider=s["provider"], actor=s["broker"])
+    assert choice.created_by == s["broker"]
