@@ -213,12 +213,32 @@ class MutationRun:
     """A pytest plugin that replaces the test loop: the unmutated pass, then every mutant."""
 
     def __init__(
-        self, mutants: list[str], *, workers: int, test_seconds: float, verbose: bool, profile_dir=None
+        self,
+        mutants: list[str],
+        *,
+        workers: int,
+        test_seconds: float,
+        verbose: bool,
+        profile_dir=None,
+        recheck_seconds: float = 0.0,
+        recheck_cpu: float = 0.0,
     ):
         self.mutants = mutants
         self.profile_dir = profile_dir
         self.workers = workers
         self.test_seconds = test_seconds
+        self.budget = test_seconds  # a mutant's CPU budget in the pass under way
+        self.recheck_seconds = recheck_seconds
+        self.recheck_cpu = recheck_cpu
+        # function -> test -> [kills, runs] over its mutants checked so far (what the second pass orders by)
+        self.function_tally: dict[str, dict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0])
+        )
+        # second pass: a survivor cut by the budget -> the covering tests it ran in the first pass
+        self.already_ran: dict[str, set[str]] = {}
+        self.first_pass: dict[str, dict] = {}  # the first pass's outcome of each re-checked mutant
+        self.ran_tests: dict[str, set[str]] = {}  # a survivor -> the covering tests it ran
+        self.second_pass: dict = {}
         self.verbose = verbose
         self.results: dict[str, dict] = {}
         self.tests_by_function: dict[str, set[str]] = defaultdict(set)
@@ -282,7 +302,8 @@ class MutationRun:
     # -- pass 2: the mutants --------------------------------------------------------------------
 
     def plan(self, mutant: str, siblings: dict[str, list[int]]) -> list[str]:
-        """The covering tests in the order to run them, cut at --test-seconds of measured CPU time.
+        """The covering tests in the order to run them, cut at the budget (--test-seconds, or in the
+        second pass --recheck-seconds, leaving out the tests the first pass ran) of measured CPU time.
 
         Ordered by expected CPU per kill: a test's cost over its chance of killing this mutant. The
         chance is (kills + 2 * prior) / (runs + 2) over this function's mutants checked so far, the prior
@@ -297,14 +318,17 @@ class MutationRun:
             chance = (kills + 2 * prior) / (runs + 2)
             return (max(self.cpu_by_test.get(test, 0.0), 0.001) / chance, test)
 
-        tests = sorted(self.tests_by_function.get(mangled(mutant), ()), key=expected_cost)
+        done = self.already_ran.get(mutant, ())
+        tests = sorted(
+            (t for t in self.tests_by_function.get(mangled(mutant), ()) if t not in done), key=expected_cost
+        )
         kept, spent = [], 0.0
         for test in tests:
             cost = self.cpu_by_test.get(test, 0.0)
             if (
                 kept
-                and spent + cost > self.test_seconds
-                and not (siblings.get(test, (0, 0))[0] and spent < self.test_seconds)
+                and spent + cost > self.budget
+                and not (siblings.get(test, (0, 0))[0] and spent < self.budget)
             ):
                 continue  # too slow for what is left of the budget; a quicker one may still fit
             kept.append(test)
@@ -333,7 +357,11 @@ class MutationRun:
             conn.settings_dict["NAME"] = database
         settings.DATABASES["default"]["NAME"] = database
         anchor = _Anchor(session)
-        siblings: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # test -> [kills, runs] here
+        # test -> [kills, runs] on this function's mutants: here, and in the second pass the first's too
+        siblings: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        if mutants[0] in self.already_ran:
+            for test, (kills, runs) in self.function_tally[mangled(mutants[0])].items():
+                siblings[test] = [kills, runs]
 
         class OverTime(Exception):
             pass
@@ -359,7 +387,7 @@ class MutationRun:
             outcome = {"mutant": mutant, "tests": len(tests), "ran": len(tests), "exit_code": 0}
             try:
                 for i, nodeid in enumerate(tests):
-                    if i and time.process_time() - started_cpu >= self.test_seconds:
+                    if i and time.process_time() - started_cpu >= self.budget:
                         outcome["ran"] = i  # the budget is spent (measured here, not estimated): survived
                         break
                     nextitem = by_id[tests[i + 1]] if i + 1 < len(tests) else anchor
@@ -432,10 +460,78 @@ class MutationRun:
             groups.values(),
             key=lambda g: -len(g) * sum(self.cpu_by_test[t] for t in self.tests_by_function[mangled(g[0])]),
         )
+        self.started = time.monotonic()
+        self.mutation_cpu = self.check(session, by_id, databases, queue)
+        self.mutation_seconds = time.monotonic() - self.started
+        if self.recheck_cpu > 0 and self.recheck_seconds > 0:
+            self.recheck(session, by_id, databases)
+        with admin_connection(url) as conn:
+            for copy in databases[1:]:
+                conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+    def recheck(self, session, by_id, databases) -> None:
+        """The second pass: survivors whose first pass was cut by the budget (some covering tests not run)
+        run the covering tests they did not run, ordered as `plan` orders them but by the whole first
+        pass's tally of their function (which tests killed its other mutants), each under
+        --recheck-seconds of CPU, and all of them under --recheck-cpu CPU-seconds in all (children's
+        CPU, counted as they finish; none is started once what is spent and what is under way reaches it).
+        Survivors likeliest to be killed per CPU-second go first. What counts as killed is unchanged."""
+        started = time.monotonic()
+        candidates = [
+            m
+            for m, o in self.results.items()
+            if o.get("exit_code") == 0 and o.get("ran", 0) < o.get("covering", 0) and m in self.ran_tests
+        ]
+        self.budget = self.recheck_seconds
+        priority: dict[str, float] = {}
+        plans: dict[str, list[str]] = {}
+        for mutant in candidates:
+            self.already_ran[mutant] = self.ran_tests[mutant]
+            self.first_pass[mutant] = dict(self.results[mutant])
+            tally = self.function_tally[mangled(mutant)]
+            plans[mutant] = self.plan(mutant, tally)
+            first = plans[mutant][0]
+            kills, runs = tally.get(first, (0, 0))
+            all_kills, all_runs = self.tally.get(first, (0, 0))
+            chance = (kills + 2 * (all_kills + 1) / (all_runs + 2)) / (runs + 2)
+            priority[mutant] = max(self.cpu_by_test.get(first, 0.0), 0.001) / chance
+        groups: dict[str, list[str]] = defaultdict(list)
+        for mutant in sorted(candidates, key=lambda m: priority[m]):
+            groups[mangled(mutant)].append(mutant)
+        queue = sorted(groups.values(), key=lambda g: priority[g[0]])
+
+        def estimate(mutant: str) -> float:
+            return min(sum(self.cpu_by_test.get(t, 0.0) for t in plans[mutant]), self.recheck_seconds) + 0.05
+
+        cpu = self.check(session, by_id, databases, queue, cap=self.recheck_cpu, estimate=estimate)
+        checked = [m for m in candidates if "rechecked" in self.results[m]]
+        killed = [m for m in checked if self.results[m].get("exit_code") != 0]
+        self.second_pass = {
+            "candidates": len(candidates),
+            "rechecked": len(checked),
+            "killed": len(killed),
+            "cpu_seconds": round(cpu, 1),
+            "wall_seconds": round(time.monotonic() - started, 1),
+            "cap_cpu_seconds": self.recheck_cpu,
+            "recheck_seconds": self.recheck_seconds,
+        }
+        print(
+            f"make mutate: second pass: {len(checked)} of {len(candidates)} survivors cut by the budget "
+            f"re-checked with the covering tests they had not run, {len(killed)} killed, "
+            f"{cpu:.0f} CPU-s in children",
+            flush=True,
+        )
+
+    def check(self, session, by_id, databases, queue, cap=None, estimate=None) -> float:
+        """Run the groups of mutants in `queue` in forked children, `self.workers` at once; returns the
+        children's CPU-seconds. With `cap`, a group starts only with the mutants that fit in what is left
+        of it (`estimate` giving each one's cost); the others stay as they were."""
         free = list(range(self.workers))
         running: dict[int, dict] = {}
         total, cpu_total = len(self.mutants), 0.0
-        started = last_note = time.monotonic()
+        started = self.started
+        last_note = time.monotonic()
+        second = cap is not None
 
         def read_lines(child) -> None:
             while True:
@@ -458,12 +554,21 @@ class MutationRun:
                         self.database_cpu += outcome["database_cpu"]
                         continue
                     mutant = outcome.pop("mutant")
-                    for nodeid in outcome.pop("passed", ()):
+                    child["spent"] += outcome.get("cpu", 0.0)
+                    function_tally = self.function_tally[mangled(mutant)]
+                    passed = outcome.pop("passed", ())
+                    for nodeid in passed:
                         self.tally[nodeid][1] += 1
+                        function_tally[nodeid][1] += 1
                     if outcome.get("killer"):
-                        self.tally[outcome["killer"]][0] += 1
-                        self.tally[outcome["killer"]][1] += 1
+                        for tally in (self.tally, function_tally):
+                            tally[outcome["killer"]][0] += 1
+                            tally[outcome["killer"]][1] += 1
                     outcome["covering"] = len(self.tests_by_function[mangled(mutant)])
+                    if second:
+                        outcome = self.merged(mutant, outcome)
+                    elif outcome["exit_code"] == 0:
+                        self.ran_tests[mutant] = set(passed)
                     self.results[mutant] = outcome
                     child["left"].remove(mutant)
 
@@ -482,18 +587,31 @@ class MutationRun:
                 # mutant it was on is a timeout or suspicious; its siblings go back in the queue.
                 first, *rest = child["left"]
                 code = os.waitstatus_to_exitcode(status)
-                self.results[first] = {
+                outcome = {
                     "exit_code": TIMEOUT if child["timed_out"] else code if code not in (0, 1) else 35,
                     "covering": len(self.tests_by_function[mangled(first)]),
                 }
+                self.results[first] = self.merged(first, outcome) if second else outcome
                 if rest:
                     queue.insert(0, rest)
 
         while queue or running:
             while queue and free:
                 group = queue.pop(0)
+                if cap is not None:
+                    # what is spent, and what the children under way may still spend
+                    committed = cpu_total + sum(max(c["budget"] - c["spent"], 0.0) for c in running.values())
+                    fits = []
+                    for mutant in group:
+                        if committed + estimate(mutant) > cap:
+                            break
+                        committed += estimate(mutant)
+                        fits.append(mutant)
+                    if not fits:
+                        continue
+                    group = fits
                 slot = free.pop(0)
-                estimate = sum(
+                cost = sum(
                     sum(self.cpu_by_test[t] for t in self.tests_by_function[mangled(m)]) for m in group
                 )
                 read_fd, write_fd = os.pipe()
@@ -512,9 +630,13 @@ class MutationRun:
                     "fd": read_fd,
                     "buffer": b"",
                     # a child waiting on something that takes no CPU (a lock) is stopped after this long
-                    "deadline": time.monotonic() + 300 + 20 * estimate,
+                    "deadline": time.monotonic() + 300 + 20 * cost,
                     "timed_out": False,
+                    "budget": sum(estimate(m) for m in group) if estimate else 0.0,
+                    "spent": 0.0,
                 }
+            if not running:
+                break
             select.select([c["fd"] for c in running.values()], [], [], 0.5)
             for child in running.values():
                 read_lines(child)
@@ -535,15 +657,22 @@ class MutationRun:
                     self.on_progress(self.results)  # a run stopped half-way keeps what it checked
                 done = len(self.results)
                 print(
-                    f"make mutate: {done}/{total} mutants checked in {now - started:.0f} s "
-                    f"({done / max(now - started, 1e-9):.1f}/s; {cpu_total:.0f} CPU-s in children so far)",
+                    f"make mutate: {'second pass, ' if second else ''}{done}/{total} mutants checked in "
+                    f"{now - started:.0f} s ({done / max(now - started, 1e-9):.1f}/s; {cpu_total:.0f} CPU-s "
+                    "in children so far)",
                     flush=True,
                 )
-        self.mutation_seconds = time.monotonic() - started
-        self.mutation_cpu = cpu_total
-        with admin_connection(url) as conn:
-            for copy in databases[1:]:
-                conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        return cpu_total
+
+    def merged(self, mutant: str, outcome: dict) -> dict:
+        """A second-pass outcome on top of the first pass's: the tests run and the CPU of both."""
+        first = self.first_pass[mutant]
+        merged = dict(first, **outcome)
+        merged["tests"] = first.get("tests", 0) + outcome.get("tests", 0)
+        merged["ran"] = first.get("ran", 0) + outcome.get("ran", 0)
+        merged["cpu"] = round(first.get("cpu", 0.0) + outcome.get("cpu", 0.0), 4)
+        merged["rechecked"] = {k: outcome[k] for k in ("ran", "cpu", "exit_code") if k in outcome}
+        return merged
 
     def pytest_runtestloop(self, session):
         if session.testsfailed and not session.config.option.continue_on_collection_errors:
@@ -560,7 +689,16 @@ class MutationRun:
         return True
 
 
-def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str], profile_dir=None) -> int:
+def run(
+    globs,
+    workers: int,
+    test_seconds: float,
+    verbose: bool,
+    tests: list[str],
+    profile_dir=None,
+    recheck_seconds: float = 0.0,
+    recheck_cpu: float = 0.0,
+) -> int:
     import tomllib
 
     by_path = generate()
@@ -582,7 +720,13 @@ def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str
         *(tests or config["pytest_add_cli_args_test_selection"]),
     ]
     plugin = MutationRun(
-        mutants, workers=workers, test_seconds=test_seconds, verbose=verbose, profile_dir=profile_dir
+        mutants,
+        workers=workers,
+        test_seconds=test_seconds,
+        verbose=verbose,
+        profile_dir=profile_dir,
+        recheck_seconds=recheck_seconds,
+        recheck_cpu=recheck_cpu,
     )
     os.chdir(MUTANTS)
     import pytest
@@ -606,6 +750,7 @@ def run(globs, workers: int, test_seconds: float, verbose: bool, tests: list[str
         "functions_checked_again_one_mutant_to_a_child": plugin.poisoned,
         "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
         "test_seconds_cap": test_seconds,
+        "second_pass": plugin.second_pass,
         "workers": workers,
         "results": plugin.results,
         "cpu_by_test": plugin.cpu_by_test,
@@ -713,13 +858,33 @@ def report(*, diffs: bool, env: dict) -> int:
     for name, status in all_survivors:
         info = run_info["results"].get(name, {})
         ran = (
-            f" (ran {info.get('ran')} of {info.get('covering')} covering tests)"
+            f" (ran {info.get('ran')} of {info.get('covering')} covering tests"
+            f"{', re-checked' if info.get('rechecked') else ''})"
             if info.get("covering")
             else ""
         )
         print(f"  {status:9} {name}{ran}")
         if diffs:
             subprocess.run([str(ROOT / ".venv/bin/mutmut"), "show", name], cwd=ROOT, env=env, check=False)
+    survivors = [run_info["results"].get(name) for name, status in all_survivors if status == "survived"]
+    survivors = [info for info in survivors if info]  # those the last run checked
+    if survivors:
+        cut = [info for info in survivors if info.get("ran", 0) < info.get("covering", 0)]
+        full = [info for info in survivors if info.get("ran", 0) >= info.get("covering", 0)]
+        print(
+            f"Of the {len(survivors)} survivors the last run checked, {len(full)} ran all their covering "
+            f"tests ({sum(1 for i in full if i.get('rechecked'))} of them in the second pass) and "
+            f"{len(cut)} were cut by the CPU budget ({sum(1 for i in cut if i.get('rechecked'))} of them "
+            "re-checked in the second pass and cut again)."
+        )
+    second = run_info.get("second_pass")
+    if second:
+        print(
+            f"Second pass: {second['rechecked']} of the {second['candidates']} survivors cut by the budget "
+            f"re-checked with their other covering tests (up to {second['recheck_seconds']} CPU-s each), "
+            f"{second['killed']} killed; {second['cpu_seconds']} CPU-s (cap {second['cap_cpu_seconds']}), "
+            f"{second['wall_seconds']} s."
+        )
     if below_goal:
         print()
         print("Below the 90% goal, or not fully checked: " + ", ".join(below_goal))
@@ -752,6 +917,20 @@ def main() -> int:
         help="a mutant runs its covering tests likeliest to kill it per CPU-second first, until one fails "
         "or it has used this many CPU-seconds (default 1.5: in samples 1 kill in 368 came later)",
     )
+    parser.add_argument(
+        "--recheck-seconds",
+        type=float,
+        default=6.0,
+        help="second pass: a survivor whose first pass the budget cut runs the covering tests it did not "
+        "run, until one fails or it has used this many more CPU-seconds (default 6; 0: no second pass)",
+    )
+    parser.add_argument(
+        "--recheck-cpu",
+        type=float,
+        default=300.0,
+        help="second pass: CPU-seconds for all of it, likeliest kills first (default 300, 2.5 minutes on 2 "
+        "cores; 0: no second pass)",
+    )
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores")
     parser.add_argument("--diffs", action="store_true", help="print each survivor's change")
     parser.add_argument("--verbose", action="store_true")
@@ -770,7 +949,16 @@ def main() -> int:
     if not args.report_only:
         started = time.monotonic()
         drop_test_databases(os.environ["DATABASE_URL"])
-        code = run(args.globs, args.workers, args.test_seconds, args.verbose, args.tests, args.profile)
+        code = run(
+            args.globs,
+            args.workers,
+            args.test_seconds,
+            args.verbose,
+            args.tests,
+            args.profile,
+            args.recheck_seconds,
+            args.recheck_cpu,
+        )
         os.chdir(ROOT)
         print(f"\nmake mutate: {(time.monotonic() - started) / 60:.1f} minutes in all.")
         if code:

@@ -64,7 +64,10 @@ def clear_rate_limits():
         cache.clear()
     else:
         redis = client_of(None, write=True)
-        for key in redis.scan_iter(match=f"{cache.key_prefix}:*:throttle:*"):
+        # 1,000 keys a round trip (Redis's default is 10): the database also holds the tests' cached
+        # sessions, and a round trip per 10 of them cost each test 3.3 ms of CPU with 110 keys, 0.4 ms
+        # this way, growing with the keys (issue 20: a mutant's tests cost 0.1 to 0.3 CPU-s)
+        for key in redis.scan_iter(match=f"{cache.key_prefix}:*:throttle:*", count=1000):
             redis.delete(key)
 
 

@@ -1,0 +1,111 @@
+"""scripts/mutate.py (`make mutate`, issue 20): the order and budget of a mutant's tests, the second pass
+for survivors the budget cut, and what the report says about them."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def mutate():
+    spec = importlib.util.spec_from_file_location("mutate_script", ROOT / "scripts" / "mutate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def run(mutate):
+    run = mutate.MutationRun(
+        [], workers=1, test_seconds=1.5, verbose=False, recheck_seconds=6.0, recheck_cpu=100.0
+    )
+    run.tests_by_function["monitoring.counting.x_count"] = {"t_cheap", "t_slow", "t_other"}
+    run.cpu_by_test.update({"t_cheap": 0.2, "t_slow": 1.0, "t_other": 1.0})
+    return run
+
+
+MUTANT = "monitoring.counting.x_count__mutmut_7"
+
+
+def test_the_first_pass_runs_the_cheapest_tests_within_the_budget(run):
+    # 0.2 + 1.0 fit in 1.5 CPU-seconds; a third test of 1.0 does not
+    assert run.plan(MUTANT, {}) == ["t_cheap", "t_other"]
+
+
+def test_a_test_that_killed_a_sibling_goes_before_one_that_did_not(run):
+    assert run.plan(MUTANT, {"t_slow": [1, 1], "t_other": [0, 3]}) == ["t_cheap", "t_slow"]
+
+
+def test_the_second_pass_runs_only_the_tests_the_first_did_not(run):
+    run.already_ran[MUTANT] = {"t_cheap", "t_other"}
+    run.budget = run.recheck_seconds
+    assert run.plan(MUTANT, {}) == ["t_slow"]
+
+
+def test_a_second_pass_kill_adds_to_what_the_first_pass_ran(run):
+    run.first_pass[MUTANT] = {"exit_code": 0, "tests": 2, "ran": 2, "covering": 3, "cpu": 1.2}
+    merged = run.merged(MUTANT, {"exit_code": 1, "tests": 1, "ran": 1, "cpu": 1.0, "killer": "t_slow"})
+    assert merged["exit_code"] == 1
+    assert merged["killer"] == "t_slow"
+    assert (merged["ran"], merged["covering"], merged["cpu"]) == (3, 3, 2.2)
+    assert merged["rechecked"] == {"ran": 1, "cpu": 1.0, "exit_code": 1}
+
+
+def test_a_second_pass_survivor_stays_a_survivor(run):
+    run.first_pass[MUTANT] = {"exit_code": 0, "tests": 2, "ran": 2, "covering": 3, "cpu": 1.2}
+    merged = run.merged(MUTANT, {"exit_code": 0, "tests": 1, "ran": 1, "cpu": 1.0})
+    assert merged["exit_code"] == 0
+    assert merged["ran"] == merged["covering"] == 3
+
+
+def test_the_report_says_which_survivors_ran_all_their_tests(mutate, tmp_path, monkeypatch, capsys):
+    mutants = tmp_path / "mutants"
+    (mutants / "monitoring").mkdir(parents=True)
+    names = [f"monitoring.counting.x_count__mutmut_{i}" for i in range(1, 6)]
+    codes = dict(zip(names, [1, 1, 0, 0, 0], strict=True))
+    (mutants / "monitoring" / "counting.py.meta").write_text(
+        json.dumps({"exit_code_by_key": codes, "durations_by_key": {}})
+    )
+    run_file = mutants / "mutate-run.json"
+    run_file.write_text(
+        json.dumps(
+            {
+                "results": {
+                    names[0]: {"exit_code": 1, "ran": 1, "covering": 3},
+                    names[1]: {"exit_code": 1, "ran": 3, "covering": 3, "rechecked": {"exit_code": 1}},
+                    names[2]: {"exit_code": 0, "ran": 3, "covering": 3},
+                    names[3]: {"exit_code": 0, "ran": 3, "covering": 3, "rechecked": {"exit_code": 0}},
+                    names[4]: {"exit_code": 0, "ran": 2, "covering": 3},
+                },
+                "second_pass": {
+                    "candidates": 3,
+                    "rechecked": 2,
+                    "killed": 1,
+                    "cpu_seconds": 4.5,
+                    "wall_seconds": 5.0,
+                    "cap_cpu_seconds": 100.0,
+                    "recheck_seconds": 6.0,
+                },
+            }
+        )
+    )
+    monkeypatch.setattr(mutate, "MUTANTS", mutants)
+    monkeypatch.setattr(mutate, "RUN_FILE", run_file)
+    monkeypatch.setattr(mutate, "EQUIVALENTS", tmp_path / "none.md")
+    assert mutate.report(diffs=False, env={}) == 0
+    out = capsys.readouterr().out
+    assert "monitoring.counting" in out and " 40.0%" in out
+    assert f"survived  {names[3]} (ran 3 of 3 covering tests, re-checked)" in out
+    assert f"survived  {names[4]} (ran 2 of 3 covering tests)" in out
+    assert (
+        "Of the 3 survivors the last run checked, 2 ran all their covering tests (1 of them in the second "
+        "pass) and 1 were cut by the CPU budget (0 of them re-checked in the second pass and cut again)."
+    ) in out
+    assert (
+        "Second pass: 2 of the 3 survivors cut by the budget re-checked with their other covering tests "
+        "(up to 6.0 CPU-s each), 1 killed; 4.5 CPU-s (cap 100.0), 5.0 s."
+    ) in out
