@@ -79,7 +79,7 @@ def test_the_report_counts_the_periods_checks_by_how_held_and_why_with_the_lates
     recovered = _check(dp, commissioner, kind=CheckKind.LARGE_BALANCE, raised_days_ago=30)
     services.decide(
         check=recovered, actor=commissioner, outcome=Outcome.RECOVERED, reason="Unused",
-        amount_recovered=Decimal("250.50"),
+        amount_recovered=Decimal("250.50"), amount_kept=Decimal("49.50"), kept_for="a trip",
     )  # fmt: skip
     # The managed direct payment: one decided to review the plan; the ISF: two returning money.
     review = _check(managed, commissioner, kind=CheckKind.NO_SPENDING)
@@ -110,7 +110,7 @@ def test_the_report_counts_the_periods_checks_by_how_held_and_why_with_the_lates
         by_reason={"large_balance": 2, "no_spending": 1, "concern": 1},
         by_outcome={"kept": 1, "no_change": 1, "recovered": 1},
         money_recovered=Decimal("250.50"),
-        money_kept=Decimal("1000.00"),
+        money_kept=Decimal("1049.50"),
         waiting=1,
     )
     assert report["direct_payment_managed"] == _row(
@@ -188,3 +188,24 @@ def test_the_money_left_comes_from_the_latest_annual_statement_sent_by_that_day_
     assert selectors.held_for(dp, latest - dt.timedelta(days=1)) == selectors.Held(
         Decimal("100.00"), None, "your annual statement to 31 March 2025"
     )
+
+
+def test_the_parts_to_check_are_picked_from_the_loaded_versions_without_a_query_first_and_last_day_in(
+    council, provider_org, django_assert_num_queries
+):
+    from budgets.selectors import casework_budgets
+
+    starting = _part(council, "direct_payment", start=TODAY())
+    person = starting.budget.person
+    later = approved_budget(
+        person, start=TODAY() - dt.timedelta(days=5), parts=(("isf", "100.00", provider_org),)
+    )
+    ending = later.arrangements.get()
+    ending.end_date = TODAY()
+    ending.save()
+    expected = selectors.arrangements_to_check_for(person, today=TODAY())
+    assert set(expected) == {starting, ending}
+    person.loaded_budgets = casework_budgets(person)
+    list(person.loaded_budgets)
+    with django_assert_num_queries(0):
+        assert selectors.arrangements_to_check_for(person, today=TODAY()) == expected
