@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import block_views, views
+from . import agreement_views, block_views, views
 
 app_name = "providers"
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_decide, name="request-decide"),
     # The commissioner.
     path("choices/", views.commissioner_choices, name="commissioner-choices"),
-    path("choices/<int:pk>/agreement/", views.agreement_new, name="agreement-new"),
+    path("choices/<int:pk>/agreement/", agreement_views.agreement_new, name="agreement-new"),
     path("people/<int:pk>/record-choice/", views.choice_record, name="choice-record"),
     # Block contracts and their conversion into Individual Service Funds (issue 17).
     path("blocks/", block_views.block_list, name="blocks"),
@@ -29,11 +29,11 @@ urlpatterns = [
     path("blocks/<int:pk>/", block_views.block_detail, name="block"),
     path("blocks/<int:pk>/convert/", block_views.block_convert, name="block-convert"),
     # Flexible agreements.
-    path("agreements/", views.agreements, name="agreements"),
-    path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
-    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
-    path("agreements/<int:pk>/accept/", views.agreement_accept, name="agreement-accept"),
-    path("agreements/<int:pk>/decline/", views.agreement_decline, name="agreement-decline"),
-    path("agreements/<int:pk>/withdraw/", views.agreement_withdraw, name="agreement-withdraw"),
-    path("agreements/<int:pk>/notice/", views.agreement_notice, name="agreement-notice"),
+    path("agreements/", agreement_views.agreements, name="agreements"),
+    path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement-detail"),
+    path("agreements/<int:pk>/edit/", agreement_views.agreement_edit, name="agreement-edit"),
+    path("agreements/<int:pk>/accept/", agreement_views.agreement_accept, name="agreement-accept"),
+    path("agreements/<int:pk>/decline/", agreement_views.agreement_decline, name="agreement-decline"),
+    path("agreements/<int:pk>/withdraw/", agreement_views.agreement_withdraw, name="agreement-withdraw"),
+    path("agreements/<int:pk>/notice/", agreement_views.agreement_notice, name="agreement-notice"),
 ]
