@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import carer_views, review_views, views
+from . import carer_views, family_views, import_views, review_views, views
 
 app_name = "budgets"
 
@@ -28,11 +28,11 @@ urlpatterns = [
     path("budgets/<int:pk>/history/", views.budget_history, name="budget-history"),
     path("approvals/", views.approval_queue_view, name="approval-queue"),
     path("reviews/", views.reviews_due_view, name="reviews-due"),
-    path("your-budget/", views.your_budget, name="your-budget"),
-    path("your-budget/<int:pk>/", views.your_budget_person, name="your-budget-person"),
-    path("your-budget/<int:pk>/how-to-hold/", views.holding_choice, name="holding-choice"),
-    path("imports/budgets/", views.import_upload, name="import-upload"),
-    path("imports/batches/<int:pk>/", views.import_batch_view, name="import-batch"),
-    path("imports/batches/<int:pk>/confirm/", views.import_batch_confirm, name="import-batch-confirm"),
-    path("imports/batches/<int:pk>/reject/", views.import_batch_reject, name="import-batch-reject"),
+    path("your-budget/", family_views.your_budget, name="your-budget"),
+    path("your-budget/<int:pk>/", family_views.your_budget_person, name="your-budget-person"),
+    path("your-budget/<int:pk>/how-to-hold/", family_views.holding_choice, name="holding-choice"),
+    path("imports/budgets/", import_views.import_upload, name="import-upload"),
+    path("imports/batches/<int:pk>/", import_views.import_batch_view, name="import-batch"),
+    path("imports/batches/<int:pk>/confirm/", import_views.import_batch_confirm, name="import-batch-confirm"),
+    path("imports/batches/<int:pk>/reject/", import_views.import_batch_reject, name="import-batch-reject"),
 ]

@@ -1,7 +1,6 @@
-"""Pages for commissioners, approvers and families. Thin: parse, authorise (selector), call one
-service, render or redirect. Another tenant's object is a 404; visible but not theirs to use, 403."""
-
-from decimal import Decimal
+"""Pages for commissioners and approvers (the family's pages are in `family_views`, uploads in
+`import_views`). Thin: parse, authorise (selector), call one service, render or redirect. Another
+tenant's object is a 404; visible but not theirs to use, 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,27 +8,21 @@ from django.core.exceptions import PermissionDenied
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from organisations import jobs
 from organisations.audit import history_for_many
 from organisations.models import Role
 from organisations.paging import page_of
 from organisations.selectors import approval_limit_of, councils_where, roles_of
 
-from . import batches, services
-from .blocks import batch_block_summary
-from .family_sections import casework_sections, family_sections
+from . import services
+from .family_sections import casework_sections
 from .forms import (
     ArrangementFormSet,
     AssessmentForm,
     BudgetProposalForm,
     CaseloadFilterForm,
-    HoldingChoiceForm,
-    ImportForm,
     PersonForm,
-    RejectBatchForm,
     RepresentativeForm,
     SendBackForm,
     SupportPlanForm,
@@ -39,9 +32,6 @@ from .models import (
     AllocationQuestionnaire,
     Assessment,
     BudgetReview,
-    BudgetStatus,
-    ImportBatch,
-    ManagementType,
     Person,
     PersonalBudget,
     PlanStatus,
@@ -60,10 +50,7 @@ from .selectors import (
     casework_budgets,
     current_among,
     current_budget_for,
-    family_budgets,
     helps_with_plan,
-    import_batches_visible_to,
-    people_represented_by,
     people_visible_to,
     person_visible_to,
     reviews_due,
@@ -71,7 +58,6 @@ from .selectors import (
     upcoming_budget_for,
 )
 from .services import BudgetError, NotAllowed, explain_assessment, is_approver_for, is_commissioner_for
-from .wording import FAMILY_WORDING
 
 # ---- helpers: fetch for this user or 404, then check the role or 403 -----------------------------
 
@@ -618,230 +604,3 @@ def reviews_due_view(request: HttpRequest) -> HttpResponse:
     for budget in due:
         budget.overdue = budget.review_due < today
     return render(request, "budgets/reviews_due.html", {"due": due, "today": today})
-
-
-# ---- family ---------------------------------------------------------------------------------------
-
-
-def _family_reviews(person: Person) -> list:
-    """Reviews the family can read (those that walked the outcomes), newest first; `waiting` when a
-    change is waiting for approval and they have not answered yet."""
-    reviews = list(
-        BudgetReview.objects.filter(budget__person=person)
-        .exclude(recommendation="")
-        .prefetch_related("responses", "proposed_versions")
-        .order_by("-reviewed_on", "-pk")[:5]
-    )
-    for r in reviews:
-        waiting = any(v.status == BudgetStatus.PROPOSED for v in r.proposed_versions.all())
-        r.waiting = waiting and not r.responses.all()
-    return reviews
-
-
-def _family_context(request, person: Person, *, is_family: bool | None = None) -> dict:
-    # Every version once (with its parts, their providers and who proposed it): the current, upcoming,
-    # pending and latest approved versions are picked from this list, not asked for one by one.
-    budgets = family_budgets(person)
-    person.loaded_budgets = budgets  # for the sections other apps add (oversight's parts to check)
-    current = current_among(budgets)
-    upcoming = upcoming_among(budgets)
-    shown = current or upcoming
-    # Only a proposal (or one sent back) made since the latest approval is news for the family.
-    pending = max(
-        (b for b in budgets if b.status in (BudgetStatus.PROPOSED, BudgetStatus.SENT_BACK)),
-        key=lambda b: b.created_at,
-        default=None,
-    )
-    latest_approved = max(
-        (b for b in budgets if b.status == BudgetStatus.APPROVED),
-        key=lambda b: (b.start_date, b.pk),
-        default=None,
-    )
-    if pending and latest_approved and pending.created_at < latest_approved.created_at:
-        pending = None
-    arrangements, later = [], []
-    today = services.today()
-    day = shown.day_shown(today) if shown else today
-    if shown:
-        # Only the parts active on the day shown make up the total; a part that starts later (after a
-        # move to a new provider) is listed as news, never added on top of the part it replaces.
-        for a in shown.arrangements.all():
-            item = {"arrangement": a, "words": FAMILY_WORDING[a.management_type]}
-            if a.is_active_on(day):
-                arrangements.append(item)
-            elif a.start_date > day:
-                later.append(item)
-    total = shown.total_on(day) if shown else Decimal("0.00")
-    assessment = person.assessments.first()
-    draft_plan, plan = latest_and_agreed_plans(person)
-    contact = shown.proposed_by if shown and shown.proposed_by and not shown.imported else None
-    return {
-        "person": person,
-        "current": current,
-        "upcoming": upcoming,
-        "upcoming_total": upcoming.total_on(upcoming.start_date) if upcoming else None,
-        "shown": shown,
-        "pending": pending,
-        "arrangements": arrangements,
-        "later": later,
-        "total": total,
-        "total_day": day,
-        "today": today,
-        "assessment": assessment,
-        "explanation": explain_assessment(assessment) if assessment else [],
-        "plan": plan,
-        "draft_plan": draft_plan,
-        "preference": person.holding_preferences.first(),
-        "contact": contact,
-        "council": person.council,
-        "is_family": can_act_for(user=request.user, person=person) if is_family is None else is_family,
-        "carer_assessment": person.carer_assessments.select_related("cared_for").first()
-        if person.is_carer
-        else None,
-        "extra_sections": family_sections(request, person),
-        "family_reviews": _family_reviews(person),
-    }
-
-
-@login_required
-def your_budget(request: HttpRequest) -> HttpResponse:
-    """The family's page. With one person it shows their budget; with several, a list to choose from."""
-    people = list(people_represented_by(user=request.user).select_related("council"))
-    if len(people) == 1:  # represented by this user: family for this person
-        return render(
-            request, "budgets/your_budget.html", _family_context(request, people[0], is_family=True)
-        )
-    return render(request, "budgets/your_people.html", {"people": people})
-
-
-@login_required
-def your_budget_person(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request, pk)
-    if not (
-        can_act_for(user=request.user, person=person) or can_view_casework(user=request.user, person=person)
-    ):
-        raise PermissionDenied
-    return render(request, "budgets/your_budget.html", _family_context(request, person))
-
-
-@login_required
-def holding_choice(request: HttpRequest, pk: int) -> HttpResponse:
-    """Each way of holding a budget, in plain words; the family says which they want."""
-    person = _person(request, pk)
-    is_family = can_act_for(user=request.user, person=person)
-    if not (is_family or can_view_casework(user=request.user, person=person)):
-        raise PermissionDenied
-    preference = person.holding_preferences.first()
-    initial = {"management_types": preference.management_types} if preference else None
-    form = HoldingChoiceForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not is_family:
-            raise PermissionDenied
-        if form.is_valid():
-            services.holding_preference_record(person=person, actor=request.user, **form.cleaned_data)
-            messages.success(
-                request, "Thank you. Your social worker will see what you chose and talk it through with you."
-            )
-            return redirect(reverse("budgets:your-budget-person", kwargs={"pk": person.pk}))
-    options = [{"code": code, **FAMILY_WORDING[code]} for code in ManagementType.values]
-    return render(
-        request,
-        "budgets/holding_choice.html",
-        {
-            "person": person,
-            "form": form,
-            "options": options,
-            "is_family": is_family,
-            "preference": preference,
-        },
-    )
-
-
-# ---- import ---------------------------------------------------------------------------------------
-
-
-@login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    """A commissioner uploads a file; it is checked like `manage.py import_budgets` (the same errors),
-    then waits as a batch for a second person with the approver role to confirm it."""
-    councils = list(councils_where(user=request.user, roles=(Role.COMMISSIONER,)))
-    if not councils:
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, councils=councils)
-    if request.method == "POST" and form.is_valid():
-        council = form.cleaned_data.get("council") or councils[0]
-        upload = form.cleaned_data["file"]
-        # The file is kept and checked by a worker (organisations/jobs.py); its page shows the progress,
-        # then every error or the batch an approver confirms.
-        job = jobs.request_import(
-            kind="budgets",
-            target=f"council:{council.pk}",
-            file_name=upload.name,
-            data=upload.read(),
-            actor=request.user,
-        )
-        return redirect("imports:job", pk=job.pk)
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "budgets/import.html", {"form": form, "errors": []}, status=status)
-
-
-def _batch(request, pk: int) -> ImportBatch:
-    return get_object_or_404(
-        import_batches_visible_to(user=request.user).select_related("council", "uploaded_by", "decided_by"),
-        pk=pk,
-    )
-
-
-def _batch_page(request, batch: ImportBatch, *, status: int = 200, **extra) -> HttpResponse:
-    user = request.user
-    limit = approval_limit_of(user=user, council=batch.council)
-    context = {
-        "batch": batch,
-        "is_approver": is_approver_for(user=user, council_id=batch.council_id),
-        "own_upload": batch.uploaded_by_id == user.pk,
-        "limit": limit,
-        "over_limit": limit is None or batch.largest_total > limit,
-        "reject_form": extra.pop("reject_form", RejectBatchForm()),
-        "block_summary": batch_block_summary(batch),
-        **extra,
-    }
-    return render(request, "budgets/import_batch.html", context, status=status)
-
-
-@login_required
-def import_batch_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _batch_page(request, _batch(request, pk))
-
-
-@login_required
-@require_POST
-def import_batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
-    try:
-        batch = batches.batch_confirm(batch=batch, actor=request.user)
-    except NotAllowed as exc:
-        raise PermissionDenied from exc
-    except batches.BatchInvalid as exc:
-        return _batch_page(request, batch, status=409, confirm_error=str(exc), errors=exc.errors)
-    except BudgetError as exc:
-        return _batch_page(request, batch, status=409, confirm_error=str(exc))
-    messages.success(request, f"Confirmed. {batch.result}")
-    return redirect("budgets:import-batch", pk=batch.pk)
-
-
-@login_required
-@require_POST
-def import_batch_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
-    form = RejectBatchForm(request.POST)
-    if form.is_valid():
-        try:
-            batches.batch_reject(batch=batch, actor=request.user, reason=form.cleaned_data["reason"])
-        except NotAllowed as exc:
-            raise PermissionDenied from exc
-        except BudgetError as exc:
-            form.add_error("reason", str(exc))
-        else:
-            messages.success(request, "File rejected. Nothing in it was imported.")
-            return redirect("budgets:approval-queue")
-    return _batch_page(request, batch, status=400, reject_form=form)
