@@ -5,12 +5,15 @@ fast tests of the rules); this script runs them, in ONE pytest session instead o
 
 1. The selected tests are collected once, Django starts once and the test database is migrated once.
 2. A first pass runs every test unmutated (it must be green) and records which mutated functions each
-   test calls and how much CPU time it takes.
+   test calls, which of their lines it runs (coverage.py, a context per test) and how much CPU time it
+   takes. A mutant's covering tests are those that ran the statement it changes (scripts/mutant_lines.py:
+   no other test can see it); where the change is in a function's signature, those that called the
+   function. A mutant whose statement no test ran survives at once ("no tests").
 3. The mutants of each function run in a child forked from that session (nothing they do reaches the
    session or another function's mutants; a child whose last killing test then fails with no mutant on
    was left in a bad state by one of them, so that function's mutants are checked again, each in a
    child of its own; one that leaves the database inside a transaction ends its child), on a test
-   database of its worker's own (a copy of the first), running only the tests that call its function, in
+   database of its worker's own (a copy of the first), running only its covering tests, in
    order of expected CPU per kill (a test's cost over its chance of killing it: tests that killed its
    siblings first, tests that kill elsewhere next, tests that ran on its siblings without killing any
    last). It stops at the first failure (killed) or once it has used --test-seconds of CPU, measured in
@@ -42,6 +45,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))  # mutant_lines, when this file is loaded by path
 MUTANTS = ROOT / "mutants"
 EQUIVALENTS = ROOT / "mutmut-equivalents.md"
 RUN_FILE = MUTANTS / "mutate-run.json"
@@ -242,6 +247,10 @@ class MutationRun:
         self.verbose = verbose
         self.results: dict[str, dict] = {}
         self.tests_by_function: dict[str, set[str]] = defaultdict(set)
+        # mutated file (absolute, under mutants/) -> the mutants in it, for the line coverage
+        self.mutant_files: dict[str, list[str]] = {}
+        # a mutant -> the tests that ran the statement it changes (missing: every caller of its function)
+        self.tests_by_mutant: dict[str, set[str]] = {}
         self.cpu_by_test: dict[str, float] = {}
         # test -> [kills, runs] over the mutants checked so far (a child inherits it when forked)
         self.tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -263,7 +272,15 @@ class MutationRun:
         items = session.items
         set_mutant_under_test("stats")
         started_wall, started_cpu = time.monotonic(), time.process_time()
+        lines = None
+        if self.mutant_files:
+            import coverage
+
+            lines = coverage.Coverage(data_file=None, include=list(self.mutant_files), config_file=False)
+            lines.start()
         for i, item in enumerate(items):
+            if lines:
+                lines.switch_context(item.nodeid)
             before = time.process_time()
             reports = runtestprotocol(
                 item, nextitem=items[i + 1] if i + 1 < len(items) else anchor, log=False
@@ -277,6 +294,9 @@ class MutationRun:
             for function in state()._stats:
                 self.tests_by_function[function].add(item.nodeid)
             state()._stats.clear()
+        if lines:
+            lines.stop()  # before any child is forked
+            self.cover_lines(lines.get_data())
         set_mutant_under_test("")
         if items:  # the first test's time included migrating the test database: measure it again
             before = time.process_time()
@@ -299,6 +319,23 @@ class MutationRun:
             flush=True,
         )
 
+    def cover_lines(self, data) -> None:
+        """Each mutant's covering tests, from the lines each test ran (a CoverageData with a context per
+        test): see scripts/mutant_lines.py."""
+        from mutant_lines import tests_by_mutant
+
+        for path, names in self.mutant_files.items():
+            by_line = {n: {c for c in contexts if c} for n, contexts in data.contexts_by_lineno(path).items()}
+            for name, tests in tests_by_mutant(Path(path), names, by_line).items():
+                if tests is not None:
+                    # only a function's callers can run its lines (a test outside it: a line shared by name)
+                    self.tests_by_mutant[name] = tests & self.tests_by_function.get(mangled(name), set())
+
+    def tests_for(self, mutant: str) -> set[str]:
+        """The tests that can see this mutant: those that ran its statement, or its function's callers."""
+        tests = self.tests_by_mutant.get(mutant)
+        return tests if tests is not None else self.tests_by_function.get(mangled(mutant), set())
+
     # -- pass 2: the mutants --------------------------------------------------------------------
 
     def plan(self, mutant: str, siblings: dict[str, list[int]]) -> list[str]:
@@ -319,9 +356,7 @@ class MutationRun:
             return (max(self.cpu_by_test.get(test, 0.0), 0.001) / chance, test)
 
         done = self.already_ran.get(mutant, ())
-        tests = sorted(
-            (t for t in self.tests_by_function.get(mangled(mutant), ()) if t not in done), key=expected_cost
-        )
+        tests = sorted((t for t in self.tests_for(mutant) if t not in done), key=expected_cost)
         kept, spent = [], 0.0
         for test in tests:
             cost = self.cpu_by_test.get(test, 0.0)
@@ -451,14 +486,20 @@ class MutationRun:
 
         groups: dict[str, list[str]] = defaultdict(list)
         for mutant in sorted(self.mutants, key=lambda m: int(m.rpartition("__mutmut_")[2])):
-            if self.tests_by_function.get(mangled(mutant)):
+            if self.tests_for(mutant):
                 groups[mangled(mutant)].append(mutant)
-            else:
-                self.results[mutant] = {"exit_code": 33, "cpu": 0.0, "tests": 0, "covering": 0}
+            else:  # no test calls its function, or none runs the statement it changes
+                self.results[mutant] = {
+                    "exit_code": 33,
+                    "cpu": 0.0,
+                    "tests": 0,
+                    "covering": 0,
+                    "callers": len(self.tests_by_function.get(mangled(mutant), ())),
+                }
         # The costliest functions first, so the two workers end together.
         queue = sorted(
             groups.values(),
-            key=lambda g: -len(g) * sum(self.cpu_by_test[t] for t in self.tests_by_function[mangled(g[0])]),
+            key=lambda g: -sum(self.cpu_by_test[t] for m in g for t in self.tests_for(m)),
         )
         self.started = time.monotonic()
         self.mutation_cpu = self.check(session, by_id, databases, queue)
@@ -564,7 +605,7 @@ class MutationRun:
                         for tally in (self.tally, function_tally):
                             tally[outcome["killer"]][0] += 1
                             tally[outcome["killer"]][1] += 1
-                    outcome["covering"] = len(self.tests_by_function[mangled(mutant)])
+                    outcome["covering"] = len(self.tests_for(mutant))
                     if second:
                         outcome = self.merged(mutant, outcome)
                     elif outcome["exit_code"] == 0:
@@ -589,7 +630,7 @@ class MutationRun:
                 code = os.waitstatus_to_exitcode(status)
                 outcome = {
                     "exit_code": TIMEOUT if child["timed_out"] else code if code not in (0, 1) else 35,
-                    "covering": len(self.tests_by_function[mangled(first)]),
+                    "covering": len(self.tests_for(first)),
                 }
                 self.results[first] = self.merged(first, outcome) if second else outcome
                 if rest:
@@ -611,9 +652,7 @@ class MutationRun:
                         continue
                     group = fits
                 slot = free.pop(0)
-                cost = sum(
-                    sum(self.cpu_by_test[t] for t in self.tests_by_function[mangled(m)]) for m in group
-                )
+                cost = sum(sum(self.cpu_by_test[t] for t in self.tests_for(m)) for m in group)
                 read_fd, write_fd = os.pipe()
                 pid = os.fork()
                 if pid == 0:
@@ -728,6 +767,10 @@ def run(
         recheck_seconds=recheck_seconds,
         recheck_cpu=recheck_cpu,
     )
+    chosen = set(mutants)
+    for path, names in by_path.items():
+        if chosen.intersection(names):
+            plugin.mutant_files[str((MUTANTS / path).resolve())] = [n for n in names if n in chosen]
     os.chdir(MUTANTS)
     import pytest
 
@@ -863,6 +906,8 @@ def report(*, diffs: bool, env: dict) -> int:
             if info.get("covering")
             else ""
         )
+        if info.get("callers"):
+            ran = f" (no test runs the statement it changes; {info['callers']} tests call its function)"
         print(f"  {status:9} {name}{ran}")
         if diffs:
             subprocess.run([str(ROOT / ".venv/bin/mutmut"), "show", name], cwd=ROOT, env=env, check=False)
