@@ -203,7 +203,11 @@ def brokerage_casework_section(request, person):
     roles = roles_of(user=request.user)
     if person.council_id not in roles.councils_with(Role.COMMISSIONER, Role.APPROVER):
         return None
-    invitations = list(council_invitations(person=person))
+    # Newest first (Invitation's ordering: created, then id, neither empty), sorted here: to compile
+    # an ordered query Django hashes each selected column, four tables' here (issue 14).
+    invitations = sorted(
+        council_invitations(person=person).order_by(), key=lambda i: (i.created_at, i.pk), reverse=True
+    )
     today = _today()
     return {
         "template": "brokerage/_person_section.html",

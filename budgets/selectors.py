@@ -51,9 +51,11 @@ def person_visible_to(*, user, pk) -> Person | None:
         roles = roles_of(user=user)
         councils = roles.councils_with(Role.COMMISSIONER, Role.APPROVER, Role.MONITORING_OFFICER)
         if roles.platform_admin or councils:
-            person = Person.objects.select_related("council").filter(pk=pk).first()
-            if person is None:
+            # Unordered (one row at most): ordered, Django hashes each selected column to compile it.
+            found = list(Person.objects.select_related("council").filter(pk=pk).order_by()[:1])
+            if not found:
                 return None
+            person = found[0]
             if roles.platform_admin or person.council_id in councils:
                 return person
     return people_visible_to(user=user).select_related("council").filter(pk=pk).first()
@@ -211,11 +213,14 @@ def casework_budgets(person: Person) -> list[PersonalBudget]:
 
     # The parts with their providers joined (one query, not a second one for the providers).
     parts = Prefetch("arrangements", queryset=Arrangement.objects.select_related("provider"))
-    return list(
-        person.budgets.prefetch_related(parts, "from_review__outcomes").select_related(
-            "proposed_by", "decided_by", *VERSION_RELATED
-        )
+    # Newest first (PersonalBudget's ordering: start date, then id, neither empty), sorted here: to
+    # compile an ordered query Django hashes each selected column, five tables' here (issue 14).
+    budgets = (
+        person.budgets.prefetch_related(parts, "from_review__outcomes")
+        .select_related("proposed_by", "decided_by", *VERSION_RELATED)
+        .order_by()
     )
+    return sorted(budgets, key=lambda b: (b.start_date, b.pk), reverse=True)
 
 
 def family_budgets(person: Person) -> list[PersonalBudget]:

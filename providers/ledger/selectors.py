@@ -68,14 +68,16 @@ def fund_visible_to(*, user, pk) -> HeldAccount | None:
     the rest of the page's queries together."""
     if not getattr(user, "is_authenticated", False):
         return None
-    fund = (
+    # Unordered (one row at most): an ordered query makes Django hash each of its ~60 selected columns.
+    rows = list(
         HeldAccount.objects.select_related("person", "provider", "council", "agreement", "arrangement")
         .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
         .filter(pk=pk)
-        .first()
+        .order_by()[:1]
     )
-    if fund is None:
+    if not rows:
         return None
+    fund = rows[0]
     roles = roles_of(user=user)
     if roles.platform_admin or fund.council_id in roles.councils_with(*COUNCIL_READERS):
         return fund
@@ -138,21 +140,23 @@ def funds_of_family(*, user) -> QuerySet[HeldAccount]:
     )
 
 
-def family_page_funds(*, user, kind: str) -> QuerySet[HeldAccount]:
+def family_page_funds(*, user, kind: str) -> list[HeldAccount]:
     """The family's accounts of one kind for their page, each with whether its money moved on
     (`has_closing`, for family_summary) and its organisation's contact details: two queries fewer for
     each account than asking for them one by one. The people's ids are read first (two index lookups)
     and given to the query as values: with them as a subquery, PostgreSQL joined every account of the
     platform to its person, agreement and arrangement before keeping the family's one (30 ms a page at
     a council of 20,000 people; issue 14), and as a bare UNION the plan took 4 ms to make, against
-    2 ms for both queries this way."""
+    2 ms for both queries this way. Newest first (opened, then id), sorted here: a family has a few
+    accounts, and an ordered query makes Django hash each of its ~70 selected columns (issue 14)."""
     people = list(people_represented_by(user=user).values_list("pk", flat=True))
-    return (
+    funds = (
         HeldAccount.objects.filter(person_id__in=people, kind=kind)
         .select_related("person", "provider__profile", "council", "agreement", "arrangement")
-        .order_by("-opened_on", "-pk")
+        .order_by()
         .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
     )
+    return sorted(funds, key=lambda f: (f.opened_on, f.pk), reverse=True)
 
 
 def funds_held_by_staff(*, user) -> QuerySet[HeldAccount]:
@@ -389,10 +393,13 @@ def lines_with_balances(
     # a line shows: joined before the OFFSET, the newest page of 2,000 entries joined all 2,000.
     # A line shows who recorded the entry and whether a later entry corrected it (templatetags.
     # ledger_rows); nothing it shows needs the corrected entry or a transfer's other side.
-    entries = list(
+    # Sorted here in ledger order (entry date, when recorded, id: none of them empty): ordered by
+    # PostgreSQL, Django hashed each selected column of three tables to compile the query (issue 14).
+    entries = sorted(
         LedgerEntry.objects.filter(pk__in=entries.values("pk"))
         .select_related("recorded_by", "reversed_by")
-        .order_by("entry_date", "recorded_at", "pk")
+        .order_by(),
+        key=lambda e: (e.entry_date, e.recorded_at, e.pk),
     )
     if not entries:
         return [], balance_of(fund)
@@ -611,27 +618,36 @@ class _SummedEntry:
         return _SummedEntry(self.entry_date, ZERO, self.reverses_category or "", None)
 
 
+# For family_summary: one row (NULL, the sum of the fund's entries before `since`, NULL, NULL), then
+# (day, sum, kind, the corrected entry's kind) for each day from `since` on, kind and corrected kind
+# of the fund's entries (put in date order by family_summary; the order within a day does not matter:
+# only sums are read).
+_FAMILY_YEAR = """
+    SELECT NULL::date, COALESCE(SUM(amount), %(zero)s), NULL, NULL
+      FROM ledger_ledgerentry WHERE fund_id = %(fund)s AND entry_date < %(since)s
+    UNION ALL
+    SELECT e.entry_date, SUM(e.amount), e.category, r.category
+      FROM ledger_ledgerentry e LEFT OUTER JOIN ledger_ledgerentry r ON e.reverses_id = r.id
+     WHERE e.fund_id = %(fund)s AND e.entry_date >= %(since)s
+     GROUP BY e.entry_date, e.category, r.category
+"""
+
+
 def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> FamilySummary:
     """Money in, money spent and money left over the last year (or since the fund opened), worked out
     by money_breakdown like every statement, so the two agree to the penny for the same dates."""
     today = today or timezone.localdate()
     since = max(fund.opened_on, today - dt.timedelta(days=364))
-    # Everything before `since` as one sum; only the year's entries loaded (a corrected entry read by
-    # its id, not by joining every entry of the platform to find it).
-    opening = LedgerEntry.objects.filter(fund=fund, entry_date__lt=since).aggregate(
-        total=Coalesce(Sum("amount"), Value(ZERO))
-    )["total"]
-    # The year's entries summed by PostgreSQL for each day and kind (with a corrected entry's kind
-    # joined in): all that the running balance by day and the breakdown read. A year of a busy ledger
-    # is well over a thousand entries; loading them one by one was most of the page's work.
-    entries = [
-        _SummedEntry(*row)
-        for row in LedgerEntry.objects.filter(fund=fund, entry_date__gte=since)
-        .values_list("entry_date", "category", "reverses__category")
-        .annotate(total=Sum("amount"))
-        .values_list("entry_date", "total", "category", "reverses__category")
-        .order_by("entry_date")
-    ]
+    # Everything before `since` as one sum, and the year's entries summed by PostgreSQL for each day
+    # and kind (with a corrected entry's kind joined in by its id): all that the running balance by
+    # day and the breakdown read. A year of a busy ledger is well over a thousand entries; loading them
+    # one by one was most of the page's work. One statement (_FAMILY_YEAR), so the opening sum and the
+    # year's entries are read from the same moment, and no ORM query to build (issue 14).
+    with connection.cursor() as cursor:
+        cursor.execute(_FAMILY_YEAR, {"fund": fund.pk, "since": since, "zero": ZERO})
+        rows = cursor.fetchall()
+    opening = next(total for day, total, _, _ in rows if day is None)
+    entries = sorted((_SummedEntry(*row) for row in rows if row[0] is not None), key=lambda e: e.entry_date)
     points: list[tuple[dt.date, Decimal]] = []
     running = opening
     for entry in entries:

@@ -103,6 +103,12 @@ def test_the_version_in_force_read_from_loaded_budgets_is_the_one_the_query_give
         dt.date(2027, 4, 1): (later, None),
     }
     assert tie.pk < second.pk
+    # Sorted in Python (issue 14), in the order PostgreSQL gives by PersonalBudget's ordering (newest
+    # start first, then the higher id first: `second` before `tie`).
+    assert [b.pk for b in loaded] == list(
+        person.budgets.order_by("-start_date", "-pk").values_list("pk", flat=True)
+    )
+    assert [b.pk for b in loaded][2:4] == [second.pk, tie.pk]
     for day, (current, upcoming) in expected.items():
         assert selectors.current_among(loaded, on=day) == current, day
         assert selectors.current_budget_for(person=person, on=day) == current, day

@@ -78,3 +78,49 @@ def test_summed_by_day_and_kind_it_agrees_with_the_entries_one_by_one(fund, robo
         d: v for d, v in by_day.items() if d >= summary.since
     }
     assert summary.money_left == running == fund.balance
+
+
+def test_the_money_before_the_year_and_the_years_entries_are_summed_in_one_statement(fund, robot):
+    """family_summary reads the sum before the year and the year's sums by day and kind in one SQL
+    statement (issue 14): the year starts with exactly the entries before it, and an account with no
+    entries before the year starts at £0.00."""
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    late = START + dt.timedelta(days=390)
+    services.record_spending(
+        fund=fund,
+        entry_date=late,
+        category=Category.SUPPORT,
+        amount="12.34",
+        description="Support from <Ann & 'Bo'>",
+        idempotency_key="late-1",
+        actor=robot,
+        today=late,
+    )
+    fund.refresh_from_db()
+    today = START + dt.timedelta(days=400)
+    since = today - dt.timedelta(days=364)
+    before = sum(
+        LedgerEntry.objects.filter(fund=fund, entry_date__lt=since).values_list("amount", flat=True),
+        Decimal("0"),
+    )
+    assert before > 0
+    summary = family_summary(fund, today=today)
+    assert summary.since == since
+    assert summary.balance_points == [
+        (since, before),
+        (late, before - Decimal("12.34")),
+        (today, fund.balance),
+    ]
+    assert summary.money_left == fund.balance == before - Decimal("12.34")
+    assert (summary.spent, summary.money_in) == (Decimal("12.34"), 0)
+
+    # A year with every entry in it (nothing before it): it starts from nothing, to the penny.
+    first_year = family_summary(fund, today=START + dt.timedelta(days=10))
+    on_the_first_day = sum(
+        LedgerEntry.objects.filter(fund=fund, entry_date=START).values_list("amount", flat=True), Decimal("0")
+    )
+    assert first_year.since == fund.opened_on == START
+    # (As before this change, an entry dated after `today` is summed with the year: the late one.)
+    assert first_year.balance_points == [(START, on_the_first_day), (late, fund.balance)]
+    assert str(on_the_first_day) == str(before) == "950.00"
+    assert str(first_year.money_left) == "937.66"
