@@ -170,6 +170,19 @@ def database_backend_cpu() -> float:
         return 0.0
 
 
+# A mutant child may grow its memory this much over what it was forked with, then fails (MemoryError):
+# some mutants loop building ever larger values (`sum()` over a Django expression took 22 GB and the
+# machine's out-of-memory killer, which may pick another process: the database or someone's tests).
+CHILD_MEMORY_GROWTH = 3 * 1024**3
+
+
+def limit_memory() -> None:
+    import resource
+
+    size = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (size + CHILD_MEMORY_GROWTH, resource.RLIM_INFINITY))
+
+
 def left_in_a_transaction(connections) -> bool:
     """Whether a test left a database connection inside a transaction (Django's or the server's)."""
     from psycopg.pq import TransactionStatus
@@ -251,6 +264,7 @@ class MutationRun:
         self.mutant_files: dict[str, list[str]] = {}
         # a mutant -> the tests that ran the statement it changes (missing: every caller of its function)
         self.tests_by_mutant: dict[str, set[str]] = {}
+        self.databases: list[str] = []  # the test database and its copies, one a worker
         self.cpu_by_test: dict[str, float] = {}
         # test -> [kills, runs] over the mutants checked so far (a child inherits it when forked)
         self.tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -264,46 +278,56 @@ class MutationRun:
     # -- pass 1: every test unmutated ----------------------------------------------------------
 
     def stats_pass(self, session) -> None:
-        from _pytest.runner import runtestprotocol
+        """Every test once, unmutated: the first here (it migrates the test database), then the rest in
+        `self.workers` forked children at once, each on its worker's database, in runs of neighbouring
+        tests (so module fixtures are shared as in a plain pytest run)."""
+        from django.db import connections
         from mutmut.mutation.trampoline import set_mutant_under_test
-        from mutmut.state import state
 
         anchor = _Anchor(session)
         items = session.items
         set_mutant_under_test("stats")
         started_wall, started_cpu = time.monotonic(), time.process_time()
-        lines = None
-        if self.mutant_files:
-            import coverage
+        by_line: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        children_cpu = 0.0
+        if items:
+            self.merge_unmutated(self.run_unmutated(items[:1], anchor, lines=False), by_line)
+            connections.close_all()  # each child opens its own connection
+            databases = self.worker_databases()
+            # the first test again (its time included migrating), then the rest, in runs of neighbours
+            size = max(1, -(-len(items) // (4 * self.workers)))
+            queue = [items[k : k + size] for k in range(0, len(items), size)]
+            running: dict[int, tuple[int, Path]] = {}
+            free = list(range(self.workers))
+            while queue or running:
+                while queue and free:
+                    slot, chunk = free.pop(0), queue.pop(0)
+                    out = MUTANTS / f"mutate-unmutated-{slot}.json"
+                    pid = os.fork()
+                    if pid == 0:
+                        try:
+                            self.use_database(databases[slot])
+                            out.write_text(json.dumps(self.run_unmutated(chunk, anchor, lines=True)))
+                        except BaseException:
+                            import traceback
 
-            lines = coverage.Coverage(data_file=None, include=list(self.mutant_files), config_file=False)
-            lines.start()
-        for i, item in enumerate(items):
-            if lines:
-                lines.switch_context(item.nodeid)
-            before = time.process_time()
-            reports = runtestprotocol(
-                item, nextitem=items[i + 1] if i + 1 < len(items) else anchor, log=False
-            )
-            self.cpu_by_test[item.nodeid] = time.process_time() - before
-            if any(r.failed for r in reports):
-                self.clean_failures.append(item.nodeid)
-                for r in reports:
-                    if r.failed:
-                        print(r.longreprtext[-3000:], file=sys.stderr)
-            for function in state()._stats:
-                self.tests_by_function[function].add(item.nodeid)
-            state()._stats.clear()
-        if lines:
-            lines.stop()  # before any child is forked
-            self.cover_lines(lines.get_data())
+                            traceback.print_exc()
+                            os._exit(35)
+                        os._exit(0)
+                    running[pid] = (slot, out)
+                pid, status, rusage = os.wait4(-1, 0)
+                if pid not in running:
+                    continue
+                slot, out = running.pop(pid)
+                free.append(slot)
+                children_cpu += rusage.ru_utime + rusage.ru_stime
+                if os.waitstatus_to_exitcode(status) != 0:
+                    raise RuntimeError("make mutate: a process of the unmutated pass failed (see above)")
+                self.merge_unmutated(json.loads(out.read_text()), by_line)
+                out.unlink()
         set_mutant_under_test("")
-        if items:  # the first test's time included migrating the test database: measure it again
-            before = time.process_time()
-            runtestprotocol(items[0], nextitem=anchor, log=False)
-            self.cpu_by_test[items[0].nodeid] = time.process_time() - before
-        self.stats_seconds = time.process_time() - started_cpu
-        self.database_cpu += database_backend_cpu()
+        self.cover_lines(by_line)
+        self.stats_seconds = time.process_time() - started_cpu + children_cpu
         MUTANTS.joinpath("mutate-stats.json").write_text(
             json.dumps(
                 {
@@ -319,14 +343,95 @@ class MutationRun:
             flush=True,
         )
 
-    def cover_lines(self, data) -> None:
-        """Each mutant's covering tests, from the lines each test ran (a CoverageData with a context per
-        test): see scripts/mutant_lines.py."""
+    def run_unmutated(self, items, anchor, *, lines: bool) -> dict:
+        """Run these tests unmutated; what each cost, which mutated functions it called and (with
+        `lines`) which of their lines it ran, as JSON-ready data."""
+        from _pytest.runner import runtestprotocol
+        from mutmut.state import state
+
+        coverage_run = None
+        if lines and self.mutant_files:
+            import coverage
+
+            coverage_run = coverage.Coverage(
+                data_file=None, include=list(self.mutant_files), config_file=False
+            )
+            coverage_run.set_option("run:disable_warnings", ["no-data-collected"])  # a run of other tests
+            coverage_run.start()
+        cpu, functions, failed = {}, defaultdict(list), []
+        for i, item in enumerate(items):
+            if coverage_run:
+                coverage_run.switch_context(item.nodeid)
+            before = time.process_time()
+            reports = runtestprotocol(
+                item, nextitem=items[i + 1] if i + 1 < len(items) else anchor, log=False
+            )
+            cpu[item.nodeid] = time.process_time() - before
+            if any(r.failed for r in reports):
+                failed.append(item.nodeid)
+                for r in reports:
+                    if r.failed:
+                        print(r.longreprtext[-3000:], file=sys.stderr)
+            for function in state()._stats:
+                functions[function].append(item.nodeid)
+            state()._stats.clear()
+        covered = {}
+        if coverage_run:
+            coverage_run.stop()
+            data = coverage_run.get_data()
+            for path in self.mutant_files:
+                covered[path] = {
+                    number: [c for c in contexts if c]
+                    for number, contexts in data.contexts_by_lineno(path).items()
+                }
+        return {
+            "cpu_by_test": cpu,
+            "tests_by_function": functions,
+            "failed": failed,
+            "lines": covered,
+            "database_cpu": database_backend_cpu(),
+        }
+
+    def merge_unmutated(self, part: dict, by_line) -> None:
+        self.cpu_by_test.update(part["cpu_by_test"])  # the first test: its second time, without migrating
+        for function, tests in part["tests_by_function"].items():
+            self.tests_by_function[function].update(tests)
+        self.clean_failures += [t for t in part["failed"] if t not in self.clean_failures]
+        for path, numbers in part["lines"].items():
+            for number, tests in numbers.items():
+                by_line[path][int(number)].update(tests)
+        self.database_cpu += part["database_cpu"]
+
+    def use_database(self, database: str) -> None:
+        """In a forked child: every connection to this worker's copy of the test database."""
+        from django.conf import settings
+        from django.db import connections
+
+        for conn in connections.all():
+            conn.settings_dict["NAME"] = database
+        settings.DATABASES["default"]["NAME"] = database
+
+    def worker_databases(self) -> list[str]:
+        """The migrated test database and a copy of it for each other worker (made once a run)."""
+        from django.db import connections
+
+        if not self.databases:
+            base = connections["default"].settings_dict["NAME"]
+            self.databases = [base]
+            with admin_connection(os.environ["DATABASE_URL"]) as conn:
+                for k in range(1, self.workers):
+                    copy = f"{base}_w{k}"
+                    conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+                    conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
+                    self.databases.append(copy)
+        return self.databases
+
+    def cover_lines(self, by_line: dict[str, dict[int, set[str]]]) -> None:
+        """Each mutant's covering tests, from the lines each test ran: see scripts/mutant_lines.py."""
         from mutant_lines import tests_by_mutant
 
         for path, names in self.mutant_files.items():
-            by_line = {n: {c for c in contexts if c} for n, contexts in data.contexts_by_lineno(path).items()}
-            for name, tests in tests_by_mutant(Path(path), names, by_line).items():
+            for name, tests in tests_by_mutant(Path(path), names, by_line.get(path, {})).items():
                 if tests is not None:
                     # only a function's callers can run its lines (a test outside it: a line shared by name)
                     self.tests_by_mutant[name] = tests & self.tests_by_function.get(mangled(name), set())
@@ -381,16 +486,14 @@ class MutationRun:
         that leaves the database connection inside a transaction (an error past a test's rollback): every
         later test in this child would then fail at its first query and "kill" its mutant, so the child
         stops there (RESTART) and its remaining mutants go to a fresh child."""
-        from django.conf import settings
         from django.db import connections
         from mutmut.mutation.trampoline import set_mutant_under_test
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        for conn in connections.all():
-            conn.settings_dict["NAME"] = database
-        settings.DATABASES["default"]["NAME"] = database
+        limit_memory()
+        self.use_database(database)
         anchor = _Anchor(session)
         # test -> [kills, runs] on this function's mutants: here, and in the second pass the first's too
         siblings: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -472,15 +575,8 @@ class MutationRun:
 
         by_id = {item.nodeid: item for item in session.items}
         connections.close_all()  # each child opens its own connection
-        base = connections["default"].settings_dict["NAME"]
-        databases = [base]
+        databases = self.worker_databases()
         url = os.environ["DATABASE_URL"]
-        with admin_connection(url) as conn:
-            for k in range(1, self.workers):
-                copy = f"{base}_w{k}"
-                conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
-                databases.append(copy)
         gc.collect()
         gc.freeze()  # a child's collector leaves the parent's objects alone (fewer pages copied)
 

@@ -50,3 +50,12 @@ def arrangement(
         end_date=d(end) if end else None,
         provider=provider,
     )
+
+
+def quick_pdf(figures, *, created_at, requested_by, version):
+    """Stands in for the PDF where a test is about the figures, not the document (tests/monitoring/
+    test_pdf.py draws real ones): it prints what the real one prints on its cover, in a moment instead of
+    the second or two WeasyPrint takes."""
+    who = requested_by.email if requested_by else "the schedule"
+    council = figures["council"]
+    return f"%PDF version {version} for {council}, asked by {who} on {created_at:%Y-%m-%d}".encode()

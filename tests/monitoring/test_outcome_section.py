@@ -7,6 +7,7 @@ import pytest
 
 from monitoring import exports, services
 from monitoring.periods import parse_period
+from tests.monitoring.factories import quick_pdf
 from tests.surveys.factories import person_holding, send_response
 
 pytestmark = pytest.mark.django_db
@@ -26,13 +27,13 @@ def _answer(council, commissioner, *answers):
 
 
 def test_a_return_with_no_responses_still_has_the_outcome_section(council):
-    figures = services.make_return_now(council=council, period=PERIOD).figures
+    figures = services.make_return_now(council=council, period=PERIOD, render_pdf=quick_pdf).figures
     assert figures["outcome_survey"] == {"respondents": 0, "by_management_type": {}}
 
 
 def test_the_outcome_section_holds_the_periods_responses_in_the_return_and_its_csv(council, commissioner):
     _answer(council, commissioner, "better", "better", "better", "same", "worse")
-    made = services.make_return_now(council=council, period=PERIOD)
+    made = services.make_return_now(council=council, period=PERIOD, render_pdf=quick_pdf)
     survey = made.figures["outcome_survey"]
     assert survey["respondents"] == 5
     assert list(survey["by_management_type"]) == ["isf"]

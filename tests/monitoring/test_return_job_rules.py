@@ -14,16 +14,9 @@ from monitoring.periods import parse_period
 from organisations.audit import history_for
 from organisations.models import Role
 from tests.factories import staff
-from tests.monitoring.factories import arrangement, person
+from tests.monitoring.factories import arrangement, person, quick_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-def quick_pdf(figures, *, created_at, requested_by, version):
-    """Stands in for the PDF: it prints what the real one prints on its cover."""
-    who = requested_by.email if requested_by else "the schedule"
-    council = figures["council"]
-    return f"%PDF version {version} for {council}, asked by {who} on {created_at:%Y-%m-%d}".encode()
 
 
 def _events(instance):

@@ -6,7 +6,7 @@ import pytest
 from monitoring import services
 from monitoring.models import PopulationFigure
 from monitoring.periods import parse_period
-from tests.monitoring.factories import arrangement, person
+from tests.monitoring.factories import arrangement, person, quick_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,11 @@ ENDED = parse_period("2025-26")  # only a final return (made after its period) i
 
 
 def _published_then_seen_by(council, other_council, monitoring_officer) -> dict:
-    own = services.make_return_now(council=council, period=ENDED)
+    own = services.make_return_now(council=council, period=ENDED, render_pdf=quick_pdf)
     services.publish_return(monitoring_return=own, actor=monitoring_officer)
-    (seen,) = services.make_return_now(council=other_council, period=ENDED).figures["other_councils"]
+    (seen,) = services.make_return_now(council=other_council, period=ENDED, render_pdf=quick_pdf).figures[
+        "other_councils"
+    ]
     return seen
 
 
@@ -34,7 +36,7 @@ def test_a_count_of_four_and_a_rate_on_four_adults_are_hidden_from_other_council
         arrangement(person(council), "isf")
     for _ in range(5):
         arrangement(person(council), "direct_payment")
-    own = services.make_return_now(council=council, period=ENDED).figures
+    own = services.make_return_now(council=council, period=ENDED, render_pdf=quick_pdf).figures
     # The council itself sees every figure.
     assert own["managed_third_party"]["people_at_period_end"] == 4
     assert own["rates_per_1000_adults"]["managed_third_party"] == 4.0
@@ -67,7 +69,7 @@ def test_a_direct_payment_that_ended_during_the_period_is_not_part_direct_paymen
     last_day_dp = person(council)
     arrangement(last_day_dp, "isf", start="2025-04-01")
     arrangement(last_day_dp.budgets.get(), "direct_payment", start="2025-04-01", end="2027-03-31")
-    figures = services.make_return_now(council=council, period=PERIOD).figures
+    figures = services.make_return_now(council=council, period=PERIOD, render_pdf=quick_pdf).figures
     assert figures["salt"] == {
         "direct_payment_only": 0,
         "part_direct_payment": 1,

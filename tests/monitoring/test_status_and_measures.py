@@ -13,7 +13,7 @@ from monitoring import services
 from monitoring.models import PopulationFigure
 from monitoring.periods import Period, PeriodNotStarted, parse_period, period_containing
 from monitoring.report import build_return
-from tests.monitoring.factories import arrangement, budget, person
+from tests.monitoring.factories import arrangement, budget, person, quick_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,10 @@ def test_the_command_says_provisional_for_the_current_year_and_final_for_the_las
 
 def test_a_provisional_return_cannot_be_published_and_a_final_one_can(council, monitoring_officer):
     provisional = services.make_return_now(
-        council=council, period=YEAR, created_at=timezone.make_aware(dt.datetime(2027, 3, 31, 23, 0))
+        council=council,
+        period=YEAR,
+        created_at=timezone.make_aware(dt.datetime(2027, 3, 31, 23, 0)),
+        render_pdf=quick_pdf,
     )
     assert provisional.status == "provisional"
     with pytest.raises(services.MonitoringError, match="This return is provisional"):
@@ -69,7 +72,10 @@ def test_a_provisional_return_cannot_be_published_and_a_final_one_can(council, m
     provisional.refresh_from_db()
     assert provisional.published_at is None
     final = services.make_return_now(
-        council=council, period=YEAR, created_at=timezone.make_aware(dt.datetime(2027, 4, 1, 9, 0))
+        council=council,
+        period=YEAR,
+        created_at=timezone.make_aware(dt.datetime(2027, 4, 1, 9, 0)),
+        render_pdf=quick_pdf,
     )
     assert (final.status, final.version) == ("final", 2)
     assert services.publish_return(monitoring_return=final, actor=monitoring_officer).published_at
@@ -233,7 +239,7 @@ def test_the_trend_has_counts_rates_and_all_councils(council, other_council):
     for _ in range(7):
         arrangement(person(other_council), "isf", start="2025-05-01")
     last_year = parse_period("2025-26")
-    theirs = services.make_return_now(council=other_council, period=last_year)
+    theirs = services.make_return_now(council=other_council, period=last_year, render_pdf=quick_pdf)
     services.publish_return(monitoring_return=theirs, actor=None)
     data = build_return(council=council, period=YEAR, today=dt.date(2026, 11, 1))
     assert [t["period"] for t in data["trend"]] == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]

@@ -12,7 +12,7 @@ from monitoring.models import MonitoringReturn, PopulationFigure
 from monitoring.periods import parse_period
 from monitoring.report import build_return
 from organisations.small_numbers import SUPPRESSED, WITHHELD, total_and_parts
-from tests.monitoring.factories import arrangement, budget, person
+from tests.monitoring.factories import arrangement, budget, person, quick_pdf
 
 CLASSES = ["a", "b", "c", "d", "e"]
 LAST_YEAR = parse_period("2025-26")
@@ -57,7 +57,7 @@ def _publish(council, *, isf=0, dp=0, cc=0, adults_population=None):
     if adults_population:
         for band, n in (("0-17", 1), ("18-64", adults_population - 100), ("65+", 100)):
             PopulationFigure.objects.create(council=council, year=2025, age_band=band, population=n)
-    snapshot = services.make_return_now(council=council, period=LAST_YEAR)
+    snapshot = services.make_return_now(council=council, period=LAST_YEAR, render_pdf=quick_pdf)
     return services.publish_return(monitoring_return=snapshot, actor=None)
 
 
@@ -119,6 +119,7 @@ def test_a_provisional_return_is_never_compared_even_if_marked_published(council
         council=other_council,
         period=LAST_YEAR,
         created_at=timezone.make_aware(dt.datetime(2026, 3, 31, 12, 0)),
+        render_pdf=quick_pdf,
     )
     MonitoringReturn.objects.filter(pk=early.pk).update(published_at=timezone.now())
     data = build_return(council=council, period=LAST_YEAR, today=dt.date(2026, 6, 1))
