@@ -58,6 +58,9 @@ TIMEOUT = 36
 # A child's own exit status (never a mutant's): it stopped after a mutant left the database connection
 # inside a transaction, so the mutants it had not reached go to a fresh child.
 RESTART = 40
+# The mean CPU-seconds of an unmutated test (without coverage) on the host the budgets were tuned on
+# (28 November 2026: 982 tests in 75 CPU-s). On a host where tests cost more, the budgets grow with them.
+REFERENCE_TEST_CPU = 0.076
 
 
 def own_database(url: str) -> str:
@@ -240,12 +243,16 @@ class MutationRun:
         profile_dir=None,
         recheck_seconds: float = 0.0,
         recheck_cpu: float = 0.0,
+        relative_budget: bool = False,
     ):
         self.mutants = mutants
         self.profile_dir = profile_dir
         self.workers = workers
         self.test_seconds = test_seconds
         self.budget = test_seconds  # a mutant's CPU budget in the pass under way
+        self.relative_budget = relative_budget
+        self.coverage_factor = 1.0  # a test's CPU in a mutant's child over its CPU under coverage
+        self.host_factor = 1.0  # this host's mean test CPU over REFERENCE_TEST_CPU
         self.recheck_seconds = recheck_seconds
         self.recheck_cpu = recheck_cpu
         # function -> test -> [kills, runs] over its mutants checked so far (what the second pass orders by)
@@ -327,6 +334,8 @@ class MutationRun:
                 out.unlink()
         set_mutant_under_test("")
         self.cover_lines(by_line)
+        if items:
+            children_cpu += self.calibrate(items, anchor)
         self.stats_seconds = time.process_time() - started_cpu + children_cpu
         MUTANTS.joinpath("mutate-stats.json").write_text(
             json.dumps(
@@ -342,6 +351,52 @@ class MutationRun:
             f"({self.stats_seconds:.0f} CPU-s), {len(self.clean_failures)} failed",
             flush=True,
         )
+
+    def calibrate(self, items, anchor) -> float:
+        """Coverage makes the unmutated pass's tests cost more CPU than they do in a mutant's child: run
+        a sample of them again without it (in a child) and scale every test's cost by the sample's ratio.
+        Then the host's speed: the budgets (--test-seconds, --recheck-seconds) are for a host whose mean
+        test costs REFERENCE_TEST_CPU, and scale with this one's. Returns the child's CPU-seconds."""
+        step = max(1, len(items) // 40)
+        sample = items[::step]
+        out = MUTANTS / "mutate-calibrate.json"
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.use_database(self.databases[0])
+                cpu = {}
+                for i, item in enumerate(sample):
+                    before = time.process_time()
+                    run_quietly(item, sample[i + 1] if i + 1 < len(sample) else anchor)
+                    cpu[item.nodeid] = time.process_time() - before
+                out.write_text(json.dumps(cpu))
+            except BaseException:
+                os._exit(35)
+            os._exit(0)
+        _, status, rusage = os.wait4(pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0:
+            plain = json.loads(out.read_text())
+            out.unlink()
+            covered = sum(self.cpu_by_test[t] for t in plain)
+            self.coverage_factor = min(1.0, sum(plain.values()) / covered) if covered else 1.0
+            for test in self.cpu_by_test:
+                self.cpu_by_test[test] *= self.coverage_factor
+            for test, cpu in plain.items():
+                self.cpu_by_test[test] = cpu
+        mean = sum(self.cpu_by_test.values()) / max(len(self.cpu_by_test), 1)
+        if self.relative_budget:
+            self.host_factor = max(mean / REFERENCE_TEST_CPU, 0.25)
+            self.test_seconds *= self.host_factor
+            self.recheck_seconds *= self.host_factor
+            self.budget = self.test_seconds
+        print(
+            f"make mutate: coverage multiplied the tests' CPU by {1 / self.coverage_factor:.2f}; a test "
+            f"costs {mean:.3f} CPU-s on average here, {self.host_factor:.2f} times the reference host's "
+            f"{REFERENCE_TEST_CPU}, so a mutant's budget is {self.test_seconds:.2f} CPU-s "
+            f"({self.recheck_seconds:.1f} in the second pass)",
+            flush=True,
+        )
+        return rusage.ru_utime + rusage.ru_stime
 
     def run_unmutated(self, items, anchor, *, lines: bool) -> dict:
         """Run these tests unmutated; what each cost, which mutated functions it called and (with
@@ -833,6 +888,7 @@ def run(
     profile_dir=None,
     recheck_seconds: float = 0.0,
     recheck_cpu: float = 0.0,
+    relative_budget: bool = True,
 ) -> int:
     import tomllib
 
@@ -862,6 +918,7 @@ def run(
         profile_dir=profile_dir,
         recheck_seconds=recheck_seconds,
         recheck_cpu=recheck_cpu,
+        relative_budget=relative_budget,
     )
     chosen = set(mutants)
     for path, names in by_path.items():
@@ -888,7 +945,10 @@ def run(
         "children_restarted_after_an_open_transaction": plugin.restarts,
         "functions_checked_again_one_mutant_to_a_child": plugin.poisoned,
         "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
-        "test_seconds_cap": test_seconds,
+        "test_seconds_cap": round(plugin.test_seconds, 2),
+        "test_seconds_asked": test_seconds,
+        "host_factor": round(plugin.host_factor, 2),
+        "coverage_factor": round(plugin.coverage_factor, 3),
         "second_pass": plugin.second_pass,
         "workers": workers,
         "results": plugin.results,
@@ -1072,6 +1132,12 @@ def main() -> int:
         help="second pass: CPU-seconds for all of it, likeliest kills first (default 300, 2.5 minutes on 2 "
         "cores; 0: no second pass)",
     )
+    parser.add_argument(
+        "--fixed-budget",
+        action="store_true",
+        help="use --test-seconds and --recheck-seconds as they are; by default they are for a host whose "
+        f"mean unmutated test costs {REFERENCE_TEST_CPU} CPU-s and scale with this host's",
+    )
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores")
     parser.add_argument("--diffs", action="store_true", help="print each survivor's change")
     parser.add_argument("--verbose", action="store_true")
@@ -1099,6 +1165,7 @@ def main() -> int:
             args.profile,
             args.recheck_seconds,
             args.recheck_cpu,
+            not args.fixed_budget,
         )
         os.chdir(ROOT)
         print(f"\nmake mutate: {(time.monotonic() - started) / 60:.1f} minutes in all.")
