@@ -18,6 +18,13 @@ def mutate():
     return module
 
 
+@pytest.fixture(scope="module")
+def mutate_report(mutate):
+    import mutate_report  # on the path mutate.py puts scripts/ on
+
+    return mutate_report
+
+
 @pytest.fixture
 def run(mutate):
     run = mutate.MutationRun(
@@ -62,7 +69,7 @@ def test_a_second_pass_survivor_stays_a_survivor(run):
     assert merged["ran"] == merged["covering"] == 3
 
 
-def test_the_report_says_which_survivors_ran_all_their_tests(mutate, tmp_path, monkeypatch, capsys):
+def test_the_report_says_which_survivors_ran_all_their_tests(mutate_report, tmp_path, monkeypatch, capsys):
     mutants = tmp_path / "mutants"
     (mutants / "monitoring").mkdir(parents=True)
     names = [f"monitoring.counting.x_count__mutmut_{i}" for i in range(1, 6)]
@@ -93,10 +100,10 @@ def test_the_report_says_which_survivors_ran_all_their_tests(mutate, tmp_path, m
             }
         )
     )
-    monkeypatch.setattr(mutate, "MUTANTS", mutants)
-    monkeypatch.setattr(mutate, "RUN_FILE", run_file)
-    monkeypatch.setattr(mutate, "EQUIVALENTS", tmp_path / "none.md")
-    assert mutate.report(diffs=False, env={}) == 0
+    monkeypatch.setattr(mutate_report, "MUTANTS", mutants)
+    monkeypatch.setattr(mutate_report, "RUN_FILE", run_file)
+    monkeypatch.setattr(mutate_report, "EQUIVALENTS", tmp_path / "none.md")
+    assert mutate_report.report(diffs=False, env={}) == 0
     out = capsys.readouterr().out
     assert "monitoring.counting" in out and " 40.0%" in out
     assert f"survived  {names[3]} (ran 3 of 3 covering tests, re-checked)" in out
