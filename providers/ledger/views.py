@@ -93,7 +93,13 @@ def _family_page(request: HttpRequest, kind: str) -> HttpResponse:
                 "spending_chart": spending_chart(summary.spending_by_kind, chart_id=f"spending-{fund.pk}"),
             }
         )
-    notices = [n for n in unseen_notifications(user=request.user) if n.fund.kind == kind]
+    # Newest first (Notification's ordering: created, then id, neither empty), sorted here: to compile
+    # an ordered query Django hashes each selected column, three tables' here (issue 14).
+    notices = sorted(
+        (n for n in unseen_notifications(user=request.user).order_by() if n.fund.kind == kind),
+        key=lambda n: (n.created_at, n.pk),
+        reverse=True,
+    )
     return render(
         request,
         "ledger/your_isf.html",

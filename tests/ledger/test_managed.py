@@ -312,6 +312,12 @@ def test_several_new_statements_are_one_banner(client, family, account):
     html = client.get("/isf/managed/").content.decode()
     assert html.count("govuk-notification-banner__header") == 1
     assert "3 statements are ready." in html and "Statement for 6 April to 3 May 2026" in html
+    # Newest first (sorted in Python since issue 14, as Notification's ordering had them).
+    listed = [
+        html.index(f"Statement for {period}")
+        for period in ("1 June to 28 June", "4 May to 31 May", "6 April to 3 May")
+    ]
+    assert listed == sorted(listed)
 
 
 def test_the_header_links_to_a_managed_direct_payment_from_the_request_after_it_opens(
