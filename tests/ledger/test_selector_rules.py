@@ -253,3 +253,24 @@ def test_the_statement_says_how_to_reach_the_organisation(paid, provider_org):
         "phone": "01929 123456",
         "email": "hello@harbour.example.org",
     }
+
+
+def test_oversight_reads_an_isfs_balance_and_last_spending_from_its_account_on_that_day(
+    fund, robot, provider_finance
+):
+    """What a check about an ISF says: the account's balance on the day, the last day money was spent
+    (the fee counts; money in does not) up to and including that day, or the day the account opened."""
+    from oversight.selectors import Held, held_for
+
+    arrangement = fund.agreement.arrangement
+    words = "the Individual Service Fund's account"
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    # Before anything was written: nothing held, and no spending since the account opened.
+    assert held_for(arrangement, START - dt.timedelta(days=1)) == Held(D("0.00"), START, words)
+    # £1,000.00 in and the £50.00 fee out on the first day: the fee is money spent that day.
+    assert held_for(arrangement, START) == Held(D("950.00"), START, words)
+    _spend(fund, provider_finance, "20.00", on=START + dt.timedelta(days=9))
+    assert held_for(arrangement, START + dt.timedelta(days=8)) == Held(D("950.00"), START, words)
+    assert held_for(arrangement, START + dt.timedelta(days=9)) == Held(
+        D("930.00"), START + dt.timedelta(days=9), words
+    )
