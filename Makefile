@@ -55,6 +55,9 @@ test: setup services
 # cores at most); 0 turns it off. Not yet measured on a whole run (the machine was at load 15-49
 # on 28 Nov); the report gives its counts and CPU. The tests' rate-limit reset now scans Redis 1,000 keys
 # a round trip: 3.3 -> 0.4 ms of CPU a test with 110 keys, more as a run's cached sessions pile up.
+# A mutant runs only the tests that ran the statement it changes (line coverage in the unmutated pass,
+# scripts/mutant_lines.py), and MUTATE_TEST_SECONDS / MUTATE_RECHECK_SECONDS are for a host whose mean
+# unmutated test costs 0.076 CPU-s: they scale with this host's (MUTATE_ARGS=--fixed-budget: as given).
 MUTATE_WORKERS ?= 2
 MUTATE_TEST_SECONDS ?= 1.5
 MUTATE_RECHECK_SECONDS ?= 6

@@ -30,6 +30,7 @@ Uses its own test database (`test_<name>_mutate`, and `_w1`... copies), so it do
 """
 
 import argparse
+import contextlib
 import fnmatch
 import json
 import os
@@ -451,13 +452,27 @@ class MutationRun:
         self.database_cpu += part["database_cpu"]
 
     def use_database(self, database: str) -> None:
-        """In a forked child: every connection to this worker's copy of the test database."""
+        """In a forked child: every connection to this worker's copy of the test database, and the cache
+        (rate-limit counts) to a Redis database of this worker's own: the tests clear the counts between
+        them, which would reset another worker's test half-way through (a false kill, or a failure of
+        the unmutated pass)."""
+        from urllib.parse import urlsplit
+
         from django.conf import settings
+        from django.core.cache import caches
         from django.db import connections
 
         for conn in connections.all():
             conn.settings_dict["NAME"] = database
         settings.DATABASES["default"]["NAME"] = database
+        slot = self.databases.index(database) if database in self.databases else 0
+        location = caches.settings["default"].get("LOCATION")
+        if slot and isinstance(location, str) and location.startswith("redis"):
+            parts = urlsplit(location)
+            db = (int(parts.path.strip("/") or 0) + slot) % 16
+            caches.settings["default"]["LOCATION"] = parts._replace(path=f"/{db}").geturl()
+            with contextlib.suppress(AttributeError):  # made again, on the new location, when next used
+                del caches["default"]
 
     def worker_databases(self) -> list[str]:
         """The migrated test database and a copy of it for each other worker (made once a run)."""
