@@ -353,3 +353,126 @@ def test_an_option_this_council_gave_most_of_is_withheld_when_other_councils_gav
         "worse": {"count": 5, "percent": 45},
         "not_applicable": {"count": "[c]", "percent": "[c]"},
     }
+
+
+def test_beside_a_council_all_councils_withholds_every_group_when_other_councils_gave_1_to_4_answers(
+    council, other_council, monitoring_officer
+):
+    answer(council, monitoring_officer, "isf", 6, dignity="better")
+    answer(council, monitoring_officer, "commissioner_controlled", 6, dignity="same")
+    answer(other_council, monitoring_officer, "direct_payment", 1, dignity="worse")
+
+    _, platform = outcome_reports(council=council, slugs=[SLUG])
+
+    # 13 in all, 12 of them this council's: the one other answer must not be found by subtraction, so
+    # every group is withheld, even the ways of holding the budget only this council's people answered.
+    assert platform["respondents"] == "[c]"
+    assert platform["by_management_type"] == {
+        "direct_payment": "<5",
+        "isf": "[c]",
+        "commissioner_controlled": "[c]",
+    }
+    assert platform["hidden_types"] == ["commissioner_controlled", "direct_payment", "isf"]
+    assert cell(platform, "isf") == {"type": "isf", **withheld(ALL_HIDDEN)}
+
+
+def _return_outcome_survey(council):
+    from monitoring.periods import parse_period
+    from monitoring.report import outcome_survey
+
+    return outcome_survey(council=council, period=parse_period("2026-27"))
+
+
+def test_the_returns_outcome_survey_shows_a_group_of_1_as_under_5_with_all_its_answers(
+    council, monitoring_officer
+):
+    answer(council, monitoring_officer, "direct_payment", 6, dignity="same")
+    answer(council, monitoring_officer, "isf", 1, dignity="better")
+    answer(council, monitoring_officer, "commissioner_controlled", 5, dignity="worse")
+
+    survey_part = _return_outcome_survey(council)
+
+    assert survey_part["respondents"] == 12
+    groups = survey_part["by_management_type"]
+    assert list(groups) == ["direct_payment", "isf", "commissioner_controlled"]
+    assert groups["direct_payment"]["respondents"] == 6
+    assert groups["direct_payment"]["life_areas"]["dignity"] == {"better": 0, "same": 6, "worse": 0}
+    # The group of 1 is <5, every answer with it; the next smallest (5) is withheld so that the
+    # total less the groups shown gives nothing away.
+    assert groups["isf"]["respondents"] == "<5"
+    assert set(groups["isf"]["life_areas"]) == set(groups["direct_payment"]["life_areas"])
+    for area in groups["isf"]["life_areas"].values():
+        assert area == {"better": "<5", "same": "<5", "worse": "<5"}
+    assert groups["commissioner_controlled"]["respondents"] == "[c]"
+    assert groups["commissioner_controlled"]["life_areas"]["dignity"] == {
+        "better": "[c]",
+        "same": "[c]",
+        "worse": "[c]",
+    }
+
+
+def test_the_returns_outcome_survey_with_1_to_4_respondents_in_all_shows_under_5(council, monitoring_officer):
+    answer(council, monitoring_officer, "isf", 4, dignity="better")
+
+    survey_part = _return_outcome_survey(council)
+
+    assert survey_part["respondents"] == "<5"
+    assert survey_part["by_management_type"]["isf"]["respondents"] == "<5"
+    assert survey_part["by_management_type"]["isf"]["life_areas"]["dignity"] == {
+        "better": "<5",
+        "same": "<5",
+        "worse": "<5",
+    }
+
+
+def test_the_returns_outcome_survey_shows_5_respondents_as_5(council, monitoring_officer):
+    answer(council, monitoring_officer, "isf", 5, dignity="better")
+
+    survey_part = _return_outcome_survey(council)
+
+    assert survey_part["respondents"] == 5
+    assert survey_part["by_management_type"]["isf"]["respondents"] == 5
+    assert survey_part["by_management_type"]["isf"]["life_areas"]["dignity"] == {
+        "better": 5,
+        "same": 0,
+        "worse": 0,
+    }
+
+
+def test_all_councils_shows_an_answer_other_councils_gave_none_of_or_5_and_more(
+    council, other_council, monitoring_officer
+):
+    answer(council, monitoring_officer, "isf", 2, dignity="better")
+    answer(council, monitoring_officer, "isf", 4, dignity="same")
+    answer(other_council, monitoring_officer, "isf", 5, dignity="worse")
+
+    _, platform = outcome_reports(council=council, slugs=[SLUG])
+
+    # Other councils' part of each answer is 0, 0 and 5: nothing of theirs can be worked out.
+    assert platform["respondents"] == 11
+    assert platform["by_management_type"] == {"isf": 11}
+    for kind in ("isf", "all"):
+        shown = cell(platform, kind)
+        assert (shown["better"], shown["same"], shown["worse"], shown["answered"]) == (2, 4, 5, 11), kind
+
+
+def test_all_councils_total_is_withheld_where_other_councils_gave_1_to_4_of_an_answer_in_hidden_groups(
+    council, other_council, monitoring_officer
+):
+    answer(council, monitoring_officer, "isf", 6, dignity="better")
+    answer(other_council, monitoring_officer, "isf", 5, dignity="worse")
+    answer(other_council, monitoring_officer, "direct_payment", 3, dignity="better")
+    answer(other_council, monitoring_officer, "commissioner_controlled", 4, dignity="same")
+
+    _, platform = outcome_reports(council=council, slugs=[SLUG])
+
+    assert platform["respondents"] == 18
+    assert platform["by_management_type"] == {
+        "direct_payment": "<5",
+        "isf": 11,
+        "commissioner_controlled": "<5",
+    }
+    isf = cell(platform, "isf")
+    assert (isf["better"], isf["same"], isf["worse"]) == (6, 0, 5)
+    # "All" better is 9, 6 of them this council's: the other 3 (hidden as a group) would show through.
+    assert cell(platform, "all") == {"type": "all", **withheld(ALL_HIDDEN)}
