@@ -221,3 +221,25 @@ def test_lists_of_funding_shares_take_one_query_however_long(
         ],
         1,
     )
+
+
+def test_a_council_in_no_partnership_funds_alone_and_funders_are_read_with_their_nhs_body(
+    council, other_council, icb, partnership, commissioner
+):
+    assert list(selectors.possible_funders(council=other_council)) == [other_council]
+    funders = selectors.possible_funders(council=council).order_by("name")
+    assert _queries(
+        lambda: [(c.name, getattr(c, "nhs_body", None) and c.nhs_body.ods_code) for c in funders]
+    ) == ([("Dorset Council", None), ("NHS Dorset Integrated Care Board", "QVV")], 1)
+
+
+def test_budgets_for_funding_are_read_with_their_person_and_council_in_one_query(council, commissioner):
+    for name in ("Ann", "Bea", "Cal"):
+        PersonalBudget.objects.create(
+            person=PersonFactory(council=council, given_name=name), start_date=TODAY, status="proposed"
+        )
+    budgets = selectors.budgets_for_funding(user=commissioner).order_by("person__given_name")
+    assert _queries(lambda: [(b.person.given_name, b.person.council.name) for b in budgets]) == (
+        [("Ann", "Dorset Council"), ("Bea", "Dorset Council"), ("Cal", "Dorset Council")],
+        1,
+    )
