@@ -100,6 +100,22 @@ def copy_other_apps() -> None:
             )
 
 
+def refresh_unmutated_sources(cfg) -> None:
+    """mutmut copies the mutated apps' files into mutants/ only when missing there, so a file it does
+    not mutate (a model, a view, a helper) that changed since the last run would stay as it was: copy
+    every such file again whose modification time differs. (The mutated ones it makes again itself.)"""
+    from mutmut.utils.file_utils import walk_all_files
+
+    for root, name in walk_all_files():
+        source = Path(root) / name
+        if "__pycache__" in source.parts or (name.endswith(".py") and cfg.should_mutate(source)):
+            continue
+        target = MUTANTS / source
+        if not target.exists() or target.stat().st_mtime != source.stat().st_mtime:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
 def generate() -> dict[str, list[str]]:
     """mutmut writes the mutated modules into mutants/; returns the mutant names by source file."""
     from mutmut.__main__ import (
@@ -118,6 +134,7 @@ def generate() -> dict[str, list[str]]:
     set_mutant_under_test("mutant_generation")
     MUTANTS.mkdir(exist_ok=True)
     copy_src_dir()
+    refresh_unmutated_sources(config())
     copy_also_copy_files()
     setup_source_paths()
     started = time.monotonic()

@@ -116,3 +116,30 @@ def test_the_report_says_which_survivors_ran_all_their_tests(mutate_report, tmp_
         "Second pass: 2 of the 3 survivors cut by the budget re-checked with their other covering tests "
         "(up to 6.0 CPU-s each), 1 killed; 4.5 CPU-s (cap 100.0), 5.0 s."
     ) in out
+
+
+def test_a_changed_file_mutmut_does_not_mutate_is_copied_again(mutate, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "models.py").write_text("VERSION = 2\n")
+    (app / "services.py").write_text("def f():\n    return 2\n")
+    (app / "new.py").write_text("NEW = True\n")
+    stale = tmp_path / "mutants" / "app"
+    stale.mkdir(parents=True)
+    (stale / "models.py").write_text("VERSION = 1\n")  # from an earlier run
+    (stale / "services.py").write_text("# mutmut's mutants\n")
+    monkeypatch.setattr(mutate, "MUTANTS", tmp_path / "mutants")
+    monkeypatch.setattr(
+        "mutmut.utils.file_utils.walk_all_files",
+        lambda: [("app", "models.py"), ("app", "services.py"), ("app", "new.py")],
+    )
+
+    class OnlyServices:
+        def should_mutate(self, path):
+            return str(path).endswith("services.py")
+
+    mutate.refresh_unmutated_sources(OnlyServices())
+    assert (stale / "models.py").read_text() == "VERSION = 2\n"
+    assert (stale / "new.py").read_text() == "NEW = True\n"
+    assert (stale / "services.py").read_text() == "# mutmut's mutants\n"  # mutmut's to make again
