@@ -236,7 +236,9 @@ class FlexibleAgreement(models.Model):
     choice = models.ForeignKey(
         ProviderChoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements"
     )
-    replaces = models.OneToOneField(
+    # The agreement this one takes over. One that was declined or withdrawn takes nothing over, so a
+    # later one may replace the same agreement: at most one replacement that is not is kept (constraint).
+    replaces = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
     status = models.CharField(max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.OFFERED)
@@ -299,6 +301,11 @@ class FlexibleAgreement(models.Model):
             ),
             models.CheckConstraint(
                 name="agreement_pays_at_least_weekly", condition=Q(payment_frequency_weeks__gte=1)
+            ),
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=~Q(status__in=["declined", "withdrawn"]),
+                name="agreement_one_replacement_taking_over",
             ),
         ]
         indexes = [

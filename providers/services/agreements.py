@@ -37,8 +37,11 @@ def default_unspent_limit(annual_budget: Decimal) -> Decimal:
 def isf_arrangements_for(*, person: Person, provider: Provider):
     """The person's ISF arrangements with this provider, in approved budgets, not yet under an
     agreement that is offered or in force: the ones an agreement may be set up for."""
+    # Not NULL: a replacement (or a managed direct payment becoming an ISF) has no arrangement until its
+    # move, and `pk NOT IN (..., NULL)` would refuse every arrangement of every person.
     taken = FlexibleAgreement.objects.filter(
-        status__in=[AgreementStatus.OFFERED, AgreementStatus.ACTIVE, AgreementStatus.ENDING]
+        status__in=[AgreementStatus.OFFERED, AgreementStatus.ACTIVE, AgreementStatus.ENDING],
+        arrangement__isnull=False,
     ).values("arrangement_id")
     return (
         Arrangement.objects.filter(

@@ -241,8 +241,13 @@ def end_agreement(*, agreement: FlexibleAgreement, actor, today: date | None = N
         _end_arrangement(
             agreement.arrangement, agreement.end_date, actor=actor, event="arrangement ended: agreement ended"
         )
-        replacement = FlexibleAgreement.objects.filter(replaces=agreement).first()
-        if replacement is None or replacement.status in (AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN):
+        # A replacement declined or withdrawn takes nothing over (a later one may replace it).
+        taken_over = (
+            FlexibleAgreement.objects.filter(replaces=agreement)
+            .exclude(status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN])
+            .exists()
+        )
+        if not taken_over:
             hooks.run_on_end(agreement=agreement, on_date=agreement.end_date + timedelta(days=1), actor=actor)
         return agreement
 

@@ -12,7 +12,14 @@ from budgets.models import Arrangement
 from budgets.selectors import people_visible_to
 from organisations.audit import history_for
 from providers import hooks, services
-from providers.models import AgreementStatus, ChoiceStatus, FlexibleAgreement, NoticeFrom, ProviderChoice
+from providers.models import (
+    AgreementStatus,
+    ChoiceStatus,
+    FlexibleAgreement,
+    NoticeFrom,
+    ProviderChoice,
+    ProviderProfile,
+)
 from providers.selectors import agreements_in_force, agreements_visible_to, choices_visible_to
 from providers.services import ProviderError
 from tests.budgets.factories import PersonFactory
@@ -501,3 +508,166 @@ def test_a_choice_whose_agreement_is_over_can_be_withdrawn(person, family, profi
     agreement = agreed(person, profile_a.provider, accept=False)
     FlexibleAgreement.objects.filter(pk=agreement.pk).update(status=status)
     assert services.withdraw_choice(choice=agreement.choice, actor=family).status == ChoiceStatus.WITHDRAWN
+
+
+# ---- profile rules at their edges (each written against a surviving mutant) ---------------------------
+
+
+def _profile_events(profile):
+    return [(e.additional_data["event"], e.changes_dict, e.actor) for e in history_for(profile)]
+
+
+def test_postcode_districts_keep_the_outward_code_and_drop_blanks(provider_org, provider_a):
+    """A district is the outward code: the part before the space (4 at most), or all but the last 3."""
+    profile = services.update_profile(
+        provider=provider_org,
+        values={"postcode_districts": ["w11aa", "bh155 1aa", " ", "", "dt11aa", "sp8"]},
+        actor=provider_a,
+    )
+    assert profile.postcode_districts == ["BH15", "DT1", "SP8", "W1"]
+
+
+def test_a_postcode_district_that_is_not_one_is_refused_by_name(provider_org, provider_a):
+    """A district must be 2 to 4 letters or digits; the first that is not is named."""
+    with pytest.raises(
+        ProviderError, match=r"^'D' is not a postcode district\. Use the first part, like DT1 or BH15\.$"
+    ):
+        services.update_profile(
+            provider=provider_org, values={"postcode_districts": ["DT1", "d", "D!"]}, actor=provider_a
+        )
+    assert not ProviderProfile.objects.filter(provider=provider_org).exclude(postcode_districts=[]).exists()
+
+
+def test_languages_are_tidied_blanks_dropped_and_60_characters_at_most(provider_org, provider_a):
+    """A language is written with single spaces and a capital first letter; one over 60 is refused."""
+    profile = services.update_profile(
+        provider=provider_org,
+        values={"languages": ["british   sign  language", "  ", "", "x" * 60]},
+        actor=provider_a,
+    )
+    assert profile.languages == ["British sign language", "X" + "x" * 59]
+    with pytest.raises(ProviderError, match=r"^Write each language in 60 characters or fewer\.$"):
+        services.update_profile(provider=provider_org, values={"languages": ["y" * 61]}, actor=provider_a)
+
+
+def test_unknown_groups_elements_and_answers_are_all_named(provider_org, provider_a):
+    """Every unknown code is named, in order, so the provider can correct them at once."""
+    with pytest.raises(ProviderError, match=r"^Unknown group of people: aliens, teenagers\.$"):
+        services.update_profile(
+            provider=provider_org,
+            values={"client_groups": ["teenagers", "dementia", "aliens"]},
+            actor=provider_a,
+        )
+    with pytest.raises(ProviderError, match=r"^Unknown element of personalised support: hours, rotas\.$"):
+        services.update_profile(
+            provider=provider_org,
+            values={"element_answers": {"rotas": "no", "individual_design": "no", "hours": "no"}},
+            actor=provider_a,
+        )
+    with pytest.raises(ProviderError, match=r"^Unknown answer for: individual_design, staff_matching\.$"):
+        services.update_profile(
+            provider=provider_org,
+            values={"element_answers": {"staff_matching": "always", "individual_design": "maybe"}},
+            actor=provider_a,
+        )
+
+
+@pytest.mark.parametrize(
+    "values,message",
+    [
+        ({"management_fee_percent": "-0.01"}, "A management fee percentage must be between 0 and 100."),
+        ({"management_fee_percent": "100.01"}, "A management fee percentage must be between 0 and 100."),
+        ({"management_fee_fixed": "-0.01"}, "A management fee cannot be negative."),
+    ],
+)
+def test_a_fee_outside_its_range_is_refused(provider_org, provider_a, values, message):
+    """A percentage fee is 0 to 100; a fixed fee is never negative."""
+    with pytest.raises(ProviderError, match=f"^{re.escape(message)}$"):
+        services.update_profile(provider=provider_org, values=values, actor=provider_a)
+
+
+@pytest.mark.parametrize(
+    "values,percent,fixed",
+    [
+        ({"management_fee_percent": "0"}, Decimal("0.00"), None),
+        ({"management_fee_percent": "100"}, Decimal("100.00"), None),
+        ({"management_fee_percent": "7.125"}, Decimal("7.13"), None),
+        ({"management_fee_fixed": "0"}, None, Decimal("0.00")),
+        ({"management_fee_fixed": "1200.005"}, None, Decimal("1200.01")),
+    ],
+)
+def test_a_fee_at_the_edges_is_kept_to_the_penny(provider_org, provider_a, values, percent, fixed):
+    """A fee is kept to two places, half up; 0 and 100 per cent are allowed, as is no fixed fee."""
+    profile = services.update_profile(provider=provider_org, values=values, actor=provider_a)
+    profile.refresh_from_db()
+    assert (profile.management_fee_percent, profile.management_fee_fixed) == (percent, fixed)
+
+
+def test_a_fee_of_the_other_kind_is_refused_while_the_first_stands(provider_org, provider_a):
+    """The fee already on the profile counts: a fixed fee is refused beside a percentage, and back."""
+    message = r"^State the management fee as a percentage or a fixed annual amount, not both\.$"
+    profile_for(provider_org, management_fee_percent=Decimal("8.00"))
+    with pytest.raises(ProviderError, match=message):
+        services.update_profile(
+            provider=provider_org, values={"management_fee_fixed": "100"}, actor=provider_a
+        )
+    services.update_profile(
+        provider=provider_org,
+        values={"management_fee_percent": None, "management_fee_fixed": "100"},
+        actor=provider_a,
+    )
+    with pytest.raises(ProviderError, match=message):
+        services.update_profile(
+            provider=provider_org, values={"management_fee_percent": "5"}, actor=provider_a
+        )
+    profile = ProviderProfile.objects.get(provider=provider_org)
+    assert (profile.management_fee_percent, profile.management_fee_fixed) == (None, Decimal("100.00"))
+
+
+def test_a_profile_change_is_audited_with_what_changed_and_nothing_else(
+    provider_org, provider_a, council, other_council
+):
+    """Only changed fields (and council areas) are recorded; other keys are ignored; no change, no entry."""
+    profile = services.update_profile(
+        provider=provider_org,
+        values={"summary": "We help.", "name": "Renamed", "taking_new_people": True},
+        council_areas=[council],
+        actor=provider_a,
+    )
+    assert provider_org.name != "Renamed"
+    services.update_profile(
+        provider=provider_org,
+        values={"summary": "We help.", "taking_new_people": True},
+        council_areas=[council],
+        actor=provider_a,
+    )
+    services.update_profile(
+        provider=provider_org,
+        values={"summary": "We help at home.", "taking_new_people": True},
+        council_areas=[other_council, council],
+        actor=provider_a,
+    )
+    assert _profile_events(profile) == [
+        (
+            "profile updated",
+            {"summary": ["", "We help."], "council_areas": ["", "E06000059"]},
+            provider_a,
+        ),
+        (
+            "profile updated",
+            {
+                "summary": ["We help.", "We help at home."],
+                "council_areas": ["E06000059", "E06000023, E06000059"],
+            },
+            provider_a,
+        ),
+    ]
+    assert sorted(profile.council_areas.values_list("gss_code", flat=True)) == ["E06000023", "E06000059"]
+
+
+def test_a_self_assessment_without_isf_years_leaves_it_blank(provider_org, provider_a):
+    """No answer on how long it has offered ISFs is stored as blank ("not stated")."""
+    profile = services.update_profile_from_self_assessment(
+        provider=provider_org, client_groups=[], element_answers={}, isf_years=None, actor=provider_a
+    )
+    assert profile.isf_years == ""
