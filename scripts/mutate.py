@@ -291,6 +291,7 @@ class MutationRun:
         self.database_cpu = 0.0
         self.restarts = 0  # children stopped because a mutant left a transaction open (RESTART)
         self.poisoned = 0  # functions checked again one mutant to a child (see run_group)
+        self.poisoned_mutants = 0  # their killed mutants, each checked again
         self.on_progress = None
 
     # -- pass 1: every test unmutated ----------------------------------------------------------
@@ -595,6 +596,7 @@ class MutationRun:
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
         last_killer = None
+        killed_here: list[str] = []
         for mutant in mutants:
             tests = self.plan(mutant, siblings)
             estimate = sum(self.cpu_by_test.get(t, 0.0) for t in tests)
@@ -619,6 +621,7 @@ class MutationRun:
                     if not passed:
                         outcome.update(killer=nodeid, ran=i + 1, exit_code=1)
                         last_killer = nodeid
+                        killed_here.append(mutant)
                         siblings[nodeid][0] += 1
                         break
                 outcome["passed"] = tests[: outcome["ran"] - (outcome["exit_code"] == 1)]
@@ -639,8 +642,10 @@ class MutationRun:
         if last_killer and len(mutants) > 1 and not run_quietly(by_id[last_killer], anchor):
             # The test that killed the last mutant fails with no mutant on: something one mutant left
             # behind in this process (not the database's transaction, checked above) made tests fail for
-            # the next, so these kills are not to be trusted. Each mutant goes to a child of its own.
-            os.write(fd, (json.dumps({"poisoned": mutants}) + "\n").encode())
+            # the next, so these kills are not to be trusted. Each killed mutant goes to a child of its
+            # own. Its survivors stand: what a mutant leaves behind can make a later test fail, not
+            # pass, and every test a survivor ran passed (re-checking them too made the run's tail).
+            os.write(fd, (json.dumps({"poisoned": killed_here}) + "\n").encode())
         outcome = {"database_cpu": database_backend_cpu()}
         os.write(fd, (json.dumps(outcome) + "\n").encode())
         if profiler:
@@ -765,6 +770,7 @@ class MutationRun:
                     if "poisoned" in outcome:
                         # checked again one mutant to a child; their results replace these
                         self.poisoned += 1
+                        self.poisoned_mutants += len(outcome["poisoned"])
                         queue.extend([m] for m in outcome["poisoned"])
                         continue
                     if "database_cpu" in outcome:
@@ -871,10 +877,12 @@ class MutationRun:
                 if self.on_progress:
                     self.on_progress(self.results)  # a run stopped half-way keeps what it checked
                 done = len(self.results)
+                again = sum(len(g) for g in queue) + sum(len(c["left"]) for c in running.values())
+                again = f", {again} to go" if done == total and again else ""
                 print(
                     f"make mutate: {'second pass, ' if second else ''}{done}/{total} mutants checked in "
                     f"{now - started:.0f} s ({done / max(now - started, 1e-9):.1f}/s; {cpu_total:.0f} CPU-s "
-                    "in children so far)",
+                    f"in children so far{again})",
                     flush=True,
                 )
         return cpu_total
@@ -969,6 +977,7 @@ def run(
         "database_server_cpu_seconds": round(plugin.database_cpu, 1),
         "children_restarted_after_an_open_transaction": plugin.restarts,
         "functions_checked_again_one_mutant_to_a_child": plugin.poisoned,
+        "mutants_checked_again_in_a_child_of_their_own": plugin.poisoned_mutants,
         "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
         "test_seconds_cap": round(plugin.test_seconds, 2),
         "test_seconds_asked": test_seconds,
