@@ -74,6 +74,7 @@ def report(*, diffs: bool, env: dict) -> int:
     )
     all_survivors = []
     below_goal = []
+    stale = []  # listed as equivalent, yet a test killed it: the entry names another mutant now
     totals = defaultdict(int)
     for module, codes in sorted(by_module.items()):
         checked = {k: c for k, c in codes.items() if c is not None and c != 2}
@@ -83,6 +84,7 @@ def report(*, diffs: bool, env: dict) -> int:
         other = [k for k in checked if k not in set(killed) | set(survived) | set(no_tests)]
         denominator = len(killed) + len(survived) + len(no_tests) + len(other)
         equivalent = [k for k in survived + no_tests if k in known_equivalent]
+        stale += [k for k in killed if k in known_equivalent]
         rest = denominator - len(equivalent)
         score = f"{100.0 * len(killed) / denominator:5.1f}%" if denominator else "   n/a"
         score_eq = f"{100.0 * len(killed) / rest:9.1f}%" if rest else "       n/a"
@@ -148,6 +150,12 @@ def report(*, diffs: bool, env: dict) -> int:
             f"re-checked with their other covering tests (up to {second['recheck_seconds']} CPU-s each), "
             f"{second['killed']} killed; {second['cpu_seconds']} CPU-s (cap {second['cap_cpu_seconds']}), "
             f"{second['wall_seconds']} s."
+        )
+    if stale:
+        print()
+        print(
+            f"Listed in mutmut-equivalents.md but killed ({len(stale)}; their function changed, so the "
+            "number names another mutant now: check the entry again): " + ", ".join(stale)
         )
     if below_goal:
         print()

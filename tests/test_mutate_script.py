@@ -69,6 +69,36 @@ def test_a_second_pass_survivor_stays_a_survivor(run):
     assert merged["ran"] == merged["covering"] == 3
 
 
+def test_a_listed_equivalent_runs_only_its_likeliest_killer_and_no_second_pass(run):
+    whole = run.plan(MUTANT, {})
+    run.listed_equivalent = {MUTANT}
+    assert len(whole) == 2 and run.plan(MUTANT, {}) == whole[:1]
+    run.results[MUTANT] = {"exit_code": 0, "ran": 1, "covering": 3}
+    run.ran_tests[MUTANT] = {"t_slow"}
+    other = "monitoring.counting.x_count__mutmut_8"
+    run.results[other] = {"exit_code": 0, "ran": 1, "covering": 3}
+    run.ran_tests[other] = {"t_cheap"}
+    run.recheck_seconds = 0.0  # candidates are chosen before any child would start: none is started
+    run.check = lambda session, by_id, databases, queue, cap=None, estimate=None: 0.0
+    run.recheck(None, {}, [])
+    assert run.second_pass["candidates"] == 1  # the other survivor; not the listed equivalent
+    assert list(run.first_pass) == [other]
+
+
+class _Item:
+    def __init__(self, path, n):
+        self.path, self.nodeid = path, f"{path}::t{n}"
+
+
+def test_the_calibration_sample_is_runs_of_neighbours_spread_over_the_suite(mutate):
+    items = [_Item(f"tests/test_{k // 7}.py", k) for k in range(200)]
+    sample = mutate.calibration_sample(items, runs=4, length=5)
+    assert [[i.nodeid for i in run][0] for run in sample] == [items[k].nodeid for k in (0, 50, 100, 150)]
+    assert all(len(run) == 5 for run in sample)
+    assert all(items.index(run[-1]) - items.index(run[0]) == 4 for run in sample)  # neighbours
+    assert mutate.calibration_sample(items[:12], runs=4, length=5) == [items[:12]]
+
+
 def test_the_report_says_which_survivors_ran_all_their_tests(mutate_report, tmp_path, monkeypatch, capsys):
     mutants = tmp_path / "mutants"
     (mutants / "monitoring").mkdir(parents=True)
@@ -116,6 +146,15 @@ def test_the_report_says_which_survivors_ran_all_their_tests(mutate_report, tmp_
         "Second pass: 2 of the 3 survivors cut by the budget re-checked with their other covering tests "
         "(up to 6.0 CPU-s each), 1 killed; 4.5 CPU-s (cap 100.0), 5.0 s."
     ) in out
+    assert "Listed in mutmut-equivalents.md but killed" not in out
+
+    listed = tmp_path / "listed.md"
+    listed.write_text(f"- `{names[0]}`: judged equivalent once\n- `{names[2]}`: still equivalent\n")
+    monkeypatch.setattr(mutate_report, "EQUIVALENTS", listed)
+    assert mutate_report.report(diffs=False, env={}) == 0
+    out = capsys.readouterr().out
+    assert f"number names another mutant now: check the entry again): {names[0]}" in out
+    assert f"survived  {names[2]}" not in out  # a listed survivor is not among the survivors shown
 
 
 def test_a_changed_file_mutmut_does_not_mutate_is_copied_again(mutate, tmp_path, monkeypatch):
