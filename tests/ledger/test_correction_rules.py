@@ -2,19 +2,26 @@
 a reversal's date, amount, key, author and audit; a refund's date, key, limits and retries."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from budgets.models import ManagementType
 from organisations.audit import history_for
 from providers.ledger import services
 from providers.ledger.models import Category, KeySource
 from providers.ledger.selectors import balance_of
 from tests.ledger.conftest import START
+from tests.ledger.factories import isf_fund
 
 D = Decimal
 LATER = START + dt.timedelta(days=3)
+CLOSED = (
+    "This money has moved with the person to their new provider: nothing more can be recorded here. "
+    "A correction is made in the person's new fund."
+)
 NOTHING_LEFT = r"^A refund cannot be more than the money left: £0\.00 is left\.$"
 
 
@@ -156,8 +163,6 @@ def test_transfers_and_corrections_are_not_reversed(
             entry=_spend(paid, provider_finance), reason="Wrong", actor=provider_finance, today=START
         )
     else:
-        from tests.ledger.factories import isf_fund
-
         new = isf_fund(person=person, provider=other_provider_org, actor=robot, start=START)
         services.transfer_balance(from_fund=paid, to_fund=new, on_date=LATER, actor=robot)
         entry = paid.entries.get(category=Category.TRANSFER)
@@ -241,8 +246,6 @@ def test_a_refund_when_the_balance_is_below_zero_says_nothing_is_left(
     person, provider_org, robot, commissioner
 ):
     """Under an overdraft the balance may be below zero: a refund is refused, saying £0.00 is left."""
-    from tests.ledger.factories import isf_fund
-
     fund = isf_fund(person=person, provider=provider_org, actor=robot, start=START, overdraft="100.00")
     _spend(fund, robot, "60.00")
     assert balance_of(fund) == D("-60.00")
@@ -256,3 +259,102 @@ def test_a_refund_cannot_be_dated_in_the_future(paid, commissioner):
         _refund(paid, commissioner, entry_date=LATER + dt.timedelta(days=1))
     entry, created = _refund(paid, commissioner, entry_date=LATER)
     assert (entry.entry_date, created) == (LATER, True)
+
+
+# ---- corrections after the money moved on -------------------------------------------------------------
+
+
+def test_a_correction_follows_the_money_through_two_moves_to_where_it_is_now(
+    paid, person, provider_org, other_provider_org, provider_finance, robot
+):
+    """A correction of an entry in a fund whose money moved twice is made in the last fund, the one
+    holding the money now, whatever the other moves on the platform (here a first move of 50p)."""
+    mistake = _spend(paid, provider_finance, "949.50")  # 50p left to move
+    second = isf_fund(person=person, provider=other_provider_org, actor=robot, start=START, budget_ref=None)
+    services.post_due_payments(fund=second, actor=robot, today=START)  # £950.00 of its own
+    third = isf_fund(person=person, provider=provider_org, actor=robot, start=START, budget_ref=None)
+    services.transfer_balance(
+        from_fund=paid, to_fund=second, on_date=START + dt.timedelta(days=7), actor=robot
+    )
+    services.transfer_balance(
+        from_fund=second, to_fund=third, on_date=START + dt.timedelta(days=14), actor=robot
+    )
+    assert (balance_of(paid), balance_of(second), balance_of(third)) == (0, 0, D("950.50"))
+
+    correction = services.reverse_entry(
+        entry=mistake, reason="Invoice for someone else", actor=provider_finance, today=LATER
+    )
+    assert (correction.fund_id, correction.amount, correction.reverses_id) == (
+        third.pk,
+        D("949.50"),
+        mistake.pk,
+    )
+    assert correction.description == (
+        "Correction of “Support from Ann” (6 April 2026, recorded by Harbour Lights Support "
+        "before you moved): Invoice for someone else"
+    )
+    assert (balance_of(paid), balance_of(second), balance_of(third)) == (0, 0, D("1900.00"))
+
+
+@pytest.fixture
+def managed_account(person, robot):
+    """A direct payment managed by a community hub, with its first four weeks paid in: £800.00 left."""
+    from providers.ledger import managed
+    from tests.budgets.factories import approved_budget
+    from tests.factories import ProviderFactory
+
+    hub = ProviderFactory(provider_ref="PRV-HUB", name="Wareham Community Hub")
+    budget = approved_budget(
+        person, start=START, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "10400.00", hub),)
+    )
+    arrangement = budget.arrangements.get()
+    arrangement.management_cost_percent, arrangement.budget_ref = D("8.00"), "DOR-MDP-1"
+    arrangement.save()
+    account = managed.open_managed_account(arrangement=arrangement, actor=robot)
+    services.post_due_payments(fund=account, actor=robot, today=START)
+    return account
+
+
+def test_no_correction_once_the_money_was_paid_to_the_person(managed_account, robot, commissioner):
+    """Once the money left was paid to the person, a correction has no fund to go to: refused as closed."""
+    from providers.ledger import managed
+
+    mistake = _spend(managed_account, robot, "20.00")
+    managed.move_managed_account(
+        account=managed_account,
+        to=managed.MOVE_TO_SELF_MANAGED,
+        on_date=LATER,
+        actor=commissioner,
+        today=LATER,
+    )
+    before = managed_account.entries.count()
+    with pytest.raises(services.FundClosed, match=f"^{re.escape(CLOSED)}$"):
+        services.reverse_entry(entry=mistake, reason="Wrong person", actor=robot, today=LATER)
+    assert managed_account.entries.count() == before
+
+
+def test_no_correction_once_the_money_moved_on_and_was_then_paid_to_the_person(
+    managed_account, other_provider_org, robot, commissioner
+):
+    """Money that moved to another organisation and was then paid to the person: a correction of the
+    first account is refused as closed before the reason is asked for."""
+    from providers.ledger import managed
+
+    mistake = _spend(managed_account, robot, "20.00")
+    moved = managed.move_managed_account(
+        account=managed_account,
+        to=managed.MOVE_TO_ORGANISATION,
+        provider=other_provider_org,
+        management_cost_percent=D("8.00"),
+        on_date=LATER,
+        actor=commissioner,
+        today=LATER,
+    )
+    later = LATER + dt.timedelta(days=7)
+    managed.move_managed_account(
+        account=moved, to=managed.MOVE_TO_SELF_MANAGED, on_date=later, actor=commissioner, today=later
+    )
+    for reason in ("", "Wrong person"):
+        with pytest.raises(services.FundClosed, match=f"^{re.escape(CLOSED)}$"):
+            services.reverse_entry(entry=mistake, reason=reason, actor=robot, today=later)
+    assert not moved.entries.filter(category=Category.CORRECTION).exists()

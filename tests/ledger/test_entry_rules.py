@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 
 from organisations.audit import history_for
 from providers.ledger import services
-from providers.ledger.models import Category, HeldAccount
+from providers.ledger.models import Category, HeldAccount, KeySource, LedgerEntry
 from providers.ledger.selectors import balance_of
 from tests.ledger.conftest import START
 from tests.ledger.factories import isf_agreement, isf_fund
@@ -175,3 +175,60 @@ def test_a_fund_opens_once_with_the_agreements_details_and_is_audited(person, pr
     assert log.changes_dict == {"agreement": ["", str(agreement)], "budget_ref": ["", "DOR-ISF-9"]}
     assert services.open_fund(agreement=agreement, actor=robot).pk == fund.pk
     assert history_for(fund).count() == 1
+
+
+# ---- the one place entries are written ----------------------------------------------------------------
+
+
+def _write_support(fund, robot):
+    return services._write(
+        fund=fund,
+        key="direct-1",
+        entry_date=START,
+        category=Category.SUPPORT,
+        amount=D("-1.00"),
+        description="Taxi",
+        actor=robot,
+        source=KeySource.GIVEN,
+    )
+
+
+def test_an_entry_is_written_only_to_a_fund_locked_first_and_never_to_a_closed_one(
+    paid, person, other_provider_org, robot
+):
+    """_write, the one place entries are made, refuses a fund not locked by _lock, and a closed fund."""
+    with pytest.raises(RuntimeError, match=r"^Lock the fund with _lock\(\) before writing to it\.$"):
+        _write_support(paid, robot)
+    new = isf_fund(person=person, provider=other_provider_org, actor=robot, start=START, budget_ref=None)
+    services.transfer_balance(from_fund=paid, to_fund=new, on_date=START, actor=robot)
+    with pytest.raises(
+        services.FundClosed, match=r"^This money has moved with the person to their new provider"
+    ):
+        _write_support(services._lock(paid), robot)
+    assert not LedgerEntry.objects.filter(idempotency_key="direct-1").exists()
+    assert _write_support(services._lock(new), robot).amount == D("-1.00")
+
+
+def test_a_fund_opened_before_its_move_takes_the_new_reference_and_audits_the_change(
+    fund, person, other_provider_org, robot, commissioner
+):
+    """The reference given on the move is saved on the fund and audited from blank to the new one."""
+    from providers import services as provider_services
+    from providers.models import AgreementStatus
+
+    old = fund.agreement
+    old.status, old.end_date = AgreementStatus.ENDING, START + dt.timedelta(weeks=6, days=-1)
+    old.save()
+    new = isf_agreement(
+        person=person, provider=other_provider_org, replaces=old, start=old.end_date + dt.timedelta(days=1)
+    )
+    early = services.open_fund(agreement=new, actor=robot)
+    provider_services.complete_move(agreement=new, actor=commissioner, today=new.start_date)
+    new.refresh_from_db()
+    ref = new.arrangement.budget_ref
+    assert ref and ref != "DOR-ISF-1"
+    assert HeldAccount.objects.get(pk=early.pk).budget_ref == ref
+    (log,) = [
+        log for log in history_for(early) if log.additional_data["event"] == "reference given on the move"
+    ]
+    assert (log.actor, log.changes_dict) == (commissioner, {"budget_ref": ["", ref]})
