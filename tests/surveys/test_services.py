@@ -98,3 +98,79 @@ def test_a_survey_without_any_version_says_so(db):
         current_version_of(local)
     assert str(refused.value) == "The survey “Our own survey” has no questions yet."
     assert SurveyVersion.objects.filter(survey__slug=PROVIDER_SELF_ASSESSMENT).exists()  # shipped ones made
+
+
+# ---- two tabs starting the same survey at once ------------------------------------------------------
+
+
+def _start_while_another_tab_starts(**respondent):
+    """A second tab asks to start while the first tab's new response is saved but not yet committed:
+    the second finds nothing open, its insert waits on the one-open-response constraint, and fails once
+    the first commits. Returns (first tab's response, second tab's response)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        second_tab_pid = cursor.fetchone()[0]
+    first: dict = {}
+    saved = threading.Event()
+
+    def first_tab():
+        try:
+            with transaction.atomic():
+                first["response"] = start_or_continue_response(**respondent)
+                saved.set()
+                with connection.cursor() as cursor:  # commit only once the second tab waits on it
+                    for _ in range(1000):
+                        cursor.execute(
+                            "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted", [second_tab_pid]
+                        )
+                        if cursor.fetchone():
+                            break
+                        threading.Event().wait(0.01)
+        finally:
+            saved.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_tab)
+    thread.start()
+    saved.wait(10)
+    second = start_or_continue_response(**respondent)
+    thread.join(10)
+    return first["response"], second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_starting_at_once_get_the_same_open_response_started_once(
+    council, commissioner, provider_org, other_provider_org, provider_a
+):
+    """One open response per respondent and survey, even when two starts race (the constraint's branch)."""
+    from organisations.models import Role
+    from surveys.models import Response
+    from tests.factories import staff
+    from tests.surveys.factories import person_holding
+
+    holders = survey("outcome-budget-holder")
+    person = person_holding(council, "isf")
+    # What a looser look-up after the failed insert would find as well: the person's sent answers, their
+    # open carers' survey, another person's open response, another provider's open self-assessment.
+    send_response("outcome-budget-holder", actor=commissioner, person=person, answers={"dignity": "better"})
+    start_or_continue_response(survey=survey("outcome-carer"), actor=commissioner, person=person)
+    start_or_continue_response(survey=holders, actor=commissioner, person=person_holding(council, "isf"))
+    other_manager = staff(Role.PROVIDER_MANAGER, provider=other_provider_org, email="m@other.example.org")
+    assessment = survey(PROVIDER_SELF_ASSESSMENT)
+    start_or_continue_response(survey=assessment, actor=other_manager, provider=other_provider_org)
+
+    first, second = _start_while_another_tab_starts(survey=holders, actor=commissioner, person=person)
+    assert second == first
+    assert (second.survey, second.person, second.status) == (holders, person, ResponseStatus.IN_PROGRESS)
+    assert Response.objects.filter(survey=holders, person=person, status="in_progress").count() == 1
+    assert [e.additional_data["event"] for e in history_for(first)] == ["survey response started"]
+
+    first, second = _start_while_another_tab_starts(
+        survey=assessment, actor=provider_a, provider=provider_org
+    )
+    assert second == first and second.provider == provider_org
+    assert [e.additional_data["event"] for e in history_for(first)] == ["survey response started"]
