@@ -466,3 +466,57 @@ def test_a_return_made_now_is_provisional_until_the_period_has_ended_and_version
     published = services.publish_return(monitoring_return=second, actor=None)
     assert published.published_by is None and published.published_at is not None
     assert _events(second) == [("monitoring return made", None), ("monitoring return published", None)]
+
+
+# ---- two officers asking at once ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_asking_at_once_get_the_one_job_asked_for_once(
+    council, other_council, monitoring_officer
+):
+    """One waiting or running job per council and period, even when two requests race (the index's branch)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    # What a looser look-up after the failed insert would find as well: the council's job for another
+    # period, another council's job for this period, and this council's finished job for this period.
+    services.request_return(council=council, period="2025-26-Q1", actor=None, enqueue=False)
+    services.request_return(council=other_council, period="2025-26", actor=None, enqueue=False)
+    done = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    ReturnJob.objects.filter(pk=done.pk).update(status=JobStatus.DONE)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        second_pid = cursor.fetchone()[0]
+    first: dict = {}
+    made = threading.Event()
+
+    def first_request():
+        try:
+            with transaction.atomic():
+                first["job"] = services.request_return(
+                    council=council, period="2025-26", actor=monitoring_officer, enqueue=False
+                )
+                made.set()
+                with connection.cursor() as cursor:  # commit only once the second request waits on it
+                    for _ in range(1000):
+                        cursor.execute("SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted", [second_pid])
+                        if cursor.fetchone():
+                            break
+                        threading.Event().wait(0.01)
+        finally:
+            made.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    made.wait(10)
+    second = services.request_return(
+        council=council, period="2025-26", actor=monitoring_officer, enqueue=False
+    )
+    thread.join(10)
+    assert second == first["job"]
+    assert (second.council, second.period, second.status) == (council, "2025-26", JobStatus.QUEUED)
+    assert ReturnJob.objects.filter(council=council, period="2025-26").count() == 2  # the done one and this
+    assert _events(second) == [("monitoring return requested", monitoring_officer)]
