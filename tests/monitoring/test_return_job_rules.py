@@ -520,3 +520,18 @@ def test_two_officers_asking_at_once_get_the_one_job_asked_for_once(
     assert (second.council, second.period, second.status) == (council, "2025-26", JobStatus.QUEUED)
     assert ReturnJob.objects.filter(council=council, period="2025-26").count() == 2  # the done one and this
     assert _events(second) == [("monitoring return requested", monitoring_officer)]
+
+
+def test_a_return_made_now_without_a_time_is_dated_now(council, monitoring_officer):
+    """make_return_now: created_at defaults to now, which decides the status (2025-26 has ended: final)."""
+    before = timezone.now()
+    made = services.make_return_now(
+        council=council, period=parse_period("2025-26"), actor=monitoring_officer, render_pdf=quick_pdf
+    )
+    assert before <= made.created_at <= timezone.now()
+    assert (made.status, made.version, made.requested_by) == ("final", 1, monitoring_officer)
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    assert (
+        bytes(made.pdf)
+        == f"%PDF version 1 for E06000059, asked by monitoring@test.example.org on {today}".encode()
+    )
