@@ -911,3 +911,125 @@ def test_the_daily_job_counts_every_move_end_and_failure_and_acts_as_its_caller(
             ("agreement ended", "", {"status": ["ending", "ended"]}, commissioner)
         ]
         assert _recorded(new, "person moved")[0][3] == commissioner
+
+
+def test_an_isf_of_nothing_a_year_can_still_be_agreed(person, profile_a, commissioner):
+    """The annual budget may be £0.00 (only a negative one is refused); the unspent limit is then £0.00."""
+    agreement = services.set_up_agreement(
+        choice=accepted_choice(person, profile_a.provider),
+        arrangement=isf_budget(person, profile_a.provider, amount="0.00"),
+        terms=dict(TERMS),
+        actor=commissioner,
+    )
+    assert (agreement.annual_budget, agreement.unspent_limit) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_only_the_persons_own_agreement_under_notice_is_taken_over(
+    person, family, profile_a, profile_b, commissioner
+):
+    """Another person's notice, or an agreement of the person's in force with an end date in its terms,
+    makes no move: with no ISF with the new provider, the choice waits for the budget."""
+    other = PersonFactory(council=person.council)
+    services.give_notice(
+        agreement=agreed(other, profile_a.provider), notice_from=NoticeFrom.PERSON, actor=family, today=TODAY
+    )
+    agreed(person, profile_a.provider, end_date=LAST_DAY)
+    waiting = (
+        f"{person} has no approved budget with an Individual Service Fund held by "
+        f"{profile_b.provider.name} yet. The choice is kept and waits for the budget."
+    )
+    with pytest.raises(ProviderError, match=f"^{re.escape(waiting)}$"):
+        services.set_up_agreement(
+            choice=accepted_choice(person, profile_b.provider), terms=dict(TERMS), actor=commissioner
+        )
+
+
+def test_a_managed_direct_payment_becoming_an_isf_replaces_no_agreement(
+    person, family, profile_a, profile_b, commissioner
+):
+    """Notice on an ISF with one provider does not make a managed direct payment's new ISF a move."""
+    services.give_notice(
+        agreement=agreed(person, profile_a.provider), notice_from=NoticeFrom.PERSON, actor=family, today=TODAY
+    )
+    managed = approved_budget(
+        person, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "5000.00", profile_b.provider),)
+    ).arrangements.get()
+    start = LAST_DAY + dt.timedelta(days=10)
+    agreement = services.set_up_agreement(
+        choice=accepted_choice(person, profile_b.provider),
+        moving_from=managed,
+        terms={**TERMS, "start_date": start},
+        actor=commissioner,
+    )
+    assert (agreement.replaces, agreement.start_date, agreement.annual_budget) == (
+        None,
+        start,
+        Decimal("5000.00"),
+    )
+
+
+def test_accepting_an_agreement_accepts_its_recorded_choice_as_the_provider_and_runs_the_hooks(
+    person, profile_a, commissioner, provider_a
+):
+    """The provider who accepts the agreement is recorded as accepting the request; on_accept hooks are
+    told the agreement and who accepted it."""
+    choice = services.record_choice(
+        person=person,
+        provider=profile_a.provider,
+        made=ChoiceMade.PAPER,
+        chosen_by="Ava",
+        chosen_on=TODAY,
+        actor=commissioner,
+    )
+    agreement = services.set_up_agreement(
+        choice=choice,
+        arrangement=isf_budget(person, profile_a.provider),
+        terms=dict(TERMS),
+        actor=commissioner,
+    )
+    accepted = []
+    hook = lambda *, agreement, actor: accepted.append((agreement.pk, actor))  # noqa: E731
+    hooks.register_on_accept(hook)
+    try:
+        services.accept_agreement(agreement=agreement, actor=provider_a)
+    finally:
+        hooks.unregister(hook)
+    assert accepted == [(agreement.pk, provider_a)]
+    choice.refresh_from_db()
+    assert (choice.status, choice.decided_by) == (ChoiceStatus.ACCEPTED, provider_a)
+
+
+def test_a_missing_reason_to_decline_is_refused(person, profile_a, provider_a):
+    """No reason (None) is no reason: the offer stays waiting."""
+    agreement = agreed(person, profile_a.provider, accept=False)
+    with pytest.raises(ProviderError, match=r"^Say why you cannot accept this agreement\.$"):
+        services.decline_agreement(agreement=agreement, reason=None, actor=provider_a)
+    assert FlexibleAgreement.objects.get(pk=agreement.pk).status == AgreementStatus.OFFERED
+
+
+def test_notice_records_the_end_date_it_replaces(person, family, profile_a):
+    """An agreement with an end date in its terms: notice records the old end date and the new one."""
+    agreement = agreed(person, profile_a.provider, end_date=TODAY + dt.timedelta(days=90))
+    services.give_notice(agreement=agreement, notice_from=NoticeFrom.PERSON, actor=family, today=TODAY)
+    assert _recorded(agreement, "notice")[0][2] == {
+        "status": ["active", "ending"],
+        "end_date": [(TODAY + dt.timedelta(days=90)).isoformat(), LAST_DAY.isoformat()],
+    }
+
+
+def test_the_isf_moved_to_the_new_provider_is_recorded_as_the_movers(
+    person, family, profile_a, profile_b, provider_b_manager
+):
+    """The new provider's ISF arrangement is recorded as made by whoever completed the move."""
+    old, new = _replacement(
+        person,
+        family,
+        profile_a.provider,
+        profile_b.provider,
+        notice_on=TODAY - dt.timedelta(days=29),
+        accept_as=provider_b_manager,
+    )
+    new.refresh_from_db()
+    assert [(e.additional_data["event"], e.actor) for e in history_for(new.arrangement)] == [
+        ("arrangement moved to new provider", provider_b_manager)
+    ]

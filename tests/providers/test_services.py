@@ -52,7 +52,8 @@ def test_the_self_assessment_replaces_groups_answers_and_isf_years(provider_org,
     assert profile.client_groups == ["older_people", "dementia"]  # Table 2 order
     assert profile.element_answers == {"individual_design": "yes_frequently", "funder_flexibility": "no"}
     assert profile.isf_years == "1_to_3"
-    assert history_for(profile).last().additional_data["event"] == "profile updated from self-assessment"
+    last = history_for(profile).last()
+    assert (last.additional_data["event"], last.actor) == ("profile updated from self-assessment", provider_a)
 
 
 def test_the_self_assessment_refuses_unknown_codes_and_changes_nothing(provider_org, provider_a):
@@ -663,6 +664,8 @@ def test_a_profile_change_is_audited_with_what_changed_and_nothing_else(
         ),
     ]
     assert sorted(profile.council_areas.values_list("gss_code", flat=True)) == ["E06000023", "E06000059"]
+    services.update_profile(provider=provider_org, values={}, council_areas=[], actor=provider_a)
+    assert _profile_events(profile)[-1][1] == {"council_areas": ["E06000023, E06000059", ""]}
 
 
 def test_a_self_assessment_without_isf_years_leaves_it_blank(provider_org, provider_a):
