@@ -314,3 +314,21 @@ def test_each_respondent_continues_only_their_own_unsent_response_to_that_survey
         survey=survey("outcome-budget-holder"), actor=commissioner, person=person
     )
     assert holders != carers and holders.survey.slug == "outcome-budget-holder"
+
+
+def test_a_long_councils_question_gets_a_code_cut_at_a_word_without_a_trailing_underscore_and_no_hint(
+    council, commissioner
+):
+    """add_council_question: the code is cut to 56 characters with no "_" left at its end; no hint given
+    is no hint."""
+    holders = survey("outcome-budget-holder")
+    text = "Did the people who support you help you to go out and about?"
+    question = add_council_question(
+        survey=holders, council=council, text=text, options=["Yes", "No"], kind="single", actor=commissioner
+    )
+    assert question.code == "e06000059_did_the_people_who_support_you_help_you_to_go"
+    assert question.hint == ""
+    again = add_council_question(
+        survey=holders, council=council, text=text, options=["Yes", "No"], kind="single", actor=commissioner
+    )
+    assert again.code == "e06000059_did_the_people_who_support_you_help_you_to_go_2"
