@@ -535,3 +535,54 @@ def test_a_return_made_now_without_a_time_is_dated_now(council, monitoring_offic
         bytes(made.pdf)
         == f"%PDF version 1 for E06000059, asked by monitoring@test.example.org on {today}".encode()
     )
+
+
+# ---- database faults: tried again, not failed ------------------------------------------------------------
+
+
+def _drop_connection_of(pid):
+    import psycopg
+
+    from tests.monitoring.workers import database_url
+
+    with psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_database_connection_drops_is_kept_for_a_retry_with_the_databases_reason(
+    council, caplog, request
+):
+    """A dropped connection raises TransientJobError carrying the database's reason, and leaves the job."""
+    from django.db import connection
+
+    request.addfinalizer(connection.close)  # a dead connection is not left to the next test
+
+    job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    # Dropped before the job is looked at.
+    _drop_connection_of(connection.cursor().connection.info.backend_pid)
+    with pytest.raises(services.TransientJobError) as raised:
+        services.produce_return(job_id=job.pk, render_pdf=quick_pdf)
+    reason = str(raised.value.__cause__)
+    assert reason and str(raised.value) == reason
+    connection.close()  # what the task does before it retries
+    assert ReturnJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
+
+    # Dropped while the job is being made (as its document is drawn).
+    def drop_mine(figures, **kwargs):
+        _drop_connection_of(connection.cursor().connection.info.backend_pid)
+        return quick_pdf(figures, **kwargs)
+
+    with pytest.raises(services.TransientJobError) as raised:
+        services.produce_return(job_id=job.pk, render_pdf=drop_mine)
+    reason = str(raised.value.__cause__)
+    assert reason and str(raised.value) == reason
+    [warning] = [r for r in caplog.records if r.name == "monitoring.services" and r.levelname == "WARNING"]
+    assert warning.getMessage() == (
+        f"monitoring return job {job.pk} stopped by a database fault; it will be tried again: {reason}"
+    )
+    connection.close()
+    job.refresh_from_db()
+    assert (job.status, job.error, job.attempts) == (JobStatus.RUNNING, "", 1)
+    assert not MonitoringReturn.objects.exists()
+    assert services.produce_return(job_id=job.pk, render_pdf=quick_pdf).version == 1
