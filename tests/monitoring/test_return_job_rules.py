@@ -586,3 +586,43 @@ def test_a_job_whose_database_connection_drops_is_kept_for_a_retry_with_the_data
     assert (job.status, job.error, job.attempts) == (JobStatus.RUNNING, "", 1)
     assert not MonitoringReturn.objects.exists()
     assert services.produce_return(job_id=job.pk, render_pdf=quick_pdf).version == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_returns_of_one_council_made_at_once_are_numbered_in_turn(council):
+    """_save_snapshot locks the council: a return made while another is saved waits, and is version 2."""
+    import threading
+
+    from django.db import connection
+
+    year = parse_period("2025-26")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        second_pid = cursor.fetchone()[0]
+    first: dict = {}
+    drawing = threading.Event()
+
+    def drawn_slowly(figures, **kwargs):
+        drawing.set()
+        with connection.cursor() as cursor:  # finish only once the second return waits on this one
+            for _ in range(500):
+                cursor.execute("SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted", [second_pid])
+                if cursor.fetchone():
+                    break
+                threading.Event().wait(0.01)
+        return quick_pdf(figures, **kwargs)
+
+    def first_return():
+        try:
+            first["made"] = services.make_return_now(council=council, period=year, render_pdf=drawn_slowly)
+        finally:
+            drawing.set()
+            connection.close()
+
+    thread = threading.Thread(target=first_return)
+    thread.start()
+    drawing.wait(10)
+    second = services.make_return_now(council=council, period=year, render_pdf=quick_pdf)
+    thread.join(10)
+    assert (first["made"].version, second.version) == (1, 2)
+    assert bytes(second.pdf).startswith(b"%PDF version 2 for E06000059")
