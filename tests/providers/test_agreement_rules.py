@@ -1033,3 +1033,28 @@ def test_the_isf_moved_to_the_new_provider_is_recorded_as_the_movers(
     assert [(e.additional_data["event"], e.actor) for e in history_for(new.arrangement)] == [
         ("arrangement moved to new provider", provider_b_manager)
     ]
+
+
+def test_the_daily_job_counts_each_end_that_fails_and_ends_nothing_twice(
+    person, family, profile_a, commissioner
+):
+    """An end whose hook fails is rolled back and counted as failed, one by one; the next run ends them."""
+    for p in (person, PersonFactory(council=person.council)):
+        services.give_notice(
+            agreement=agreed(p, profile_a.provider), notice_from=NoticeFrom.PERSON, actor=family, today=TODAY
+        )
+
+    def broken(**kwargs):
+        raise ProviderError("ledger unavailable")
+
+    hooks.register_on_end(broken)
+    try:
+        first = services.complete_due_changes(today=MOVE_DAY, actor=commissioner)
+    finally:
+        hooks.unregister(broken)
+    assert first == {"moved": 0, "ended": 0, "failed": 2}
+    assert services.complete_due_changes(today=MOVE_DAY, actor=commissioner) == {
+        "moved": 0,
+        "ended": 2,
+        "failed": 0,
+    }
