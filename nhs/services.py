@@ -116,7 +116,11 @@ def line_update(*, line: DischargeLine, actor, shortlist=None, **fields) -> Disc
         if shortlist is not None:
             before = set(line.shortlist.all())
             if before != set(shortlist):
-                changes["shortlist"] = (", ".join(map(str, before)), ", ".join(map(str, shortlist)))
+                # by name, so the record reads the same whatever order the rows or the form gave
+                changes["shortlist"] = (
+                    ", ".join(sorted(map(str, before))),
+                    ", ".join(sorted(map(str, shortlist))),
+                )
                 line.shortlist.set(shortlist)
         if changes:
             audit.record(actor=actor, instance=line, event="discharge line changed", changes=changes)

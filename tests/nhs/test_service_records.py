@@ -49,7 +49,7 @@ def test_each_change_to_a_line_records_what_it_was_and_what_it_became(
         setting_name="Ward 9",
         provider=provider_org,
         provider_has_met="yes",
-        shortlist=[provider_org, other_provider_org],
+        shortlist=[other_provider_org, provider_org],  # the form's order: recorded by name
     )
     assert _last_change(line) == (
         "discharge line changed",
