@@ -24,7 +24,14 @@ from . import services
 from .forms import AgreementTermsForm, NoticeForm, ReasonForm
 from .models import AgreementStatus, FlexibleAgreement, NoticeFrom
 from .plain import agreement_in_plain_english
-from .selectors import acts_for, agreements_visible_to, choices_visible_to, is_commissioner_for, is_manager_of
+from .selectors import (
+    acts_for,
+    agreements_visible_to,
+    choices_visible_to,
+    is_commissioner_for,
+    is_manager_of,
+    replacement_taking_over,
+)
 from .services import ProviderError
 
 # ---- setting up an agreement ----------------------------------------------------------------------
@@ -119,9 +126,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_manager": is_manager_of(user=request.user, provider_id=agreement.provider_id),
             "versions": agreement.versions.select_related("created_by", "accepted_by"),
             "history": history_for(agreement),
-            "replaced_by": FlexibleAgreement.objects.filter(replaces=agreement)
-            .exclude(status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN])
-            .first(),
+            "replaced_by": replacement_taking_over(agreement),
             "decline_form": ReasonForm(),
             "today": timezone.localdate(),
         },

@@ -272,3 +272,13 @@ def managed_direct_payments_of(*, provider, on: date) -> QuerySet:
         .select_related("budget__person")
         .order_by("budget__person__family_name", "budget__person__given_name", "pk")
     )
+
+
+def replacement_taking_over(agreement: FlexibleAgreement) -> FlexibleAgreement | None:
+    """The agreement taking this one over: a replacement declined or withdrawn takes nothing over, and
+    at most one other may exist (constraint agreement_one_replacement_taking_over)."""
+    return (
+        FlexibleAgreement.objects.filter(replaces=agreement)
+        .exclude(status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN])
+        .first()
+    )

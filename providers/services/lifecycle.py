@@ -14,6 +14,7 @@ from organisations.services import system_actor
 
 from .. import hooks
 from ..models import AgreementStatus, AgreementVersion, ChoiceStatus, FlexibleAgreement, NoticeFrom
+from ..selectors import replacement_taking_over
 from .agreements import _lock_agreement
 from .choices import accept_choice, decline_choice
 from .errors import ProviderError
@@ -241,13 +242,7 @@ def end_agreement(*, agreement: FlexibleAgreement, actor, today: date | None = N
         _end_arrangement(
             agreement.arrangement, agreement.end_date, actor=actor, event="arrangement ended: agreement ended"
         )
-        # A replacement declined or withdrawn takes nothing over (a later one may replace it).
-        taken_over = (
-            FlexibleAgreement.objects.filter(replaces=agreement)
-            .exclude(status__in=[AgreementStatus.DECLINED, AgreementStatus.WITHDRAWN])
-            .exists()
-        )
-        if not taken_over:
+        if replacement_taking_over(agreement) is None:
             hooks.run_on_end(agreement=agreement, on_date=agreement.end_date + timedelta(days=1), actor=actor)
         return agreement
 
