@@ -621,15 +621,22 @@ class _SummedEntry:
 # For family_summary: one row (NULL, the sum of the fund's entries before `since`, NULL, NULL), then
 # (day, sum, kind, the corrected entry's kind) for each day from `since` on, kind and corrected kind
 # of the fund's entries (put in date order by family_summary; the order within a day does not matter:
-# only sums are read).
+# only sums are read). A correction's corrected kind is looked up by its id only for corrections (a join
+# made PostgreSQL hash every entry of the platform to find the few a fund's corrections point to: 14 ms
+# at 77,000 entries and growing, against 1.4 ms read from the fund's own entries, issue 14).
 _FAMILY_YEAR = """
     SELECT NULL::date, COALESCE(SUM(amount), %(zero)s), NULL, NULL
       FROM ledger_ledgerentry WHERE fund_id = %(fund)s AND entry_date < %(since)s
     UNION ALL
-    SELECT e.entry_date, SUM(e.amount), e.category, r.category
-      FROM ledger_ledgerentry e LEFT OUTER JOIN ledger_ledgerentry r ON e.reverses_id = r.id
-     WHERE e.fund_id = %(fund)s AND e.entry_date >= %(since)s
-     GROUP BY e.entry_date, e.category, r.category
+    SELECT entry_date, SUM(amount), category, reversed_category FROM (
+        SELECT e.entry_date, e.amount, e.category,
+               CASE WHEN e.reverses_id IS NULL THEN NULL
+                    ELSE (SELECT r.category FROM ledger_ledgerentry r WHERE r.id = e.reverses_id) END
+               AS reversed_category
+          FROM ledger_ledgerentry e
+         WHERE e.fund_id = %(fund)s AND e.entry_date >= %(since)s
+    ) AS year_entries
+     GROUP BY entry_date, category, reversed_category
 """
 
 
