@@ -131,6 +131,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # owner, grants its rights to (organisations/database_roles.py). The test suite creates `ps_app`.
 DATABASE_RUNTIME_ROLE = env.str("DATABASE_RUNTIME_ROLE", default="ps_app" if RUNNING_TESTS else "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# organisations/kept_queries.py: under the tests every kept query is also compiled afresh and compared.
+KEPT_QUERIES_CHECK = env.bool("KEPT_QUERIES_CHECK", default=RUNNING_TESTS)
 
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [

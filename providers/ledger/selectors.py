@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from budgets.selectors import is_family_member, people_represented_by, people_represented_by_user_id
+from organisations.kept_queries import fetch_kept
 from organisations.models import Role
 from organisations.selectors import roles_of
 from providers.models import AgreementStatus
@@ -68,13 +69,12 @@ def fund_visible_to(*, user, pk) -> HeldAccount | None:
     the rest of the page's queries together."""
     if not getattr(user, "is_authenticated", False):
         return None
-    # Unordered (one row at most): an ordered query makes Django hash each of its ~60 selected columns.
-    rows = list(
-        HeldAccount.objects.select_related("person", "provider", "council", "agreement", "arrangement")
-        .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
-        .filter(pk=pk)
-        .order_by()[:1]
-    )
+    # Unordered (one row at most): an ordered query makes Django hash each of its ~60 selected columns;
+    # and its SQL is compiled once per process (organisations/kept_queries.py).
+    pk = int(pk)
+    if not 0 < pk < 2**63:  # no such row (the ORM answers so for an id past a bigint's range)
+        return None
+    rows = fetch_kept(_fund_by_id_query, pk=pk)
     if not rows:
         return None
     fund = rows[0]
@@ -86,6 +86,15 @@ def fund_visible_to(*, user, pk) -> HeldAccount | None:
     if is_family_member(user=user) and people_represented_by(user=user).filter(pk=fund.person_id).exists():
         return fund
     return None
+
+
+def _fund_by_id_query(*, pk: int) -> QuerySet[HeldAccount]:
+    return (
+        HeldAccount.objects.select_related("person", "provider", "council", "agreement", "arrangement")
+        .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
+        .filter(pk=pk)
+        .order_by()[:1]
+    )
 
 
 def _provider_link_over(fund: HeldAccount) -> bool:
@@ -150,13 +159,18 @@ def family_page_funds(*, user, kind: str) -> list[HeldAccount]:
     2 ms for both queries this way. Newest first (opened, then id), sorted here: a family has a few
     accounts, and an ordered query makes Django hash each of its ~70 selected columns (issue 14)."""
     people = list(people_represented_by(user=user).values_list("pk", flat=True))
-    funds = (
+    # Its SQL (six tables' columns) is compiled once per process for the kind and number of people.
+    funds = fetch_kept(_family_page_funds_query, shape={"kind": kind}, people=people)
+    return sorted(funds, key=lambda f: (f.opened_on, f.pk), reverse=True)
+
+
+def _family_page_funds_query(*, kind: str, people: list[int]) -> QuerySet[HeldAccount]:
+    return (
         HeldAccount.objects.filter(person_id__in=people, kind=kind)
         .select_related("person", "provider__profile", "council", "agreement", "arrangement")
         .order_by()
         .annotate(has_closing=Exists(LedgerEntry.objects.filter(CLOSING, fund=OuterRef("pk"))))
     )
-    return sorted(funds, key=lambda f: (f.opened_on, f.pk), reverse=True)
 
 
 def funds_held_by_staff(*, user) -> QuerySet[HeldAccount]:

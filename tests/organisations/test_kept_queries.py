@@ -1,0 +1,136 @@
+"""Queries whose SQL is compiled once per process (organisations/kept_queries.py): the same rows as the
+query built afresh, for any values; compiled once; and refused when they cannot be kept."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Prefetch
+from django.db.models.sql import compiler as sql_compiler
+from django.test.utils import override_settings
+
+from organisations.kept_queries import _KEPT, KeptQueryError, fetch_kept
+from organisations.models import Council, Membership, User
+from tests.factories import CouncilFactory, UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _councils_named_after(*, after: dt.date, ids: list[int]):
+    return (
+        Council.objects.filter(pk__in=ids, created_at__date__gte=after)
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("user")))
+        .order_by("name")
+    )
+
+
+def _memberships_of(*, user_id: int):
+    return Membership.objects.filter(user_id=user_id).select_related("user", "council").order_by("pk")
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    _KEPT.clear()
+    yield
+    _KEPT.clear()
+
+
+def _compiles(monkeypatch) -> list:
+    """Every top-level compilation from here on."""
+    calls = []
+    real = sql_compiler.SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(sql_compiler.SQLCompiler, "as_sql", counted)
+    return calls
+
+
+def test_each_call_gets_its_own_values_rows_with_the_sql_compiled_once(monkeypatch):
+    one, two = CouncilFactory(name="Ashdown"), CouncilFactory(name="Brackenfold")
+    alice = staff("commissioner", council=one, full_name="Alice Kept")
+    bob = staff("commissioner", council=two, full_name="Bob Kept")
+    with override_settings(KEPT_QUERIES_CHECK=False):
+        compiled = _compiles(monkeypatch)
+        first = fetch_kept(_memberships_of, user_id=alice.pk)
+        second = fetch_kept(_memberships_of, user_id=bob.pk)
+        third = fetch_kept(_memberships_of, user_id=alice.pk)
+    assert [(m.user.full_name, m.council.name) for m in first] == [("Alice Kept", "Ashdown")]
+    assert [(m.user.full_name, m.council.name) for m in second] == [("Bob Kept", "Brackenfold")]
+    assert [m.pk for m in third] == [m.pk for m in first]
+    assert compiled == [Membership]  # once, for the stand-ins; never again
+
+
+def test_select_related_and_prefetches_are_filled_as_by_the_orm(django_assert_num_queries):
+    council = CouncilFactory(name="Cowleaze")
+    staff("commissioner", council=council, full_name="Cara Kept")
+    staff("approver", council=council, full_name="Dev Kept")
+    CouncilFactory(name="Elsewhere")
+    today = dt.date.today()
+    fetch_kept(_councils_named_after, after=today, ids=[council.pk])  # kept
+    with django_assert_num_queries(2):  # the councils, then their memberships with their users
+        rows = fetch_kept(_councils_named_after, after=today, ids=[council.pk])
+        names = sorted(m.user.full_name for m in rows[0].memberships.all())
+    assert [c.name for c in rows] == ["Cowleaze"]
+    assert names == ["Cara Kept", "Dev Kept"]
+    assert fetch_kept(_councils_named_after, after=today + dt.timedelta(days=1), ids=[council.pk]) == []
+
+
+def test_lists_of_different_lengths_are_kept_apart_and_an_empty_one_asks_nothing(
+    django_assert_num_queries,
+):
+    councils = [CouncilFactory(name=name) for name in ("Fenwick", "Galloway", "Hazelmere")]
+    today = dt.date.today()
+    ids = [c.pk for c in councils]
+    assert [c.name for c in fetch_kept(_councils_named_after, after=today, ids=ids[:1])] == ["Fenwick"]
+    assert [c.name for c in fetch_kept(_councils_named_after, after=today, ids=ids)] == [
+        "Fenwick",
+        "Galloway",
+        "Hazelmere",
+    ]
+    assert [c.name for c in fetch_kept(_councils_named_after, after=today, ids=ids[1:])] == [
+        "Galloway",
+        "Hazelmere",
+    ]
+    with django_assert_num_queries(0):
+        assert fetch_kept(_councils_named_after, after=today, ids=[]) == []
+
+
+def _active_or_all(*, active: bool, user_id: int):
+    qs = User.objects.filter(pk=user_id)
+    return qs.filter(is_active=True) if active else qs
+
+
+def test_what_decides_the_shape_goes_in_shape():
+    user = UserFactory(is_active=False)
+    assert fetch_kept(_active_or_all, shape={"active": True}, user_id=user.pk) == []
+    assert fetch_kept(_active_or_all, shape={"active": False}, user_id=user.pk) == [user]
+    with pytest.raises(KeptQueryError, match="shape"):
+        fetch_kept(_active_or_all, active=True, user_id=user.pk)
+
+
+def _next_user(*, user_id: int):
+    return User.objects.filter(pk=user_id + 1)
+
+
+def _by_id_unless_negative(*, user_id: int):
+    # The stand-in (a negative id) takes the other branch: the kept SQL is not this query's.
+    by_id = User.objects.filter(pk=user_id)
+    return by_id if user_id > 0 else by_id.filter(is_staff=True)
+
+
+def test_a_value_changed_on_its_way_into_the_sql_is_refused():
+    user = UserFactory()
+    with pytest.raises(KeptQueryError, match="user_id is changed on its way into the SQL"):
+        fetch_kept(_next_user, user_id=user.pk)
+
+
+def test_under_the_tests_sql_that_differs_from_the_query_built_afresh_fails():
+    user = UserFactory()
+    with pytest.raises(KeptQueryError, match="differs from the query built afresh"):
+        fetch_kept(_by_id_unless_negative, user_id=user.pk)
+    _KEPT.clear()
+    with override_settings(KEPT_QUERIES_CHECK=False):
+        # Unchecked, the wrong SQL would run (which is why the suite checks every call).
+        assert user not in fetch_kept(_by_id_unless_negative, user_id=user.pk)
