@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from organisations.kept_queries import fetch_kept
 from organisations.models import Membership, Provider, Role
 from organisations.selectors import roles_of
 
@@ -51,14 +52,21 @@ def person_visible_to(*, user, pk) -> Person | None:
         roles = roles_of(user=user)
         councils = roles.councils_with(Role.COMMISSIONER, Role.APPROVER, Role.MONITORING_OFFICER)
         if roles.platform_admin or councils:
-            # Unordered (one row at most): ordered, Django hashes each selected column to compile it.
-            found = list(Person.objects.select_related("council").filter(pk=pk).order_by()[:1])
+            pk = int(pk)
+            if not 0 < pk < 2**63:  # no such row (the ORM answers so for an id past a bigint's range)
+                return None
+            # Unordered (one row at most), its SQL compiled once per process (issue 14).
+            found = fetch_kept(_person_by_id_query, pk=pk)
             if not found:
                 return None
             person = found[0]
             if roles.platform_admin or person.council_id in councils:
                 return person
     return people_visible_to(user=user).select_related("council").filter(pk=pk).first()
+
+
+def _person_by_id_query(*, pk: int) -> QuerySet[Person]:
+    return Person.objects.select_related("council").filter(pk=pk).order_by()[:1]
 
 
 def people_visible_to(*, user) -> QuerySet[Person]:
@@ -209,18 +217,76 @@ def upcoming_budget_for(*, person: Person, on: dt.date | None = None) -> Persona
 def casework_budgets(person: Person) -> list[PersonalBudget]:
     """Every version of the person's budget for the staff's person page, with what its versions table
     and chart read (budget_by_version's related rows), in one query and its prefetches."""
+
+    # Newest first (PersonalBudget's ordering: start date, then id, neither empty), sorted here; its
+    # SQL (five tables' columns) is compiled once per process (issue 14).
+    budgets = fetch_kept(_casework_budgets_query, person_id=person.pk)
+    for budget in budgets:
+        budget.person = person
+    return sorted(budgets, key=lambda b: (b.start_date, b.pk), reverse=True)
+
+
+def _casework_budgets_query(*, person_id: int) -> QuerySet[PersonalBudget]:
     from .review_selectors import VERSION_RELATED
 
     # The parts with their providers joined (one query, not a second one for the providers).
     parts = Prefetch("arrangements", queryset=Arrangement.objects.select_related("provider"))
-    # Newest first (PersonalBudget's ordering: start date, then id, neither empty), sorted here: to
-    # compile an ordered query Django hashes each selected column, five tables' here (issue 14).
-    budgets = (
-        person.budgets.prefetch_related(parts, "from_review__outcomes")
+    return (
+        PersonalBudget.objects.filter(person_id=person_id)
+        .prefetch_related(parts, "from_review__outcomes")
         .select_related("proposed_by", "decided_by", *VERSION_RELATED)
         .order_by()
     )
-    return sorted(budgets, key=lambda b: (b.start_date, b.pk), reverse=True)
+
+
+def casework_lists(person: Person) -> dict[str, list]:
+    """What the staff's person page lists besides the budget (each query's SQL compiled once per
+    process, issue 14): the representatives, the latest holding preference and the reviews; for a carer,
+    up to ten of their carer's assessments; for anyone else, the last five assessments and up to ten
+    carers assessed for caring for them (the page shows only these)."""
+    if person.is_carer:
+        asked = {"carer_assessments": _carer_assessments_query}
+    else:
+        asked = {"assessments": _assessments_query, "carers_assessed": _carers_assessed_query}
+    asked |= {
+        "representatives": _representatives_query,
+        "preferences": _preference_query,
+        "reviews": _reviews_query,
+    }
+    lists = {"assessments": [], "carer_assessments": [], "carers_assessed": []}
+    return lists | {name: fetch_kept(build, person_id=person.pk) for name, build in asked.items()}
+
+
+def _assessments_query(*, person_id: int):
+    return Assessment.objects.filter(person_id=person_id).select_related("assessed_by")[:5]
+
+
+def _representatives_query(*, person_id: int):
+    return Representative.objects.filter(person_id=person_id).select_related("user")
+
+
+def _preference_query(*, person_id: int):
+    from .models import HoldingPreference
+
+    return HoldingPreference.objects.filter(person_id=person_id)[:1]
+
+
+def _carer_assessments_query(*, person_id: int):
+    from .models import CarerAssessment
+
+    return CarerAssessment.objects.filter(carer_id=person_id).select_related("cared_for")[:10]
+
+
+def _carers_assessed_query(*, person_id: int):
+    from .models import CarerAssessment
+
+    return CarerAssessment.objects.filter(cared_for_id=person_id).select_related("carer")[:10]
+
+
+def _reviews_query(*, person_id: int):
+    from .models import BudgetReview
+
+    return BudgetReview.objects.filter(budget__person_id=person_id).order_by("-reviewed_on", "-pk")
 
 
 def family_budgets(person: Person) -> list[PersonalBudget]:

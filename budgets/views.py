@@ -31,7 +31,6 @@ from .history import in_words
 from .models import (
     AllocationQuestionnaire,
     Assessment,
-    BudgetReview,
     Person,
     PersonalBudget,
     PlanStatus,
@@ -48,6 +47,7 @@ from .selectors import (
     case_councils_of,
     caseload,
     casework_budgets,
+    casework_lists,
     current_among,
     current_budget_for,
     helps_with_plan,
@@ -194,20 +194,16 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
         "budgets": budgets,
         "current": current_among(budgets),
         "upcoming": upcoming_among(budgets),
-        "assessments": person.assessments.select_related("assessed_by")[:5],
         "plan": latest_plan(person),
-        "representatives": person.representatives.select_related("user"),
-        "preference": person.holding_preferences.first(),
         "is_commissioner": is_commissioner_for(user=request.user, council_id=person.council_id),
         "rep_form": RepresentativeForm(),
-        "carer_assessments": person.carer_assessments.select_related("cared_for")[:10],
-        "carers_assessed": person.carers_assessed.select_related("carer")[:10],
+        **casework_lists(person),
         "extra_sections": casework_sections(request, person),
     }
+    context["preference"] = next(iter(context.pop("preferences")), None)
     version_rows = budget_by_version(person, budgets)
     context["version_rows"] = version_rows
     context["version_chart"] = budget_chart(person, version_rows)
-    context["reviews"] = BudgetReview.objects.filter(budget__person=person).order_by("-reviewed_on", "-pk")
     return render(request, "budgets/person.html", context)
 
 

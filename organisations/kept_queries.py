@@ -8,8 +8,9 @@ each stand-in went among the SQL's parameters, and from then on runs the remembe
 values put in those places. It keeps no data: only the query's text and the positions of its values.
 
 The query's shape must depend only on `shape` (anything else that changes the SQL, such as an optional
-filter or a kind of account, goes there) and its values only on `values`. Stand-ins are values no real row has (negative ids,
-dates in year one); a value the ORM transforms (a `contains` pattern, say) is refused when first seen.
+filter or a kind of account, goes there) and its values only on `values`. Stand-ins are values no real
+row has (negative ids, dates in year two); a value the ORM transforms (a `contains` pattern, say) is
+refused when first seen.
 Under the tests (`KEPT_QUERIES_CHECK`, on when running the suite) every call also compiles the query
 afresh and fails if the remembered SQL and values differ from it, so every page the suite visits checks
 the kept SQL of its queries.
@@ -36,7 +37,7 @@ def _stand_in(value, number: int):
     if isinstance(value, int):
         return -7_300_000_000_000 - number
     if isinstance(value, dt.datetime):
-        return dt.datetime(2, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=number)
+        return dt.datetime(2, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=number)
     if isinstance(value, dt.date):
         return dt.date(2, 1, 1) + dt.timedelta(days=number)
     raise KeptQueryError(f"no stand-in for a {type(value).__name__}: pass ints, dates or lists of them")

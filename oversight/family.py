@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 
+from organisations.kept_queries import fetch_kept
+
 from .models import CheckStatus
 from .selectors import STATEMENT_TYPES, arrangements_to_check_for, is_case_staff
 
@@ -29,12 +31,18 @@ def person_checks(person):
     return Check.objects.filter(arrangement__budget__person=person).order_by("-raised_at", "-pk")
 
 
+def _person_checks_query(*, person_id: int):
+    from .models import Check
+
+    return Check.objects.filter(arrangement__budget__person_id=person_id).order_by("-raised_at", "-pk")
+
+
 def casework_section(request, person) -> dict | None:
     if not is_case_staff(user=request.user, council_id=person.council_id):
         return None
     today = timezone.localdate()
     parts = arrangements_to_check_for(person, today=today)
-    checks = list(person_checks(person))
+    checks = fetch_kept(_person_checks_query, person_id=person.pk)  # its SQL kept (issue 14)
     if not parts and not checks:
         return None
     return {"template": "oversight/_casework_section.html", "parts": parts, "checks": checks}
