@@ -209,6 +209,27 @@ def calibration_sample(items, runs: int = 10, length: int = 5) -> list[list]:
     return [list(items[k : k + length]) for k in range(0, step * runs, step)]
 
 
+def process_cache_clearers() -> list:
+    """The `cache_clear` of every cache the project keeps per process (functools caches of SQL or of
+    rendered forms, and the kept queries' compiled SQL): a mutant on while one of them was filled leaves
+    its result there for the next mutant's tests, which then fail with no fault of their own (and made
+    the run check the whole function again one mutant to a child). Found once a child, called before each
+    mutant."""
+    clearers = []
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None) or ""
+        if not file.startswith(str(ROOT)) or "site-packages" in file:
+            continue  # the project's modules only (mutated or not), not the libraries'
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear) and hasattr(value, "cache_info"):
+                clearers.append(clear)
+    kept = sys.modules.get("organisations.kept_queries")
+    if kept is not None:
+        clearers.append(kept._KEPT.clear)
+    return clearers
+
+
 def left_in_a_transaction(connections) -> bool:
     """Whether a test left a database connection inside a transaction (Django's or the server's)."""
     from psycopg.pq import TransactionStatus
@@ -307,6 +328,7 @@ class MutationRun:
         self.restarts = 0  # children stopped because a mutant left a transaction open (RESTART)
         self.poisoned = 0  # functions checked again one mutant to a child (see run_group)
         self.poisoned_mutants = 0  # their killed mutants, each checked again
+        self.poisoned_by: dict[str, str] = {}  # such a function -> the test that failed with no mutant on
         self.on_progress = None
 
     # -- pass 1: every test unmutated ----------------------------------------------------------
@@ -613,7 +635,10 @@ class MutationRun:
             profiler.enable()
         last_killer = None
         killed_here: list[str] = []
+        clear_caches = process_cache_clearers()
         for mutant in mutants:
+            for clear in clear_caches:
+                clear()
             tests = self.plan(mutant, siblings)
             estimate = sum(self.cpu_by_test.get(t, 0.0) for t in tests)
             started_cpu = time.process_time()
@@ -661,7 +686,7 @@ class MutationRun:
             # the next, so these kills are not to be trusted. Each killed mutant goes to a child of its
             # own. Its survivors stand: what a mutant leaves behind can make a later test fail, not
             # pass, and every test a survivor ran passed (re-checking them too made the run's tail).
-            os.write(fd, (json.dumps({"poisoned": killed_here}) + "\n").encode())
+            os.write(fd, (json.dumps({"poisoned": killed_here, "test": last_killer}) + "\n").encode())
         outcome = {"database_cpu": database_backend_cpu()}
         os.write(fd, (json.dumps(outcome) + "\n").encode())
         if profiler:
@@ -790,6 +815,8 @@ class MutationRun:
                         # checked again one mutant to a child; their results replace these
                         self.poisoned += 1
                         self.poisoned_mutants += len(outcome["poisoned"])
+                        # Which function left what behind, and the test it made fail: to find the cause.
+                        self.poisoned_by[mangled(outcome["poisoned"][0])] = outcome.get("test")
                         queue.extend([m] for m in outcome["poisoned"])
                         continue
                     if "database_cpu" in outcome:
@@ -998,6 +1025,7 @@ def run(
         "children_restarted_after_an_open_transaction": plugin.restarts,
         "functions_checked_again_one_mutant_to_a_child": plugin.poisoned,
         "mutants_checked_again_in_a_child_of_their_own": plugin.poisoned_mutants,
+        "functions_checked_again_and_the_test_that_failed_with_no_mutant_on": plugin.poisoned_by,
         "parent_cpu_seconds": round(time.process_time() - started_cpu, 1),
         "test_seconds_cap": round(plugin.test_seconds, 2),
         "test_seconds_asked": test_seconds,

@@ -180,4 +180,8 @@ def report(*, diffs: bool, env: dict) -> int:
             f"{run_info.get('functions_checked_again_one_mutant_to_a_child', 0)} functions checked again "
             "one mutant to a child after a kill could not be trusted."
         )
+        for function, test in sorted(
+            run_info.get("functions_checked_again_and_the_test_that_failed_with_no_mutant_on", {}).items()
+        ):
+            print(f"  checked again: {function} (after its mutants, {test} failed with none on)")
     return 0

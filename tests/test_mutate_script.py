@@ -182,3 +182,23 @@ def test_a_changed_file_mutmut_does_not_mutate_is_copied_again(mutate, tmp_path,
     assert (stale / "models.py").read_text() == "VERSION = 2\n"
     assert (stale / "new.py").read_text() == "NEW = True\n"
     assert (stale / "services.py").read_text() == "# mutmut's mutants\n"  # mutmut's to make again
+
+
+def test_a_child_empties_the_project_s_per_process_caches_before_each_mutant(mutate):
+    """A mutant on while a per-process cache filled leaves its SQL there for the next mutant's tests:
+    each child finds every such cache (functools caches in the project's modules, the kept queries) and
+    empties them before each mutant, and no library's."""
+    from django.urls import resolvers
+
+    from budgets import selectors as budget_selectors
+    from organisations import kept_queries
+    from providers.ledger import selectors as ledger_selectors
+
+    kept_queries._KEPT["left by a mutant"] = "its SQL"
+    clearers = mutate.process_cache_clearers()
+    assert budget_selectors._approval_summary_sql.cache_clear in clearers
+    assert ledger_selectors._held_in_list_order_sql.cache_clear in clearers
+    assert resolvers._get_cached_resolver.cache_clear not in clearers
+    for clear in clearers:
+        clear()
+    assert kept_queries._KEPT == {}
