@@ -258,6 +258,13 @@ def run_quietly(item, nextitem) -> bool:
 
     if hasattr(item, "_request") and not item._request:
         item._initrequest()  # run before: pytest-rerunfailures does the same
+    # The test before may have been torn down for a next test that never came (its mutant was killed,
+    # or its budget spent, so the next mutant's tests came instead): what it kept set up for that test
+    # (its module's or class's fixtures) is torn down now, unless this test shares it. Left there, pytest
+    # refuses to set this test up ("previous item was not torn down properly"), and the mutant looks
+    # killed by a test that never ran.
+    with contextlib.suppress(Exception):  # a finalizer's error is the test before's, not this one's
+        item.session._setupstate.teardown_exact(item)
     try:
         passed = True
         for when in ("setup", "call"):

@@ -202,3 +202,40 @@ def test_a_child_empties_the_project_s_per_process_caches_before_each_mutant(mut
     for clear in clearers:
         clear()
     assert kept_queries._KEPT == {}
+
+
+def test_a_test_after_a_killed_mutant_is_set_up_as_if_it_came_next(tmp_path):
+    """A kill ends a mutant's tests early: the killing test was torn down for the next test in its plan,
+    which never ran, so its module's fixtures were kept. The next mutant's first test, from another
+    module, must still be set up and run (pytest refused: "previous item was not torn down properly",
+    and the mutant counted as killed by a test that never ran)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_a.py").write_text(
+        "import pytest\n"
+        "@pytest.fixture(scope='module')\n"
+        "def shared():\n    yield 'a'\n"
+        "def test_killer(shared):\n    assert shared == 'a'\n"
+        "def test_next_in_plan(shared):\n    assert shared == 'a'\n"
+    )
+    (tmp_path / "test_b.py").write_text("def test_other_mutants_first():\n    assert True\n")
+    (tmp_path / "conftest.py").write_text(
+        "import importlib.util, json\n"
+        f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'scripts' / 'mutate.py')!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "def pytest_runtestloop(session):\n"
+        "    items = {i.name: i for i in session.items}\n"
+        "    anchor = m._Anchor(session)\n"
+        "    first = m.run_quietly(items['test_killer'], items['test_next_in_plan'])\n"
+        "    second = m.run_quietly(items['test_other_mutants_first'], anchor)\n"
+        "    (session.config.rootpath / 'out.json').write_text(json.dumps([first, second]))\n"
+        "    return True\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    assert json.loads((tmp_path / "out.json").read_text()) == [True, True]
