@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from organisations.kept_queries import fetch_kept
+
 from . import services
 from .family_sections import family_sections
 from .forms import HoldingChoiceForm
@@ -22,7 +24,8 @@ from .selectors import (
     can_view_casework,
     current_among,
     family_budgets,
-    people_represented_by,
+    family_lists,
+    family_people,
     upcoming_among,
 )
 from .services import explain_assessment
@@ -33,16 +36,20 @@ from .wording import FAMILY_WORDING
 def _family_reviews(person: Person) -> list:
     """Reviews the family can read (those that walked the outcomes), newest first; `waiting` when a
     change is waiting for approval and they have not answered yet."""
-    reviews = list(
-        BudgetReview.objects.filter(budget__person=person)
-        .exclude(recommendation="")
-        .prefetch_related("responses", "proposed_versions")
-        .order_by("-reviewed_on", "-pk")[:5]
-    )
+    reviews = fetch_kept(_family_reviews_query, person_id=person.pk)  # its SQL kept (issue 14)
     for r in reviews:
         waiting = any(v.status == BudgetStatus.PROPOSED for v in r.proposed_versions.all())
         r.waiting = waiting and not r.responses.all()
     return reviews
+
+
+def _family_reviews_query(*, person_id: int):
+    return (
+        BudgetReview.objects.filter(budget__person_id=person_id)
+        .exclude(recommendation="")
+        .prefetch_related("responses", "proposed_versions")
+        .order_by("-reviewed_on", "-pk")[:5]
+    )
 
 
 def _family_context(request, person: Person, *, is_family: bool | None = None) -> dict:
@@ -79,7 +86,8 @@ def _family_context(request, person: Person, *, is_family: bool | None = None) -
             elif a.start_date > day:
                 later.append(item)
     total = shown.total_on(day) if shown else Decimal("0.00")
-    assessment = person.assessments.first()
+    lists = family_lists(person)
+    assessment = next(iter(lists["assessments"]), None)
     draft_plan, plan = latest_and_agreed_plans(person)
     contact = shown.proposed_by if shown and shown.proposed_by and not shown.imported else None
     return {
@@ -98,13 +106,11 @@ def _family_context(request, person: Person, *, is_family: bool | None = None) -
         "explanation": explain_assessment(assessment) if assessment else [],
         "plan": plan,
         "draft_plan": draft_plan,
-        "preference": person.holding_preferences.first(),
+        "preference": next(iter(lists["preferences"]), None),
         "contact": contact,
         "council": person.council,
         "is_family": can_act_for(user=request.user, person=person) if is_family is None else is_family,
-        "carer_assessment": person.carer_assessments.select_related("cared_for").first()
-        if person.is_carer
-        else None,
+        "carer_assessment": next(iter(lists["carer_assessments"]), None),
         "extra_sections": family_sections(request, person),
         "family_reviews": _family_reviews(person),
     }
@@ -113,7 +119,7 @@ def _family_context(request, person: Person, *, is_family: bool | None = None) -
 @login_required
 def your_budget(request: HttpRequest) -> HttpResponse:
     """The family's page. With one person it shows their budget; with several, a list to choose from."""
-    people = list(people_represented_by(user=request.user).select_related("council"))
+    people = family_people(user=request.user)
     if len(people) == 1:  # represented by this user: family for this person
         return render(
             request, "budgets/your_budget.html", _family_context(request, people[0], is_family=True)

@@ -291,14 +291,41 @@ def _reviews_query(*, person_id: int):
 
 def family_budgets(person: Person) -> list[PersonalBudget]:
     """Every version of the person's budget for the family's page, with its parts, their providers'
-    profiles and who proposed it."""
-    return list(
-        person.budgets.select_related("proposed_by").prefetch_related(
-            Prefetch(
-                "arrangements", queryset=Arrangement.objects.select_related("provider", "provider__profile")
-            )
-        )
+    profiles and who proposed it (its SQL compiled once per process, issue 14)."""
+    budgets = fetch_kept(_family_budgets_query, person_id=person.pk)
+    for budget in budgets:
+        budget.person = person
+    return budgets
+
+
+def _family_budgets_query(*, person_id: int) -> QuerySet[PersonalBudget]:
+    parts = Arrangement.objects.select_related("provider", "provider__profile")
+    return (
+        PersonalBudget.objects.filter(person_id=person_id)
+        .select_related("proposed_by")
+        .prefetch_related(Prefetch("arrangements", queryset=parts))
     )
+
+
+def family_people(*, user) -> list[Person]:
+    """people_represented_by with their councils, for the family's page (its SQL kept, issue 14)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return fetch_kept(_family_people_query, user_id=user.pk)
+
+
+def _family_people_query(*, user_id: int) -> QuerySet[Person]:
+    return people_represented_by_user_id(user_id).select_related("council")
+
+
+def family_lists(person: Person) -> dict[str, list]:
+    """What the family's page shows besides the budget, each query's SQL kept (issue 14): the latest
+    assessments, the latest holding preference and, for a carer, their latest carer's assessments."""
+    asked = {"assessments": _assessments_query, "preferences": _preference_query}
+    if person.is_carer:
+        asked["carer_assessments"] = _carer_assessments_query
+    lists = {"carer_assessments": []}
+    return lists | {name: fetch_kept(build, person_id=person.pk) for name, build in asked.items()}
 
 
 def current_among(budgets, *, on: dt.date | None = None) -> PersonalBudget | None:
@@ -398,6 +425,25 @@ def approval_queue(*, user) -> QuerySet[PersonalBudget]:
     )
 
 
+def approval_queue_page(*, user, bottom: int, top: int) -> list[PersonalBudget]:
+    """approval_queue's proposals `bottom` to `top` (a page of it), its SQL compiled once per process for
+    the approver's councils and the page (issue 14: five tables' columns and two subqueries)."""
+    return fetch_kept(
+        _approval_queue_page_query,
+        shape={
+            "councils": frozenset(roles_of(user=user).councils_with(Role.APPROVER)),
+            "bottom": bottom,
+            "top": top,
+        },
+        user_id=user.pk,
+        on=_today(),
+    )
+
+
+def _approval_queue_page_query(*, councils, bottom: int, top: int, user_id: int, on: dt.date):
+    return _approval_queue(councils=councils, user_id=user_id, on=on)[bottom:top]
+
+
 def _approval_queue(*, councils, user_id: int, on: dt.date) -> QuerySet[PersonalBudget]:
     limit = (
         Membership.objects.filter(
@@ -485,9 +531,18 @@ def import_batches_visible_to(*, user) -> QuerySet:
 
 def batches_waiting_for(*, user) -> QuerySet:
     """Uploaded files waiting in the councils where the user is an approver, oldest first."""
+    return _batches_waiting_query(councils=roles_of(user=user).councils_with(Role.APPROVER))
+
+
+def batches_waiting_list(*, user) -> list:
+    """batches_waiting_for, its SQL compiled once per process for the approver's councils (issue 14)."""
+    councils = frozenset(roles_of(user=user).councils_with(Role.APPROVER))
+    return fetch_kept(_batches_waiting_query, shape={"councils": councils})
+
+
+def _batches_waiting_query(*, councils):
     from .models import BatchStatus, ImportBatch
 
-    councils = roles_of(user=user).councils_with(Role.APPROVER)
     return (
         ImportBatch.objects.filter(status=BatchStatus.WAITING, council_id__in=councils)
         .select_related("council", "uploaded_by")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from organisations.audit import history_for_many
+from organisations.kept_queries import fetch_kept
 from organisations.models import Role
 from organisations.paging import page_of
 from organisations.selectors import approval_limit_of, councils_where, roles_of
@@ -39,8 +40,9 @@ from .models import (
 from .review_selectors import budget_by_version, budget_chart
 from .selectors import (
     approval_queue,
+    approval_queue_page,
     approval_queue_summary,
-    batches_waiting_for,
+    batches_waiting_list,
     budgets_visible_to,
     can_act_for,
     can_view_casework,
@@ -106,12 +108,17 @@ def latest_agreed_plan(person: Person) -> SupportPlan | None:
     return person.support_plans.filter(status=PlanStatus.AGREED).order_by("-agreed_at", "-pk").first()
 
 
+def _latest_and_agreed_plans_query(*, person_id: int):
+    plans = SupportPlan.objects.filter(person_id=person_id)
+    newest = plans.order_by("-created_at", "-pk")[:1]
+    agreed = plans.filter(status=PlanStatus.AGREED).order_by("-agreed_at", "-pk")[:1]
+    return newest.union(agreed)
+
+
 def latest_and_agreed_plans(person: Person) -> tuple[SupportPlan | None, SupportPlan | None]:
     """(latest_plan, latest_agreed_plan) in one query: the union of the two rows (one when they are the
     same plan), told apart here."""
-    newest = person.support_plans.order_by("-created_at", "-pk")[:1]
-    agreed = person.support_plans.filter(status=PlanStatus.AGREED).order_by("-agreed_at", "-pk")[:1]
-    plans = list(newest.union(agreed))
+    plans = fetch_kept(_latest_and_agreed_plans_query, person_id=person.pk)  # its SQL kept (issue 14)
     latest = max(plans, key=lambda p: (p.created_at, p.pk), default=None)
     latest_agreed = max(
         (p for p in plans if p.status == PlanStatus.AGREED),
@@ -568,11 +575,16 @@ def approval_queue_view(request: HttpRequest) -> HttpResponse:
     # (50 a page, oldest first), each with the approver's limit in its council.
     count, total, limits = approval_queue_summary(user=request.user)
     page = page_of(request, queue, APPROVALS_PER_PAGE, count=count)
-    proposals = list(page.object_list)
+    bottom = (page.number - 1) * APPROVALS_PER_PAGE
+    proposals = (
+        approval_queue_page(user=request.user, bottom=bottom, top=bottom + APPROVALS_PER_PAGE)
+        if count
+        else []
+    )
     for budget in proposals:
         budget.own = budget.proposed_by_id == request.user.pk
         budget.over_limit = budget.approval_limit is None or budget.highest_total > budget.approval_limit
-    uploads = list(batches_waiting_for(user=request.user))
+    uploads = batches_waiting_list(user=request.user)
     for batch in uploads:
         batch.own = batch.uploaded_by_id == request.user.pk
     return render(

@@ -24,6 +24,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 _KEPT: dict = {}
+# Shapes can come from data (an approver's councils, a page of a list): past this many, start afresh.
+MOST_KEPT = 1024
 
 
 class KeptQueryError(Exception):
@@ -103,6 +105,8 @@ def fetch_kept(build, *, shape: dict | None = None, **values) -> list:
     key = (build.__module__, build.__qualname__, tuple(sorted(shape.items())), _shape_of(values))
     kept = _KEPT.get(key)
     if kept is None:
+        if len(_KEPT) >= MOST_KEPT:
+            _KEPT.clear()
         try:
             kept = _KEPT.setdefault(key, _keep(build, shape, values))
         except EmptyResultSet:  # e.g. `__in` an empty list: nothing to ask the database

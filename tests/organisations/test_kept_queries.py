@@ -110,6 +110,10 @@ def test_what_decides_the_shape_goes_in_shape():
         fetch_kept(_active_or_all, active=True, user_id=user.pk)
 
 
+def _page_of_users(*, page: int, user_id: int):
+    return User.objects.filter(pk=user_id).order_by("pk")[page : page + 1]
+
+
 def _next_user(*, user_id: int):
     return User.objects.filter(pk=user_id + 1)
 
@@ -134,3 +138,17 @@ def test_under_the_tests_sql_that_differs_from_the_query_built_afresh_fails():
     with override_settings(KEPT_QUERIES_CHECK=False):
         # Unchecked, the wrong SQL would run (which is why the suite checks every call).
         assert user not in fetch_kept(_by_id_unless_negative, user_id=user.pk)
+
+
+def test_the_kept_sql_is_bounded(monkeypatch):
+    """Shapes can come from data (an approver's councils, a page number): the store starts afresh past
+    its bound rather than growing for ever."""
+    from organisations import kept_queries
+
+    monkeypatch.setattr(kept_queries, "MOST_KEPT", 3)
+    users = [UserFactory() for _ in range(5)]
+    for page, user in enumerate(users):
+        expected = [user] if page == 0 else []
+        assert fetch_kept(_page_of_users, shape={"page": page}, user_id=user.pk) == expected
+        assert 1 <= len(_KEPT) <= 3
+    assert fetch_kept(_page_of_users, shape={"page": 0}, user_id=users[0].pk) == [users[0]]
