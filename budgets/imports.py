@@ -711,7 +711,7 @@ def run_upload_job(job, progress) -> tuple[str, str]:
     from django.urls import reverse
 
     from . import batches
-    from .services import BudgetError
+    from .services import BudgetError, NotAllowed
 
     council = Council.objects.get(pk=int(job.target.removeprefix("council:")))
     try:
@@ -725,7 +725,9 @@ def run_upload_job(job, progress) -> tuple[str, str]:
         )
     except batches.BatchInvalid as exc:
         raise ImportFailed(exc.errors) from exc
-    except BudgetError as exc:
+    except (BudgetError, NotAllowed) as exc:
+        # NotAllowed: the uploader is no longer a commissioner of the council when the job runs. The
+        # job fails with the reason, rather than stopping half-way and showing "checking" for ever.
         raise ImportFailed([str(exc)]) from exc
     return (
         f"{batch.rows} {'row' if batch.rows == 1 else 'rows'} for {batch.people} "

@@ -300,3 +300,31 @@ def test_a_rejection_needs_a_reason_and_is_recorded_once(council, commissioner, 
         batches.batch_reject(batch=batch, actor=approver, reason="Another reason.")
     assert str(refused.value) == "This file is rejected, so it cannot be rejected."
     assert not PersonalBudget.objects.exists()
+
+
+def test_an_upload_job_fails_with_every_bad_line_or_the_reason_it_may_not_run(council, commissioner):
+    """The job a browser upload queues (budgets/imports.run_upload_job): a file with errors, or an uploader
+    who is no longer a commissioner of the council when it runs, fails the job with the reason, and no
+    batch is kept."""
+    from organisations import jobs
+    from organisations.models import ImportJobStatus, Membership, Role
+
+    bad = (HEADER + "P-1,1980-05-01,learning_disability,B-1,cash,1.00,2026-04-01,,\n").encode()
+    for data in (bad, FILE):
+        job = jobs.request_import(
+            kind="budgets", target=f"council:{council.pk}", file_name="budgets.csv", data=data,
+            actor=commissioner, enqueue=False,
+        )  # fmt: skip
+        if data is FILE:
+            Membership.objects.filter(user=commissioner, council=council, role=Role.COMMISSIONER).delete()
+        job = jobs.run_import(job_id=job.pk)
+        assert job.status == ImportJobStatus.FAILED
+        assert job.errors == (
+            [
+                "line 2: management_type: 'cash' is not one of direct_payment, direct_payment_managed, isf, "
+                "commissioner_controlled"
+            ]
+            if data is bad
+            else ["Only a commissioner of this council can upload budgets."]
+        )
+    assert not ImportBatch.objects.exists()

@@ -24,3 +24,21 @@ def test_an_impossible_end_date_is_refused_not_dropped(tmp_path, council, end_da
     assert (code, out, err) == (1, "", [error])
     assert not Person.objects.exists()
     assert not Arrangement.objects.exists()
+
+
+def test_a_missing_date_of_birth_and_names_or_postcode_too_long_to_keep_are_refused(tmp_path, council):
+    header = HEADER + ",given_name,family_name,postcode"
+    common = "learning_disability,B-{},direct_payment,100.00,2026-04-01,,"
+    rows = (
+        f"P-1,,{common.format(1)},{'G' * 101},{'F' * 100},AB12 3CD45\n"
+        f"P-2,1980-05-01,{common.format(2)},Ann,{'F' * 101},AB12 3CD456\n"
+    )
+    code, out, err = run(tmp_path, f"{header}\n{rows}")
+    assert (code, out) == (1, "")
+    assert err == [
+        "line 2: date_of_birth: is missing",
+        "line 2: given_name: is longer than 100 characters",
+        "line 3: family_name: is longer than 100 characters",
+        "line 3: postcode: is longer than 10 characters",
+    ]
+    assert not Person.objects.exists()

@@ -222,3 +222,39 @@ def test_one_person_s_rule_agrees_with_people_visible_to_for_every_kind_of_user(
             assert (found == person) == (person in visible), (user.email, person.person_ref)
             assert found is None or found.council.pk == person.council_id
         assert selectors.person_visible_to(user=user, pk=max(p.pk for p in people) + 100) is None
+
+
+def test_staff_who_also_act_for_a_relative_see_them_besides_those_their_role_shows(
+    person, other_person, council, other_council, commissioner, provider_a, provider_org
+):
+    """A commissioner of one council, or a provider's manager, may also be someone's mother: they see
+    that person as family does, with their council's (or provider's) people, and no one else."""
+    from tests.budgets.factories import RepresentativeFactory
+
+    relative = PersonFactory(council=other_council, person_ref="BRS-2", given_name="Gwen", family_name="Kin")
+    held = PersonFactory(council=other_council, person_ref="BRS-3", given_name="Huw", family_name="Held")
+    approved_budget(held, parts=(("isf", "100.00", provider_org),))
+    for user in (commissioner, provider_a):
+        RepresentativeFactory(person=relative, user=user, relationship="mother")
+    # Bryn (other_person) is another council's, with no link to either: never listed.
+    assert set(selectors.people_visible_to(user=commissioner)) == {person, relative}
+    assert set(selectors.people_visible_to(user=provider_a)) == {held, relative}
+    for user, hidden in ((commissioner, other_person), (provider_a, person)):
+        assert selectors.person_visible_to(user=user, pk=relative.pk) == relative
+        assert selectors.person_visible_to(user=user, pk=hidden.pk) is None
+
+
+def test_a_councils_staff_find_its_person_from_the_persons_row_with_the_council_read_alongside(
+    person, other_person, commissioner, provider_a, provider_org, django_assert_num_queries
+):
+    """Issue 14: for council staff the person's own row settles whether they may see them (one query once
+    their roles are known, not the whole rule as well); the council comes in the same query."""
+    selectors.roles_of(user=commissioner)
+    with django_assert_num_queries(1):
+        found = selectors.person_visible_to(user=commissioner, pk=person.pk)
+        assert found == person and found.council.name == person.council.name
+    approved_budget(other_person, parts=(("isf", "100.00", provider_org),))
+    selectors.roles_of(user=provider_a)
+    with django_assert_num_queries(1):
+        found = selectors.person_visible_to(user=provider_a, pk=other_person.pk)
+        assert found == other_person and found.council.gss_code == other_person.council.gss_code

@@ -5,6 +5,7 @@ from providers.ledger import services
 from providers.ledger.models import LedgerEntry
 from providers.ledger.selectors import balance_of
 from tests.ledger.conftest import START
+from tests.ledger.factories import isf_fund
 
 HEADER = "budget_ref,entry_date,category,amount,description,entry_ref"
 
@@ -115,6 +116,14 @@ def test_an_import_records_spending_and_a_reimport_adds_nothing(tmp_path, funded
             "line 2: entry_ref: enter your own reference for the entry (it stops it being added twice)",
         ),
         ("DOR-ISF-1,2026-04-07,support,45.00", "line 2: row: expected 6 values, found 4"),
+        (
+            f"DOR-ISF-1,2026-04-07,support,45.00,{'d' * 301},A1",
+            "line 2: description: must be 300 characters or fewer",
+        ),
+        (
+            f"DOR-ISF-1,2026-04-07,support,45.00,Swimming,{'R' * 121}",
+            "line 2: entry_ref: must be 120 characters or fewer",
+        ),
     ],
 )
 def test_each_bad_value_is_reported_by_line_and_column_and_nothing_is_recorded(tmp_path, funded, row, error):
@@ -134,6 +143,50 @@ def test_a_budget_ref_of_another_providers_fund_is_not_found(tmp_path, funded, o
         "line 2: budget_ref: 'BRI-ISF-1' is not an Individual Service Fund held by Harbour Lights Support"
     )
     assert other_fund.entries.count() == 0
+
+
+def test_the_longest_description_and_entry_ref_allowed_are_recorded(tmp_path, funded):
+    code, _, err = run(tmp_path, csv_of(f"DOR-ISF-1,2026-04-07,support,45.00,{'d' * 300},{'R' * 120}"))
+    assert (code, err) == (0, "")
+    entry = funded.entries.get(idempotency_key="R" * 120)
+    assert entry.description == "d" * 300
+
+
+def test_a_budget_ref_held_for_two_people_is_refused_not_guessed(
+    tmp_path, funded, other_person, provider_org, robot
+):
+    # Two councils may each use the reference; the provider holds both people's funds.
+    twin = isf_fund(
+        person=other_person, provider=provider_org, actor=robot, start=START, budget_ref="DOR-ISF-1"
+    )
+    code, _, err = run(tmp_path, csv_of("DOR-ISF-1,2026-04-07,support,45.00,Swimming,A1"))
+    assert code == 1
+    assert (
+        err.strip()
+        == "line 2: budget_ref: 'DOR-ISF-1' matches funds of more than one person; ask the council"
+    )
+    assert funded.entries.count() == 2 and twin.entries.count() == 0
+
+
+def test_an_uploaded_spending_file_runs_as_a_job_and_leads_to_the_providers_ledgers(
+    funded, provider_org, provider_finance
+):
+    from organisations import jobs
+    from organisations.models import ImportJobStatus
+
+    job = jobs.request_import(
+        kind="isf_entries",
+        target=f"provider:{provider_org.pk}",
+        file_name="entries.csv",
+        data=csv_of("DOR-ISF-1,2026-04-07,support,45.00,Swimming,A1").encode(),
+        actor=provider_finance,
+        enqueue=False,
+    )
+    job = jobs.run_import(job_id=job.pk)
+    assert (job.status, job.errors) == (ImportJobStatus.DONE, [])
+    assert job.summary == "Imported 1 new entry for 1 fund of Harbour Lights Support; 0 already recorded."
+    assert job.result_url == "/isf/provider/"
+    assert funded.entries.get(idempotency_key="A1").recorded_by == provider_finance
 
 
 def test_an_overspend_across_rows_is_refused_and_nothing_is_recorded(tmp_path, funded):

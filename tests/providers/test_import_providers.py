@@ -110,6 +110,18 @@ def test_only_the_required_columns_are_needed(tmp_path):
             ["line 2: email: 'not-an-email' is not an email address"],
         ),
         ("provider_ref,name\nPRV-1,A,extra\n", ["line 2: row: has 3 cells, the header has 2"]),
+        ("provider_ref,name,Name\nPRV-1,A,B\n", ["line 1: name: column appears twice"]),
+        (
+            "provider_ref,name,phone,website\n"
+            f"PRV-1,{'N' * 201},{'0' * 41},seaside.example.org\n"
+            f"PRV-2,{'N' * 200},{'0' * 40},ftp://seaside.example.org\n",
+            [
+                "line 2: name: is longer than 200 characters",
+                "line 2: phone: is longer than 40 characters",
+                "line 2: website: 'seaside.example.org' is not a web address starting http:// or https://",
+                "line 3: website: 'ftp://seaside.example.org' is not a web address starting http:// or https://",
+            ],
+        ),
     ],
     ids=[
         "empty file",
@@ -125,6 +137,8 @@ def test_only_the_required_columns_are_needed(tmp_path):
         "unknown council code",
         "bad email",
         "ragged row",
+        "column twice",
+        "too long and not a web address",
     ],
 )
 def test_a_bad_file_imports_nothing_and_says_what_is_wrong(tmp_path, council, text, errors):
@@ -133,6 +147,15 @@ def test_a_bad_file_imports_nothing_and_says_what_is_wrong(tmp_path, council, te
     assert err == errors
     assert message == ""
     assert not Provider.objects.exists()
+
+
+def test_a_blank_council_code_between_semicolons_is_skipped_not_the_end_of_the_list(
+    tmp_path, council, other_council
+):
+    code, _, err, _ = run(tmp_path, "provider_ref,name,council_codes\nPRV-1,A, ;E06000059;;E06000023;\n")
+    assert (code, err) == (0, [])
+    profile = ProviderProfile.objects.get(provider__provider_ref="PRV-1")
+    assert sorted(profile.council_areas.values_list("gss_code", flat=True)) == ["E06000023", "E06000059"]
 
 
 def test_one_bad_row_stops_the_good_ones_too(tmp_path, council):

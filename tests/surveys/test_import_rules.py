@@ -83,3 +83,54 @@ def test_a_providers_imported_self_assessment_is_linked_and_updates_its_profile(
     assert Response.objects.get(provider=provider_org).respondent_ref == "PRV-001"
     profile.refresh_from_db()
     assert (profile.client_groups, profile.isf_years) == (["dementia"], "1_to_3")
+
+
+def test_an_uploaded_answers_file_runs_as_a_job_reporting_progress_and_leads_back_to_the_upload_page(
+    council, commissioner
+):
+    from organisations import jobs
+    from surveys.imports import run_upload_job
+
+    person = person_holding(council, "isf", person_ref="DOR-1")
+    job = jobs.request_import(
+        kind="survey_responses",
+        target="survey:outcome-budget-holder",
+        file_name="answers.csv",
+        data=(
+            HEADER + "E06000059/DOR-1,dignity,better\nANON-1,dignity,same\nANON-1,easy_information,yes\n"
+        ).encode(),
+        actor=commissioner,
+        enqueue=False,
+    )
+    told = []
+    summary, url = run_upload_job(job, lambda **figures: told.append(figures))
+    assert summary == (
+        "Imported 2 responses (3 answers) to outcome-budget-holder: 1 linked to people, 1 anonymous."
+    )
+    assert url == "/surveys/answers/upload/"
+    assert told == [{"checked": 3}, {"written": 3}]
+    linked = Response.objects.get(person=person)
+    assert (linked.survey.slug, linked.started_by, linked.submitted_by) == (
+        "outcome-budget-holder",
+        commissioner,
+        commissioner,
+    )
+    assert Response.objects.get(respondent_ref="ANON-1").answers.count() == 2
+
+
+def test_the_import_tells_its_progress_and_a_refused_file_writes_nothing(council, commissioner):
+    told = []
+    holders = survey("outcome-budget-holder")
+    result = import_responses(
+        survey=holders, text=HEADER + "R1,dignity,better\n\nR2,dignity,worse\n", actor=commissioner,
+        progress=lambda **figures: told.append(figures),
+    )  # fmt: skip
+    assert result.responses == 2 and told == [{"checked": 2}, {"written": 2}]
+    told.clear()
+    with pytest.raises(ImportFailed) as failed:
+        import_responses(
+            survey=holders, text=HEADER + "R3,dignity,better\nR4,dignity,sideways\n", actor=commissioner,
+            progress=lambda **figures: told.append(figures),
+        )  # fmt: skip
+    assert str(failed.value) == "line 3: answer: “sideways” is not an answer to “dignity”"
+    assert told == [{"checked": 2}] and Response.objects.count() == 2
