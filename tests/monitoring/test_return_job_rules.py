@@ -37,7 +37,10 @@ def test_only_this_councils_monitoring_officer_may_ask_for_its_return(council, o
     bristol_officer = staff(Role.MONITORING_OFFICER, council=other_council, email="mo@bristol.example.org")
     for who in (commissioner, bristol_officer):
         assert not services.may_request_return(user=who, council=council)
-        with pytest.raises(services.MonitoringError, match="Only the council's monitoring officers"):
+        with pytest.raises(
+            services.MonitoringError,
+            match=r"^Only the council's monitoring officers can ask for its return\.$",
+        ):
             services.request_return(council=council, period="2026-27", actor=who, enqueue=False)
     assert services.may_request_return(user=bristol_officer, council=other_council)
     assert not ReturnJob.objects.exists()
@@ -61,7 +64,7 @@ def test_asking_records_who_asked_for_which_council_and_period(council, monitori
         JobStatus.QUEUED,
     )
     (entry,) = history_for(job)
-    assert entry.actor == monitoring_officer
+    assert (entry.actor, entry.action) == (monitoring_officer, 0)  # a creation
     assert entry.additional_data["event"] == "monitoring return requested"
     assert entry.timestamp is not None
     assert (entry.changes["council"][1], entry.changes["period"][1]) == ("E06000059", "2025-26-Q2")
@@ -256,7 +259,12 @@ def test_a_job_is_kept_waiting_not_lost_while_the_job_service_is_down(council, c
         assert services.send_queued_jobs() == []
     job.refresh_from_db()
     assert (job.status, job.sent_at) == (JobStatus.QUEUED, None)
-    assert f"job {job.pk} stays queued: the job service is down (" in caplog.text
+    # The operator reads which job and why, in full, once for each attempt.
+    messages = [r.getMessage() for r in caplog.records if "stays queued" in r.getMessage()]
+    assert len(messages) == 2
+    for message in messages:
+        reason = message.removeprefix(f"job {job.pk} stays queued: the job service is down (")
+        assert reason != message and reason.endswith(")") and reason not in ("None)", ")")
 
 
 def test_a_stale_job_a_live_worker_still_holds_is_left_to_it(council, no_queued_messages):
@@ -626,3 +634,65 @@ def test_two_returns_of_one_council_made_at_once_are_numbered_in_turn(council):
     thread.join(10)
     assert (first["made"].version, second.version) == (1, 2)
     assert bytes(second.pdf).startswith(b"%PDF version 2 for E06000059")
+
+
+def test_a_job_being_made_shows_its_step_and_a_fresh_heartbeat_and_leaves_other_jobs_waiting(
+    council, other_council
+):
+    """What the job's page reads after each write to the job: claimed (started, counting), then drawing
+    with a newer heartbeat, then done; another council's waiting job is not touched."""
+    from django.db import connection
+
+    waiting = services.request_return(council=other_council, period="2025-26", actor=None, enqueue=False)
+    job = services.request_return(council=council, period="2025-26", actor=None, enqueue=False)
+    seen, reading = [], False
+
+    def after_each_job_write(execute, sql, params, many, context):
+        nonlocal reading
+        result = execute(sql, params, many, context)
+        if not reading and sql.startswith('UPDATE "monitoring_returnjob"'):
+            reading = True
+            try:
+                seen.append(
+                    (
+                        ReturnJob.objects.values_list("status", "step", "started_at", "heartbeat_at").get(
+                            pk=job.pk
+                        ),
+                        ReturnJob.objects.get(pk=waiting.pk).status,
+                    )
+                )
+            finally:
+                reading = False
+        return result
+
+    with connection.execute_wrapper(after_each_job_write):
+        assert services.produce_return(job_id=job.pk, render_pdf=quick_pdf) is not None
+    (claimed, others_1), (drawing, others_2), (done, others_3) = seen
+    assert {others_1, others_2, others_3} == {JobStatus.QUEUED}
+    started = claimed[2]
+    assert started is not None and claimed == (
+        JobStatus.RUNNING,
+        "Counting people and budgets",
+        started,
+        started,
+    )
+    assert drawing[:3] == (JobStatus.RUNNING, "Drawing and saving the PDF", started)
+    assert drawing[3] > started
+    assert done == (JobStatus.DONE, "", started, drawing[3])
+
+
+def test_a_job_already_done_is_left_alone_even_while_its_lock_is_held(council):
+    """A second delivery of a finished job's task ends at once (nothing to do), not 'busy, try later',
+    whatever else is waiting."""
+    import psycopg
+
+    from tests.monitoring.workers import database_url
+
+    done = ReturnJob.objects.create(council=council, period="2025-26", status=JobStatus.DONE)
+    ReturnJob.objects.create(council=council, period="2025-26-Q1")  # another job, still waiting
+    with psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=True) as worker:
+        assert worker.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [services._JOB_LOCK_NAMESPACE, done.pk]
+        ).fetchone()[0]
+        assert services.produce_return(job_id=done.pk, render_pdf=quick_pdf) is None
+    assert not MonitoringReturn.objects.exists()

@@ -63,7 +63,7 @@ def test_an_account_is_found_by_email_whatever_its_case_or_made_once():
     assert services.ensure_user(email="PAT@Example.org", full_name="Someone else") == made
     assert User.objects.count() == 1
     no_password = services.ensure_user(email="sam@example.org")
-    assert not no_password.has_usable_password()
+    assert not no_password.has_usable_password() and no_password.full_name == ""
 
 
 def test_the_system_actor_is_one_named_account_nobody_can_sign_in_as():
@@ -176,6 +176,30 @@ def test_a_council_admin_adds_staff_with_an_account_made_once_and_recorded(
         actor=council_admin,
     )
     assert second.user == user and User.objects.filter(email="nia.jones@example.org").count() == 1
+    # A second role at the same council, and the same role at another council, are each allowed.
+    third = services.council_staff_add(
+        council=council,
+        email="nia.jones@example.org",
+        full_name="",
+        role=Role.COMMISSIONER,
+        approval_limit=None,
+        actor=council_admin,
+    )
+    fourth = services.council_staff_add(
+        council=other_council,
+        email="nia.jones@example.org",
+        full_name="",
+        role=Role.APPROVER,
+        approval_limit=Decimal("0.01"),  # any limit above £0, however small
+        actor=council_admin,
+    )
+    assert (third.council, third.role, fourth.council, fourth.role, fourth.approval_limit) == (
+        council,
+        Role.COMMISSIONER,
+        other_council,
+        Role.APPROVER,
+        Decimal("0.01"),
+    )
     assert user.full_name == "Nia Jones"
     assert _events(second) == [("role granted", council_admin)]
     assert len(_events(user)) == 1

@@ -3,6 +3,7 @@ surveys.services and surveys.selectors by stating a rule, not an implementation 
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -332,3 +333,91 @@ def test_a_long_councils_question_gets_a_code_cut_at_a_word_without_a_trailing_u
         survey=holders, council=council, text=text, options=["Yes", "No"], kind="single", actor=commissioner
     )
     assert again.code == "e06000059_did_the_people_who_support_you_help_you_to_go_2"
+
+
+# ---- who answered: a carer's own sign-in, staff, or nobody signed in --------------------------------
+
+
+def test_a_carers_answers_are_linked_to_them_only_on_the_carers_survey_for_the_person_they_care_for(
+    council, commissioner
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from budgets.carers import carer_assessment_record
+    from surveys.definitions import OUTCOME_BUDGET_HOLDER, OUTCOME_CARER
+
+    rhys, other = person_holding(council), person_holding(council)
+    megan = carer_assessment_record(
+        cared_for=rhys,
+        actor=commissioner,
+        carer_ref="CARER-9",
+        given_name="Megan",
+        date_of_birth=dt.date(1968, 3, 2),
+        email="megan9@example.org",
+        assessed_on=dt.date(2026, 5, 1),
+        caring_role="Mornings",
+        what_would_help="A break",
+        indicative_amount=Decimal("900.00"),
+    ).carer
+    carers, holders = survey(OUTCOME_CARER), survey(OUTCOME_BUDGET_HOLDER)
+
+    def carer_of(slug_survey, person, actor):
+        response = start_or_continue_response(survey=slug_survey, actor=actor, person=person)
+        response.delete()  # each case starts afresh
+        return response.carer
+
+    assert carer_of(carers, rhys, megan.user) == megan
+    assert carer_of(holders, rhys, megan.user) is None  # not the carers' survey
+    assert carer_of(carers, other, megan.user) is None  # not someone she cares for
+    assert carer_of(carers, rhys, commissioner) is None  # staff typing it in are not the carer
+    assert carer_of(carers, rhys, AnonymousUser()) is None
+    assert carer_of(carers, rhys, None) is None
+
+
+def test_answers_sent_with_nobody_signed_in_record_no_one_as_starting_or_sending_them(council):
+    from django.contrib.auth.models import AnonymousUser
+
+    for nobody in (None, AnonymousUser()):
+        person = person_holding(council, "isf")
+        sent = send_response(
+            "outcome-budget-holder", actor=nobody, person=person, answers={"dignity": "better"}
+        )
+        sent.refresh_from_db()
+        assert (sent.status, sent.started_by, sent.submitted_by) == (ResponseStatus.SUBMITTED, None, None)
+
+
+def test_a_council_question_keeps_its_kind_and_section_an_empty_hint_and_long_answers_fit(
+    council, commissioner
+):
+    from surveys.models import Section
+
+    long_label = "Yes, " + "very " * 20 + "much so"
+    question = add_council_question(
+        survey=survey("outcome-budget-holder"),
+        council=council,
+        text="Which of our groups have you been to?",
+        options=[long_label, "No"],
+        kind="multiple",
+        actor=commissioner,
+    )
+    question.refresh_from_db()
+    assert (question.kind, question.section, question.hint) == ("multiple", Section.COUNCIL, "")
+    codes = [o.code for o in question.options.order_by("order")]
+    assert codes == ["yes_" + "very_" * 12, "no"] and len(codes[0]) == 64
+
+
+def test_changing_ones_answers_leaves_everyone_elses_and_sending_them_is_recorded(council, commissioner):
+    holders = survey("outcome-budget-holder")
+    mine, theirs = (
+        start_or_continue_response(survey=holders, actor=commissioner, person=person_holding(council, "isf"))
+        for _ in range(2)
+    )
+    for response in (mine, theirs):
+        save_answers(response=response, answers={"dignity": ["better"]}, actor=commissioner)
+    save_answers(response=mine, answers={"dignity": ["worse"]}, actor=commissioner)
+    assert [a.option.code for a in theirs.answers.all()] == ["better"]
+    assert [a.option.code for a in mine.answers.all()] == ["worse"]
+    submit_response(response=mine, actor=commissioner)
+    entry = LogEntry.objects.get_for_object(mine).get(additional_data__event="survey response sent")
+    assert (entry.actor, entry.changes) == (commissioner, {"status": ["in_progress", "submitted"]})
+    assert entry.additional_data["note"] == "management types: isf"
