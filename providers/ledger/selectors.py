@@ -141,11 +141,11 @@ def _closed_with_final_statement() -> Q:
 
 
 def funds_of_family(*, user) -> QuerySet[HeldAccount]:
-    """The funds of the people this user is or represents: the family's own view."""
-    return (
-        HeldAccount.objects.filter(person__in=people_represented_by(user=user))
-        .select_related("person", "provider", "council", "agreement", "arrangement")
-        .order_by("-opened_on", "-pk")
+    """The funds of the people this user is or represents: the family's own view, newest first. Its
+    callers ask whether an account is the family's, which kinds they have, and (the landing page) each
+    account's organisation, which it joins itself: nothing else is joined."""
+    return HeldAccount.objects.filter(person__in=people_represented_by(user=user)).order_by(
+        "-opened_on", "-pk"
     )
 
 
@@ -173,24 +173,11 @@ def _family_page_funds_query(*, kind: str, people: list[int]) -> QuerySet[HeldAc
     )
 
 
-def funds_held_by_staff(*, user) -> QuerySet[HeldAccount]:
-    """The accounts the user's organisations hold, with what their list shows (the person, the council,
-    the organisation) and nothing more: joining every account's agreement and arrangement, before
-    sorting them for a page, was most of the work for a provider with hundreds of accounts."""
-    roles = roles_of(user=user)
-    return _held_by(
-        providers=frozenset(roles.providers_with(*PROVIDER_STAFF)),
-        councils=frozenset(roles.councils_with(*COUNCIL_READERS)),
-        admin=roles.platform_admin,
-        family_user_id=user.pk if is_family_member(user=user) else None,
-    )
-
-
 def _held_by(*, providers, councils, admin: bool, family_user_id: int | None) -> QuerySet[HeldAccount]:
     """funds_visible_to's rule within the accounts of `providers`, with only the parts that can hold:
     the family part (a subquery of a UNION) only for a user who is family, the council part only for
     council staff. Built from these values alone (not from the user), so that its SQL can be kept."""
-    qs = HeldAccount.objects.filter(provider_id__in=providers).select_related("person", "provider", "council")
+    qs = HeldAccount.objects.filter(provider_id__in=providers)
     if admin:
         return qs
     rule = ~_closed_with_final_statement()
@@ -210,7 +197,6 @@ def _held_in_list_order_sql(**key) -> tuple[str, tuple]:
     order = Case(When(kind=HeldKind.ISF, then=Value(0)), default=Value(1))
     qs = (
         _held_by(**dict(key))
-        .select_related(None)
         .order_by(order, "person__family_name", "person__given_name", "pk")
         .values_list("pk", "kind")
     )

@@ -9,7 +9,9 @@ import pytest
 
 from providers.ledger import selectors, services
 from providers.ledger.models import Category
+from tests.budgets.factories import PersonFactory
 from tests.ledger.conftest import START
+from tests.ledger.factories import isf_fund
 
 D = Decimal
 
@@ -274,3 +276,75 @@ def test_oversight_reads_an_isfs_balance_and_last_spending_from_its_account_on_t
     assert held_for(arrangement, START + dt.timedelta(days=9)) == Held(
         D("930.00"), START + dt.timedelta(days=9), words
     )
+
+
+def test_a_statement_counts_this_funds_entries_of_its_own_days_only(
+    paid, other_fund, provider_finance, robot
+):
+    """Opening balance: this fund's entries up to the day before the start (not another fund's); the
+    period's lines and spending: every entry from the start to the end, two of a kind added together,
+    none after the end."""
+    services.post_due_payments(fund=other_fund, actor=robot, today=START)
+    for day, amount in ((1, "10.00"), (2, "20.00"), (3, "30.00"), (4, "40.00")):
+        _spend(paid, provider_finance, amount, on=START + dt.timedelta(days=day), key=f"s-{day}")
+    context = selectors.statement_context(
+        paid, start=START + dt.timedelta(days=2), end=START + dt.timedelta(days=3)
+    )
+    assert context.opening_balance == D("940.00")
+    assert [(line.entry.amount, line.balance) for line in context.lines] == [
+        (D("-20.00"), D("920.00")),
+        (D("-30.00"), D("890.00")),
+    ]
+    assert (context.breakdown.spent, context.closing_balance) == (D("50.00"), D("890.00"))
+
+
+def test_the_familys_year_starts_with_the_money_then_when_nothing_was_written_that_day(
+    paid, provider_finance
+):
+    today = START + dt.timedelta(days=400)
+    since = today - dt.timedelta(days=364)
+    _spend(paid, provider_finance, "20.00", on=since + dt.timedelta(days=5))
+    _spend(paid, provider_finance, "5.00", on=since + dt.timedelta(days=9), key="s-2")
+    summary = selectors.family_summary(paid, today=today)
+    assert summary.balance_points == [
+        (since, D("950.00")),
+        (since + dt.timedelta(days=5), D("930.00")),
+        (since + dt.timedelta(days=9), D("925.00")),
+        (today, D("925.00")),
+    ]
+    assert summary.spent == D("25.00")
+
+
+def test_a_correction_of_money_paid_back_is_not_spending(paid, commissioner):
+    refund, _ = services.record_refund(
+        fund=paid,
+        amount="100.00",
+        reason="Not needed",
+        idempotency_key="r-1",
+        actor=commissioner,
+        entry_date=START,
+        today=START,
+    )
+    services.reverse_entry(entry=refund, reason="Paid back twice", actor=commissioner, today=START)
+    row = _row(commissioner, paid, START)
+    assert (row.spent_this_year, row.balance) == (D("50.00"), D("950.00"))
+
+
+def test_the_share_of_the_budget_spent_is_to_one_place_and_none_for_a_budget_of_nothing(
+    paid, commissioner, provider_finance, council, other_provider_org, robot
+):
+    # Two fees of £50.00, and £1,200.00 spent: £1,300.00 of £13,000.00 is 10.0%.
+    _spend(paid, provider_finance, "900.00", key="s-1")
+    services.post_due_payments(fund=paid, actor=robot, today=START + dt.timedelta(days=28))
+    _spend(paid, provider_finance, "300.00", key="s-2", on=START + dt.timedelta(days=28))
+    row = _row(commissioner, paid, START + dt.timedelta(days=28))
+    assert (row.spent_this_year, row.spent_share) == (D("1300.00"), D("10.0"))
+    nothing = isf_fund(
+        person=PersonFactory(council=council), provider=other_provider_org, actor=robot, annual="0.00"
+    )
+    assert _row(commissioner, nothing, START).spent_share is None
+
+
+def test_a_ledger_page_with_no_entries_for_its_filter_still_shows_the_balance(paid):
+    nothing = selectors.ledger_entries(paid, category=Category.REFUND)
+    assert selectors.lines_with_balances(paid, nothing, from_the_end=True) == ([], D("950.00"))

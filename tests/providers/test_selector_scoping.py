@@ -375,6 +375,14 @@ def test_someone_with_two_roles_sees_what_each_role_shows_them(
     assert set(agreements_visible_to(user=provider_a)) == {family_agreement, their_agreement}
     Membership.objects.create(user=commissioner, role=Role.PROVIDER_MANAGER, provider=profile_a.provider)
     assert set(agreements_visible_to(user=commissioner)) == {family_agreement, their_agreement}
+    # As the provider's manager they see a request to it from another council; as the commissioner,
+    # their own council's choices (here the one withdrawn), but never a family's shortlist.
+    dai = PersonFactory(council=other_person.council, given_name="Dai", family_name="Other")
+    again = services.ask_provider(person=dai, provider=profile_a.provider, message="", actor=commissioner)
+    shortlist = services.shortlist_provider(person=person, provider=profile_a.provider, actor=provider_a)
+    seen = set(choices_visible_to(user=commissioner))
+    assert again in seen and shortlisted in seen and shortlist not in seen
+    assert shortlist in set(choices_visible_to(user=provider_a))
 
 
 def test_an_organisations_managed_direct_payments_are_listed_by_family_name_then_given_name(
