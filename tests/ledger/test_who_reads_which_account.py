@@ -46,6 +46,14 @@ def test_the_providers_list_shows_its_live_accounts_and_a_finished_one_only_to_w
     ended.save()
     services.produce_statement(fund=finished, start=ended.end_date, end=ended.end_date)
     live = isf_fund(person=other_person, provider=provider_org, actor=robot, start=START)
+    # Fay, in Bristol too, whom nobody here is family of: her finished account is on no one's list but
+    # the platform admin's.
+    fay = PersonFactory(council=other_person.council, given_name="Fay", family_name="Hale")
+    fays = isf_agreement(person=fay, provider=provider_org, start=START)
+    fays_finished = services.open_fund(agreement=fays, actor=robot)
+    fays.status, fays.end_date = AgreementStatus.ENDED, START + dt.timedelta(days=20)
+    fays.save()
+    services.produce_statement(fund=fays_finished, start=fays.end_date, end=fays.end_date)
     cai = PersonFactory(council=council, given_name="Cai", family_name="Jones")
     elsewhere = isf_fund(person=cai, provider=other_provider_org, actor=robot, start=START)
 
@@ -66,7 +74,7 @@ def test_the_providers_list_shows_its_live_accounts_and_a_finished_one_only_to_w
         Role.PROVIDER_MANAGER,
         provider=provider_org,
     )
-    assert _listed(admin_too) == {finished.pk, live.pk}
+    assert _listed(admin_too) == {finished.pk, live.pk, fays_finished.pk}
     other = staff(Role.PROVIDER_FINANCE, provider=other_provider_org, email="finance@provider-b.example.org")
     assert _listed(other) == {elsewhere.pk}
 
@@ -167,7 +175,7 @@ def test_the_commissioners_overview_lists_the_councils_accounts_by_name_read_wit
 ):
     """Family name, then given name (then the account): Jones before Taylor, Alys before Dai, though
     Dai's account was opened first. Another council's account is not on it. Each row's person,
-    organisation, council and terms come with the accounts: the same queries for any number of rows."""
+    organisation, council and terms come with the accounts: two queries for any number of rows."""
     dai = PersonFactory(council=council, given_name="Dai", family_name="Taylor")
     budget = approved_budget(
         dai, start=START, parts=((ManagementType.DIRECT_PAYMENT_MANAGED, "10400.00", provider_org),)
@@ -189,7 +197,7 @@ def test_the_commissioners_overview_lists_the_councils_accounts_by_name_read_wit
         ("Alys Taylor", "Harbour Lights Support", "E06000059", 13000, False),
         ("Dai Taylor", "Harbour Lights Support", "E06000059", managed_dp.terms.annual_budget, True),
     ]
-    assert len(queries) <= 3, [q["sql"] for q in queries]
+    assert len(queries) == 2, [q["sql"] for q in queries]  # the user's roles, then the accounts
 
 
 def test_the_ledger_lines_come_with_who_recorded_them_their_corrections_and_where_money_moved(
@@ -261,3 +269,12 @@ def test_the_family_s_summary_shows_the_six_latest_statements_and_asks_no_more_t
     assert [s.pk for s in summary.statements] == [s.pk for s in reversed(made[1:])]
     assert summary.closed is False
     assert selectors.family_summary(fund, today=today).closed is False
+
+
+def test_the_ledger_page_asks_about_a_family_only_for_a_family_member(fund, other_provider_org):
+    """fund_visible_to, for a user of another organisation: the account, the user's roles and whether
+    they are anyone's family; not which people they represent (they are nobody's family)."""
+    other = staff(Role.PROVIDER_FINANCE, provider=other_provider_org, email="finance@provider-b.example.org")
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.fund_visible_to(user=other, pk=fund.pk) is None
+    assert len(queries) == 3, [q["sql"] for q in queries]
