@@ -406,8 +406,10 @@ def test_an_uploaded_population_file_is_imported_as_its_uploader_and_says_how_ma
     job = ImportJob.objects.create(
         kind="population", file_name="dorset.csv", data=data, sha256="0" * 64, requested_by=platform_admin
     )
-    summary, url = services.run_population_job(job, None)
+    told = []  # what the job's page shows as it goes
+    summary, url = services.run_population_job(job, lambda **done: told.append(done))
     assert (summary, url) == ("Imported 3 population figures from dorset.csv.", "/monitoring/")
+    assert told[-1] == {"written": 3}
     assert PopulationFigure.objects.filter(council=council, year=2026).count() == 3
     assert _events(council) == [("population figures imported", platform_admin)]
 
