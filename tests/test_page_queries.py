@@ -112,6 +112,7 @@ def _pages(w: World):
         ("directory, filtered by council", None, f"/providers/?council={w.council.gss_code}"),
         ("approval queue", w.approver, "/approvals/"),
         ("monitoring", w.officer, "/monitoring/"),
+        ("council's accounts", w.commissioner, "/isf/council/"),
     ]
 
 
@@ -167,6 +168,7 @@ MOST_QUERIES = {
     "one ledger": 5,  # the account (with closed or not), the count, the page's entries, their balances
     "one ledger, oldest page": 5,
     "one ledger, filtered": 5,
+    "council's accounts": 5,  # the counts (kinds, over the limit, quiet), the first few of each, the page
 }
 
 

@@ -708,30 +708,71 @@ class CouncilRow:
 
 
 def council_overview(*, user, today: dt.date | None = None) -> list[CouncilRow]:
-    """Across the council's held accounts (ISFs and managed direct payments): balance (read from the
-    account row), spending in the last year against the annual budget, unspent
-    money above the agreement's limit (to talk about; never reclaimed automatically), and ledgers with
-    no entries for QUIET_AFTER_DAYS."""
-    from organisations.money import round_half_up
+    """Every account of the council as a row (council_accounts, read in one query). The commissioner's
+    page reads a page of it instead (council_page)."""
+    return council_rows(council_accounts(user=user, today=today))
 
+
+def _over_and_quiet(qs: QuerySet[HeldAccount], today: dt.date) -> QuerySet[HeldAccount]:
+    """Each account's agreed limit of unspent money worked out by the database as terms_of does (an
+    ISF's agreement; a managed direct payment's own limit, or MANAGED_UNSPENT_WEEKS of what the council
+    pays a year), and whether the account is over it or quiet (no entries for QUIET_AFTER_DAYS)."""
+    from django.db.models import BooleanField, DecimalField, ExpressionWrapper
+    from django.db.models.functions import Round
+
+    from .terms import MANAGED_UNSPENT_WEEKS
+
+    money = DecimalField(max_digits=12, decimal_places=2)
+    annual = F("arrangement__annual_amount")
+    cost = Coalesce(
+        F("arrangement__management_cost_amount"),
+        Round(annual * F("arrangement__management_cost_percent") / Value(100), 2, output_field=money),
+        Value(ZERO),
+        output_field=money,
+    )
+    managed_limit = Coalesce(
+        F("managed_unspent_limit"),
+        Round((annual + cost) * Value(MANAGED_UNSPENT_WEEKS) / Value(52), 2, output_field=money),
+        output_field=money,
+    )
+    limit = Case(When(kind=HeldKind.ISF, then=F("agreement__unspent_limit")), default=managed_limit)
+    since = today - dt.timedelta(days=QUIET_AFTER_DAYS)
+    return qs.annotate(agreed_limit=ExpressionWrapper(limit, output_field=money)).annotate(
+        is_over=ExpressionWrapper(Q(balance__gt=F("agreed_limit")), output_field=BooleanField()),
+        is_quiet=ExpressionWrapper(
+            Q(last_entry_on__isnull=True) | Q(last_entry_on__lt=since), output_field=BooleanField()
+        ),
+    )
+
+
+def council_accounts(*, user, today: dt.date | None = None) -> QuerySet[HeldAccount]:
+    """The council's held accounts in the list's order (the person's name), each with what its row
+    shows worked out by the database: `spent` in the last year (a subquery, which PostgreSQL works out
+    only for the rows a page keeps), `agreed_limit`, `is_over` and `is_quiet`."""
     today = today or timezone.localdate()
     year_ago = today - dt.timedelta(days=364)
-    spent = Coalesce(
-        Sum(
-            "entries__amount",
-            filter=Q(entries__entry_date__gte=year_ago)
-            & (
-                Q(entries__category__in=SPENT_CATEGORIES)
-                | Q(entries__category=Category.CORRECTION, entries__reverses__category__in=SPENT_CATEGORIES)
-            ),
-        ),
-        Value(ZERO),
+    spent = (
+        LedgerEntry.objects.filter(fund=OuterRef("pk"), entry_date__gte=year_ago)
+        .filter(
+            Q(category__in=SPENT_CATEGORIES)
+            | Q(category=Category.CORRECTION, reverses__category__in=SPENT_CATEGORIES)
+        )
+        .order_by()
+        .values("fund")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
-    funds = (
-        with_balances(funds_commissioned_by(user=user))
-        .annotate(spent=spent)
+    return (
+        _over_and_quiet(funds_commissioned_by(user=user), today)
+        .annotate(spent=Coalesce(Subquery(spent), Value(ZERO)))
         .order_by("person__family_name", "person__given_name", "pk")
     )
+
+
+def council_rows(funds) -> list[CouncilRow]:
+    """The rows of accounts read by council_accounts."""
+    from organisations.money import round_half_up
+
     rows = []
     for fund in funds:
         agreement = fund.terms
@@ -749,10 +790,25 @@ def council_overview(*, user, today: dt.date | None = None) -> list[CouncilRow]:
                 spent_this_year=spent_this_year,
                 spent_share=share,
                 unspent_limit=agreement.unspent_limit,
-                over_limit=fund.balance > agreement.unspent_limit,
+                over_limit=fund.is_over,
                 last_entry_on=fund.last_entry_on,
-                quiet=fund.last_entry_on is None or (today - fund.last_entry_on).days > QUIET_AFTER_DAYS,
+                quiet=fund.is_quiet,
                 can_move=fund.kind == "direct_payment_managed" and fund.closed_on is None,
             )
         )
     return rows
+
+
+def council_counts(accounts: QuerySet[HeldAccount], *, kind: str = "") -> dict[str, int]:
+    """In one query, over the whole council: how many accounts of each kind, and of the kind asked for
+    (all when none) how many, how many over their limit and how many quiet."""
+    from django.db.models import Count
+
+    of_kind = Q(kind=kind) if kind else Q()
+    return accounts.order_by().aggregate(
+        isf=Count("pk", filter=Q(kind=HeldKind.ISF)),
+        managed=Count("pk", filter=Q(kind=HeldKind.MANAGED_DP)),
+        shown=Count("pk", filter=of_kind),
+        over=Count("pk", filter=of_kind & Q(is_over=True)),
+        quiet=Count("pk", filter=of_kind & Q(is_quiet=True)),
+    )

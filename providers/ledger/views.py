@@ -41,7 +41,9 @@ from .pdf import statement_pdf
 from .selectors import (
     PROVIDER_STAFF,
     balance_of,
-    council_overview,
+    council_accounts,
+    council_counts,
+    council_rows,
     default_statement_period,
     family_page_funds,
     family_summary,
@@ -292,17 +294,38 @@ def upload(request: HttpRequest) -> HttpResponse:
 # ---- commissioners ---------------------------------------------------------------------------------
 
 
+# What the commissioner's list can be narrowed to besides the kind: the accounts to look at.
+COUNCIL_SHOWS = {
+    "over": "with unspent money above the agreed limit",
+    "quiet": "with no entries for more than 8 weeks",
+}
+COUNCIL_EXAMPLES = 5  # accounts named in each summary; more are counted, with a link to them all
+
+
 @login_required
 def commissioner_isfs(request: HttpRequest) -> HttpResponse:
+    """The council's accounts, FUNDS_PER_PAGE a page (issue 14: a 20,000-person council has thousands).
+    The counts and the summaries of accounts to look at are the whole council's, worked out by the
+    database; only the page's rows are read."""
     roles = roles_of(user=request.user)
     if not (roles.councils_with("commissioner") or roles.platform_admin):
         raise PermissionDenied
     kind = request.GET.get("kind", "")
-    rows = council_overview(user=request.user)
-    kinds = {r.fund.kind for r in rows}
-    if kind in HeldKind.values:
-        rows = [r for r in rows if r.fund.kind == kind]
-    # Planned moves of managed direct payments, in one query.
+    kind = kind if kind in HeldKind.values else ""
+    show = request.GET.get("show", "")
+    show = show if show in COUNCIL_SHOWS else ""
+    accounts = council_accounts(user=request.user)
+    counts = council_counts(accounts, kind=kind)
+    listed = accounts.filter(kind=kind) if kind else accounts
+    examples = {
+        name: (counts[name], council_rows(listed.filter(**{f"is_{name}": True})[:COUNCIL_EXAMPLES]))
+        for name in COUNCIL_SHOWS
+    }
+    if show:
+        listed = listed.filter(**{f"is_{show}": True})
+    page = page_of(request, listed, FUNDS_PER_PAGE, count=counts[show] if show else counts["shown"])
+    rows = council_rows(page.object_list)
+    # Planned moves of the page's managed direct payments, in one query (none when there are none).
     planned = dict(
         ScheduledMove.objects.filter(
             status=MoveStatus.SCHEDULED, account_id__in=[r.fund.pk for r in rows if r.can_move]
@@ -315,11 +338,23 @@ def commissioner_isfs(request: HttpRequest) -> HttpResponse:
         "ledger/commissioner_isfs.html",
         {
             "rows": rows,
-            "kind": kind if kind in HeldKind.values else "",
+            "page": page,
+            "counts": counts,
+            "kind": kind,
             "kind_words": WORDS.get(kind),
-            "show_kinds": len(kinds) > 1 or kind in HeldKind.values,
-            "over_limit": [r for r in rows if r.over_limit],
-            "quiet": [r for r in rows if r.quiet],
+            "show": show,
+            "show_words": COUNCIL_SHOWS.get(show, ""),
+            "show_kinds": (counts["isf"] > 0 and counts["managed"] > 0) or bool(kind),
+            "summaries": [
+                {
+                    "name": name,
+                    "words": COUNCIL_SHOWS[name],
+                    "count": count,
+                    "rows": some,
+                    "more": count - len(some),
+                }
+                for name, (count, some) in examples.items()
+            ],
         },
     )
 
