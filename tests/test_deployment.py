@@ -101,3 +101,13 @@ def test_returns_and_imports_have_their_own_workers_and_queues():
     routes = settings.CELERY_TASK_ROUTES
     assert routes["monitoring.tasks.produce_return"] == {"queue": "returns"}
     assert routes["*.import_*"] == {"queue": "imports"}
+
+
+def test_the_planner_prices_random_reads_for_data_in_memory(django_db_blocker):
+    """The app's connections tell PostgreSQL that reading out of order is cheap (issue 14): with the
+    spinning-disk default a provider's ledger list read every person of the council to join names."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
