@@ -83,6 +83,8 @@ def test_a_providers_imported_self_assessment_is_linked_and_updates_its_profile(
     assert Response.objects.get(provider=provider_org).respondent_ref == "PRV-001"
     profile.refresh_from_db()
     assert (profile.client_groups, profile.isf_years) == (["dementia"], "1_to_3")
+    # The profile's change is recorded as the importer's, like the response.
+    assert LogEntry.objects.get_for_object(profile).latest("pk").actor == commissioner
 
 
 def test_an_uploaded_answers_file_runs_as_a_job_reporting_progress_and_leads_back_to_the_upload_page(
@@ -91,6 +93,7 @@ def test_an_uploaded_answers_file_runs_as_a_job_reporting_progress_and_leads_bac
     from organisations import jobs
     from surveys.imports import run_upload_job
 
+    survey("outcome-budget-holder")  # the shipped surveys, should a test before have emptied the tables
     person = person_holding(council, "isf", person_ref="DOR-1")
     job = jobs.request_import(
         kind="survey_responses",
@@ -134,3 +137,12 @@ def test_the_import_tells_its_progress_and_a_refused_file_writes_nothing(council
         )  # fmt: skip
     assert str(failed.value) == "line 3: answer: “sideways” is not an answer to “dignity”"
     assert told == [{"checked": 2}] and Response.objects.count() == 2
+
+
+def test_checking_a_file_names_a_line_that_cannot_be_read_as_csv():
+    text = HEADER + "R1,dignity,better\nR2,dignity," + "x" * 131_073 + "\n"
+    with pytest.raises(ImportFailed) as failed:
+        parse(survey=survey("outcome-budget-holder"), text=text)
+    assert failed.value.errors == [
+        "line 3: row: could not be read as CSV (field larger than field limit (131072))"
+    ]
