@@ -176,3 +176,36 @@ def test_the_commissioner_sees_the_councils_funds_and_records_a_refund(
         "cell", name="Paid back to Dorset Council: Money not needed while you were in hospital", exact=True
     ).is_visible()
     assert_accessible(page)
+
+
+def test_a_council_with_more_than_a_page_of_accounts_reads_a_page_at_a_time(
+    page, live_server, council, provider_org, commissioner, password
+):
+    """Issue 14: 50 accounts a page, the summaries for the whole council with a link to the rest; every
+    page passes axe and fits 320 px."""
+    robot = system_actor()
+    start = timezone.localdate() - dt.timedelta(days=100)
+    for i in range(56):
+        person = PersonFactory(council=council, given_name="Sam", family_name=f"Page{i:02d}")
+        agreement = isf_agreement(
+            person=person,
+            provider=provider_org,
+            start=start,
+            budget_ref=f"DOR-PG-{i}",
+            unspent_limit="0.00" if i % 9 == 0 else "1000.00",
+        )
+        fund = services.open_fund(agreement=agreement, actor=robot)
+        if i % 2:
+            services.post_due_payments(fund=fund, actor=robot, today=timezone.localdate())
+    browser_sign_in(page, live_server, commissioner, password)
+    page.goto(f"{live_server.url}/isf/council/")
+    assert page.get_by_text("Showing 1 to 50 of 56, in name order.").is_visible()
+    assert_accessible(page)
+    assert_fits_320(page, "council-accounts")
+    page.get_by_role("link", name="See all 28 accounts with no entries for more than 8 weeks").click()
+    assert page.get_by_text("Showing the 28 accounts with no entries for more than 8 weeks.").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/isf/council/")
+    page.get_by_role("navigation", name="Pages of accounts").get_by_role("link", name="Next").click()
+    assert page.get_by_role("link", name="Sam Page55", exact=True).is_visible()
+    assert_accessible(page)
