@@ -53,8 +53,6 @@ def person_visible_to(*, user, pk) -> Person | None:
         councils = roles.councils_with(Role.COMMISSIONER, Role.APPROVER, Role.MONITORING_OFFICER)
         if roles.platform_admin or councils:
             pk = int(pk)
-            if not 0 < pk < 2**63:  # no such row (the ORM answers so for an id past a bigint's range)
-                return None
             # Unordered (one row at most), its SQL compiled once per process (issue 14).
             found = fetch_kept(_person_by_id_query, pk=pk)
             if not found:

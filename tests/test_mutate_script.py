@@ -219,7 +219,12 @@ def test_a_test_after_a_killed_mutant_is_set_up_as_if_it_came_next(tmp_path):
         "def test_killer(shared):\n    assert shared == 'a'\n"
         "def test_next_in_plan(shared):\n    assert shared == 'a'\n"
     )
-    (tmp_path / "test_b.py").write_text("def test_other_mutants_first():\n    assert True\n")
+    (tmp_path / "test_b.py").write_text(
+        "import pytest\n"
+        "@pytest.fixture\n"
+        "def prepared():\n    yield 'set up'\n"
+        "def test_other_mutants_first(prepared):\n    assert prepared == 'set up'\n"
+    )
     (tmp_path / "conftest.py").write_text(
         "import importlib.util, json\n"
         f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'scripts' / 'mutate.py')!r})\n"

@@ -72,8 +72,6 @@ def fund_visible_to(*, user, pk) -> HeldAccount | None:
     # Unordered (one row at most): an ordered query makes Django hash each of its ~60 selected columns;
     # and its SQL is compiled once per process (organisations/kept_queries.py).
     pk = int(pk)
-    if not 0 < pk < 2**63:  # no such row (the ORM answers so for an id past a bigint's range)
-        return None
     rows = fetch_kept(_fund_by_id_query, pk=pk)
     if not rows:
         return None
