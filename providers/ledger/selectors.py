@@ -16,7 +16,12 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from budgets.selectors import is_family_member, people_represented_by, people_represented_by_user_id
+from budgets.selectors import (
+    ids_of_people_represented_by,
+    is_family_member,
+    people_represented_by,
+    people_represented_by_user_id,
+)
 from organisations.kept_queries import fetch_kept
 from organisations.models import Role
 from organisations.selectors import roles_of
@@ -156,7 +161,7 @@ def family_page_funds(*, user, kind: str) -> list[HeldAccount]:
     a council of 20,000 people; issue 14), and as a bare UNION the plan took 4 ms to make, against
     2 ms for both queries this way. Newest first (opened, then id), sorted here: a family has a few
     accounts, and an ordered query makes Django hash each of its ~70 selected columns (issue 14)."""
-    people = list(people_represented_by(user=user).values_list("pk", flat=True))
+    people = ids_of_people_represented_by(user=user)
     # Its SQL (six tables' columns) is compiled once per process for the kind and number of people.
     funds = fetch_kept(_family_page_funds_query, shape={"kind": kind}, people=people)
     return sorted(funds, key=lambda f: (f.opened_on, f.pk), reverse=True)
@@ -677,15 +682,29 @@ def family_summary(fund: HeldAccount, *, today: dt.date | None = None) -> Family
         money_left=running,
         spending_by_kind=breakdown.spending_by_kind,
         balance_points=points,
-        statements=list(fund.statements.all()[:6]),
+        statements=fetch_kept(_latest_statements_query, fund_id=fund.pk),
         # Read with the account when the page asked for it (views._family_page), else asked here.
         closed=fund.has_closing if hasattr(fund, "has_closing") else is_closed(fund),
         other_corrections=breakdown.other_corrections,
     )
 
 
+def _latest_statements_query(*, fund_id: int) -> QuerySet[Statement]:
+    """The fund's six newest statements (Statement's ordering), for the family's page."""
+    return Statement.objects.filter(fund_id=fund_id)[:6]
+
+
 def unseen_notifications(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, seen_at__isnull=True).select_related("statement", "fund")
+
+
+def unseen_notifications_list(*, user) -> list[Notification]:
+    """unseen_notifications for the family's page, unordered, its SQL kept per process (issue 14)."""
+    return fetch_kept(_unseen_notifications_query, user_id=user.pk)
+
+
+def _unseen_notifications_query(*, user_id: int) -> QuerySet[Notification]:
+    return unseen_notifications(user=user_id).order_by()
 
 
 # ---- the commissioner's overview -----------------------------------------------------------------

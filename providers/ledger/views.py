@@ -59,7 +59,7 @@ from .selectors import (
     may_reverse,
     reversible_entries,
     statement_context,
-    unseen_notifications,
+    unseen_notifications_list,
 )
 from .services import LedgerError
 
@@ -98,7 +98,7 @@ def _family_page(request: HttpRequest, kind: str) -> HttpResponse:
     # Newest first (Notification's ordering: created, then id, neither empty), sorted here: to compile
     # an ordered query Django hashes each selected column, three tables' here (issue 14).
     notices = sorted(
-        (n for n in unseen_notifications(user=request.user).order_by() if n.fund.kind == kind),
+        (n for n in unseen_notifications_list(user=request.user) if n.fund.kind == kind),
         key=lambda n: (n.created_at, n.pk),
         reverse=True,
     )

@@ -49,6 +49,20 @@ def test_someone_acting_for_another_person_is_family_whoever_else_is(person, cou
     assert selectors.is_family_member(user=rep) is True
 
 
+def test_the_ids_of_the_people_a_user_is_or_acts_for_are_theirs_alone(person, other_person, council):
+    """The family pages' kept query (issue 14): the user's own person and the people they represent,
+    nobody else's, and nothing for someone not signed in or a user who is no one's family."""
+    user = UserFactory()
+    person.user = user
+    person.save(update_fields=["user"])
+    represented = PersonFactory(council=council)
+    represented.representatives.create(user=user, relationship="son")
+    other_person.representatives.create(user=UserFactory(), relationship="friend")
+    assert sorted(selectors.ids_of_people_represented_by(user=user)) == sorted([person.pk, represented.pk])
+    assert selectors.ids_of_people_represented_by(user=UserFactory()) == []
+    assert selectors.ids_of_people_represented_by(user=AnonymousUser()) == []
+
+
 # ---- casework pages ----
 
 
