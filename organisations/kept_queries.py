@@ -75,12 +75,12 @@ def _compile(build, shape: dict, values: dict):
     queryset = build(**shape, **values)
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
-    return compiler, sql, tuple(params)
+    return queryset, compiler, sql, tuple(params)
 
 
 def _keep(build, shape: dict, values: dict):
     placed, where = _stand_ins(values)
-    compiler, sql, params = _compile(build, shape, placed)
+    queryset, compiler, sql, params = _compile(build, shape, placed)
     slots = []
     seen = set()
     for position, param in enumerate(params):
@@ -94,7 +94,17 @@ def _keep(build, shape: dict, values: dict):
             f"{build.__qualname__}: the value of {', '.join(sorted(set(missing)))} is changed on its way "
             "into the SQL (or not used): it cannot be kept"
         )
-    return compiler, sql, params, tuple(slots)
+    for lookup in queryset._prefetch_related_lookups:
+        inner = getattr(lookup, "queryset", None)
+        if inner is None:
+            continue
+        _, inner_params = inner.query.get_compiler(inner.db).as_sql()
+        if any((type(param), param) in where for param in inner_params):
+            raise KeptQueryError(
+                f"{build.__qualname__}: a value goes into a prefetch's queryset, which the kept query "
+                "would run with its stand-in: it cannot be kept"
+            )
+    return queryset, compiler, sql, params, tuple(slots)
 
 
 def _outside_bigint(value) -> bool:
@@ -119,13 +129,17 @@ def fetch_kept(build, *, shape: dict | None = None, **values) -> list:
             kept = _KEPT.setdefault(key, _keep(build, shape, values))
         except EmptyResultSet:  # e.g. `__in` an empty list: nothing to ask the database
             return list(build(**shape, **values))
-    compiler, sql, params, slots = kept
+    built, compiler, sql, params, slots = kept
     params = list(params)
     for position, name, index in slots:
         params[position] = values[name] if index is None else values[name][index]
-    queryset = build(**shape, **values)
+    # A copy of the queryset built with the stand-ins: it reads rows as one built with these values
+    # would (select_related, annotations, prefetches, values_list), and copying it costs a fraction of
+    # building it again (its filters resolved, its joins set up). Its stand-in values are never sent:
+    # the SQL and values are the kept ones below.
+    queryset = built._chain()
     if getattr(settings, "KEPT_QUERIES_CHECK", False):
-        _, fresh_sql, fresh_params = _compile(build, shape, values)
+        _, _, fresh_sql, fresh_params = _compile(build, shape, values)
         if (fresh_sql, fresh_params) != (sql, tuple(params)):
             raise KeptQueryError(
                 f"{build.__qualname__}: the kept SQL differs from the query built afresh; its shape "

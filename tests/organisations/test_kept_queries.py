@@ -62,6 +62,44 @@ def test_each_call_gets_its_own_values_rows_with_the_sql_compiled_once(monkeypat
     assert compiled == [Membership]  # once, for the stand-ins; never again
 
 
+def test_once_kept_the_query_is_not_built_again(monkeypatch):
+    """Building the queryset (filters resolved, joins set up) costs about as much as compiling it:
+    after the first call fetch_kept copies the one it built, and outside the tests' check builds none."""
+    council = CouncilFactory(name="Fernhill")
+    carl = staff("commissioner", council=council, full_name="Carl Kept")
+    dee = staff("approver", council=council, full_name="Dee Kept")
+    built = []
+
+    def counting(*, user_id: int):
+        built.append(user_id)
+        return _memberships_of(user_id=user_id)
+
+    with override_settings(KEPT_QUERIES_CHECK=False):
+        first = fetch_kept(counting, user_id=carl.pk)
+        second = fetch_kept(counting, user_id=dee.pk)
+        third = fetch_kept(counting, user_id=carl.pk)
+    assert len(built) == 1 and built[0] < 0  # once, with the stand-in
+    assert [m.user.full_name for m in first] == ["Carl Kept"]
+    assert [m.user.full_name for m in second] == ["Dee Kept"]
+    assert [m.pk for m in third] == [m.pk for m in first]
+
+
+def _memberships_with_users_after(*, user_id: int, after: dt.date):
+    # The value in the query itself too: a value used nowhere in it is refused already.
+    return Council.objects.filter(memberships__user_id=user_id, created_at__date__gte=after).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.filter(created_at__date__gte=after))
+    )
+
+
+def test_a_value_that_goes_into_a_prefetch_is_refused():
+    """A kept query's prefetches run as built the first time: one built with a value would run with
+    the stand-in for ever."""
+    council = CouncilFactory(name="Gorsey")
+    user = staff("commissioner", council=council)
+    with pytest.raises(KeptQueryError, match="prefetch"):
+        fetch_kept(_memberships_with_users_after, user_id=user.pk, after=dt.date.today())
+
+
 def test_select_related_and_prefetches_are_filled_as_by_the_orm(django_assert_num_queries):
     council = CouncilFactory(name="Cowleaze")
     staff("commissioner", council=council, full_name="Cara Kept")
