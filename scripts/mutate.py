@@ -216,10 +216,16 @@ def process_cache_clearers() -> list:
     the run check the whole function again one mutant to a child). Found once a child, called before each
     mutant."""
     clearers = []
+    # Not the tests' own caches: they hold what no mutant can change (the test password's Argon2 hash,
+    # 0.2 CPU-s to make again, was made again before every mutant: most of a killed mutant's cost).
+    # The tests run from mutants/ (a copy of the project): its tests/ and scripts/ as well as ours.
+    not_the_product = tuple(
+        str(base / part) + os.sep for base in (ROOT, MUTANTS) for part in ("tests", "scripts")
+    )
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None) or ""
-        if not file.startswith(str(ROOT)) or "site-packages" in file:
-            continue  # the project's modules only (mutated or not), not the libraries'
+        if not file.startswith(str(ROOT)) or "site-packages" in file or file.startswith(not_the_product):
+            continue  # the project's modules only (mutated or not), not the libraries' or the tests'
         for value in list(vars(module).values()):
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and hasattr(value, "cache_info"):
@@ -249,6 +255,7 @@ def run_quietly(item, nextitem) -> bool:
     whether it passed (a skip passes)."""
     from _pytest.outcomes import Exit, Skipped
     from _pytest.runner import CallInfo
+    from _pytest.tmpdir import tmppath_result_key
 
     def call_runtest_hook(item, when, **kwds):
         hook = getattr(item.ihook, f"pytest_runtest_{when}")
@@ -267,8 +274,13 @@ def run_quietly(item, nextitem) -> bool:
         item.session._setupstate.teardown_exact(item)
     try:
         passed = True
+        # What pytest's report hook (not called here) records of each phase for the `tmp_path` fixture,
+        # whose teardown reads it: without it every test using tmp_path failed at teardown (a KeyError),
+        # so each mutant its plan reached was counted killed by a test that had passed.
+        phases = item.stash.setdefault(tmppath_result_key, {})
         for when in ("setup", "call"):
             info = call_runtest_hook(item, when)
+            phases[when] = info.excinfo is None
             if info.excinfo is not None:
                 passed = info.excinfo.errisinstance(Skipped)
                 break

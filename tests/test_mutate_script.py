@@ -193,12 +193,16 @@ def test_a_child_empties_the_project_s_per_process_caches_before_each_mutant(mut
     from budgets import selectors as budget_selectors
     from organisations import kept_queries
     from providers.ledger import selectors as ledger_selectors
+    from tests import factories
 
     kept_queries._KEPT["left by a mutant"] = "its SQL"
     clearers = mutate.process_cache_clearers()
     assert budget_selectors._approval_summary_sql.cache_clear in clearers
     assert ledger_selectors._held_in_list_order_sql.cache_clear in clearers
     assert resolvers._get_cached_resolver.cache_clear not in clearers
+    # The tests' own caches stay: the test password's hash cannot change with a mutant, and making it
+    # again (Argon2, on purpose slow) before each mutant was most of a killed mutant's CPU.
+    assert factories._password_hash.cache_clear not in clearers
     for clear in clearers:
         clear()
     assert kept_queries._KEPT == {}
@@ -244,3 +248,37 @@ def test_a_test_after_a_killed_mutant_is_set_up_as_if_it_came_next(tmp_path):
         check=False,
     )
     assert json.loads((tmp_path / "out.json").read_text()) == [True, True]
+
+
+def test_a_test_using_tmp_path_passes_each_time_it_is_run_quietly(tmp_path):
+    """run_quietly makes no reports, but tmp_path's teardown reads what pytest's report hook records of
+    the test: without it every test using tmp_path failed at teardown, and every mutant whose plan
+    reached one was counted killed (the import modules' "kills", and the 3,502 re-checks of a whole run).
+    A test failing in its call still fails."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_files.py").write_text(
+        "def test_writes_a_file(tmp_path):\n    (tmp_path / 'a.csv').write_text('x')\n"
+        "    assert (tmp_path / 'a.csv').read_text() == 'x'\n"
+        "def test_fails(tmp_path):\n    assert (tmp_path / 'missing.csv').exists()\n"
+    )
+    (tmp_path / "conftest.py").write_text(
+        "import importlib.util, json\n"
+        f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'scripts' / 'mutate.py')!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "def pytest_runtestloop(session):\n"
+        "    items = {i.name: i for i in session.items}\n"
+        "    anchor = m._Anchor(session)\n"
+        "    runs = [m.run_quietly(items[name], anchor) for name in\n"
+        "            ('test_writes_a_file', 'test_writes_a_file', 'test_fails', 'test_writes_a_file')]\n"
+        "    (session.config.rootpath / 'out.json').write_text(json.dumps(runs))\n"
+        "    return True\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    assert json.loads((tmp_path / "out.json").read_text()) == [True, True, False, True]
