@@ -208,14 +208,37 @@ def test_a_child_empties_the_project_s_per_process_caches_before_each_mutant(mut
     assert kept_queries._KEPT == {}
 
 
+def _run_quietly_in_a_session(tmp_path, loop: str) -> list:
+    """Run `loop` (the body of a pytest_runtestloop with `m` the runner, `items` by name and `anchor`)
+    in a pytest session of its own over the test files already written to tmp_path; its result list."""
+    import subprocess
+    import sys
+
+    (tmp_path / "conftest.py").write_text(
+        "import importlib.util, json\n"
+        f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'scripts' / 'mutate.py')!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "def pytest_runtestloop(session):\n"
+        "    items = {i.name: i for i in session.items}\n"
+        "    anchor = m._Anchor(session)\n"
+        f"    runs = {loop}\n"
+        "    (session.config.rootpath / 'out.json').write_text(json.dumps(runs))\n"
+        "    return True\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    return json.loads((tmp_path / "out.json").read_text())
+
+
 def test_a_test_after_a_killed_mutant_is_set_up_as_if_it_came_next(tmp_path):
     """A kill ends a mutant's tests early: the killing test was torn down for the next test in its plan,
     which never ran, so its module's fixtures were kept. The next mutant's first test, from another
     module, must still be set up and run (pytest refused: "previous item was not torn down properly",
     and the mutant counted as killed by a test that never ran)."""
-    import subprocess
-    import sys
-
     (tmp_path / "test_a.py").write_text(
         "import pytest\n"
         "@pytest.fixture(scope='module')\n"
@@ -229,25 +252,12 @@ def test_a_test_after_a_killed_mutant_is_set_up_as_if_it_came_next(tmp_path):
         "def prepared():\n    yield 'set up'\n"
         "def test_other_mutants_first(prepared):\n    assert prepared == 'set up'\n"
     )
-    (tmp_path / "conftest.py").write_text(
-        "import importlib.util, json\n"
-        f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'scripts' / 'mutate.py')!r})\n"
-        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
-        "def pytest_runtestloop(session):\n"
-        "    items = {i.name: i for i in session.items}\n"
-        "    anchor = m._Anchor(session)\n"
-        "    first = m.run_quietly(items['test_killer'], items['test_next_in_plan'])\n"
-        "    second = m.run_quietly(items['test_other_mutants_first'], anchor)\n"
-        "    (session.config.rootpath / 'out.json').write_text(json.dumps([first, second]))\n"
-        "    return True\n"
+    runs = _run_quietly_in_a_session(
+        tmp_path,
+        "[m.run_quietly(items['test_killer'], items['test_next_in_plan']), "
+        "m.run_quietly(items['test_other_mutants_first'], anchor)]",
     )
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-    )
-    assert json.loads((tmp_path / "out.json").read_text()) == [True, True]
+    assert runs == [True, True]
 
 
 def test_a_test_using_tmp_path_passes_each_time_it_is_run_quietly(tmp_path):
@@ -255,30 +265,14 @@ def test_a_test_using_tmp_path_passes_each_time_it_is_run_quietly(tmp_path):
     the test: without it every test using tmp_path failed at teardown, and every mutant whose plan
     reached one was counted killed (the import modules' "kills", and the 3,502 re-checks of a whole run).
     A test failing in its call still fails."""
-    import subprocess
-    import sys
-
     (tmp_path / "test_files.py").write_text(
         "def test_writes_a_file(tmp_path):\n    (tmp_path / 'a.csv').write_text('x')\n"
         "    assert (tmp_path / 'a.csv').read_text() == 'x'\n"
         "def test_fails(tmp_path):\n    assert (tmp_path / 'missing.csv').exists()\n"
     )
-    (tmp_path / "conftest.py").write_text(
-        "import importlib.util, json\n"
-        f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'scripts' / 'mutate.py')!r})\n"
-        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
-        "def pytest_runtestloop(session):\n"
-        "    items = {i.name: i for i in session.items}\n"
-        "    anchor = m._Anchor(session)\n"
-        "    runs = [m.run_quietly(items[name], anchor) for name in\n"
-        "            ('test_writes_a_file', 'test_writes_a_file', 'test_fails', 'test_writes_a_file')]\n"
-        "    (session.config.rootpath / 'out.json').write_text(json.dumps(runs))\n"
-        "    return True\n"
+    runs = _run_quietly_in_a_session(
+        tmp_path,
+        "[m.run_quietly(items[name], anchor) for name in "
+        "('test_writes_a_file', 'test_writes_a_file', 'test_fails', 'test_writes_a_file')]",
     )
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:django", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-    )
-    assert json.loads((tmp_path / "out.json").read_text()) == [True, True, False, True]
+    assert runs == [True, True, False, True]
