@@ -122,6 +122,23 @@ def test_only_the_required_columns_are_needed(tmp_path):
                 "line 3: website: 'ftp://seaside.example.org' is not a web address starting http:// or https://",
             ],
         ),
+        (
+            "provider_ref,name,management_fee_percent\nPRV-1,A,-0.01\nPRV-2,B,100.01\nPRV-3,C,5X\n",
+            [
+                "line 2: management_fee_percent: -0.01 is not between 0 and 100",
+                "line 3: management_fee_percent: 100.01 is not between 0 and 100",
+                "line 4: management_fee_percent: '5X' is not a number",
+            ],
+        ),
+        (
+            "provider_ref,name\nPRV-1,A,extra\nPRV-2,\n",
+            ["line 2: row: has 3 cells, the header has 2", "line 3: name: is blank"],
+        ),
+        ("provider_ref,name,\nPRV-1,A,\n", ["line 1: (blank): unknown column"]),
+        (
+            "\nprovider_ref,name\nPRV-1,A\n",
+            ["line 1: provider_ref: missing column", "line 1: name: missing column"],
+        ),
     ],
     ids=[
         "empty file",
@@ -139,6 +156,10 @@ def test_only_the_required_columns_are_needed(tmp_path):
         "ragged row",
         "column twice",
         "too long and not a web address",
+        "percent just outside 0 to 100",
+        "rows after a ragged row still checked",
+        "trailing comma in the header",
+        "blank first line is the header",
     ],
 )
 def test_a_bad_file_imports_nothing_and_says_what_is_wrong(tmp_path, council, text, errors):
