@@ -4,6 +4,7 @@ import pytest
 
 from budgets.models import Representative
 from organisations.services import system_actor
+from providers.ledger import services
 from tests.budgets.factories import PersonFactory
 from tests.factories import UserFactory
 from tests.ledger.factories import isf_fund
@@ -44,3 +45,10 @@ def other_fund(other_person, other_provider_org, robot):
     return isf_fund(
         person=other_person, provider=other_provider_org, actor=robot, start=START, budget_ref="BRI-ISF-1"
     )
+
+
+@pytest.fixture
+def paid(fund, robot):
+    """The first four weeks: £1,000.00 in from the council, £50.00 fee out (5%): £950.00 left."""
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    return fund

@@ -25,13 +25,6 @@ CLOSED = (
 NOTHING_LEFT = r"^A refund cannot be more than the money left: £0\.00 is left\.$"
 
 
-@pytest.fixture
-def paid(fund, robot):
-    """The first four weeks: £1,000.00 in from the council, £50.00 fee out (5%): £950.00 left."""
-    services.post_due_payments(fund=fund, actor=robot, today=START)
-    return fund
-
-
 def _spend(fund, actor, amount="40.00", *, key="s-1", on=START):
     return services.record_spending(
         fund=fund,

@@ -17,13 +17,6 @@ from tests.ledger.factories import isf_agreement, isf_fund
 D = Decimal
 
 
-@pytest.fixture
-def paid(fund, robot):
-    """The first four weeks: £1,000.00 in from the council, £50.00 fee out (5%): £950.00 left."""
-    services.post_due_payments(fund=fund, actor=robot, today=START)
-    return fund
-
-
 def _spend(fund, actor, amount="10.00", *, key="s-1", on=START, description="Support from Ann"):
     return services.record_spending(
         fund=fund,

@@ -5,8 +5,6 @@ penny), the running balance whatever the filter, the statement's rows, and the f
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from providers.ledger import selectors, services
 from providers.ledger.models import Category
 from tests.budgets.factories import PersonFactory
@@ -14,13 +12,6 @@ from tests.ledger.conftest import START
 from tests.ledger.factories import isf_fund
 
 D = Decimal
-
-
-@pytest.fixture
-def paid(fund, robot):
-    """The first four weeks: £1,000.00 in from the council, £50.00 fee out (5%): £950.00 left."""
-    services.post_due_payments(fund=fund, actor=robot, today=START)
-    return fund
 
 
 def _spend(fund, actor, amount, *, on=START, key="s-1", category="support"):
