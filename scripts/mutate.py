@@ -209,31 +209,56 @@ def calibration_sample(items, runs: int = 10, length: int = 5) -> list[list]:
     return [list(items[k : k + length]) for k in range(0, step * runs, step)]
 
 
-def process_cache_clearers() -> list:
-    """The `cache_clear` of every cache the project keeps per process (functools caches of SQL or of
-    rendered forms, and the kept queries' compiled SQL): a mutant on while one of them was filled leaves
-    its result there for the next mutant's tests, which then fail with no fault of their own (and made
-    the run check the whole function again one mutant to a child). Found once a child, called before each
-    mutant."""
-    clearers = []
+def process_state_resetters() -> list:
+    """What puts back the state the project keeps per process, as it was when the child began: empties
+    every cache (functools caches of SQL or of rendered forms, the kept queries' compiled SQL), so each
+    mutant's tests build their SQL again under it, and restores every module-level registry (`_ON_MOVE`,
+    `_EXTRA_VISIBILITY_RULES`, `budgets.imports._TODAY`...: a list, dict or set with a `_CAPITALS` name)
+    to its contents then. A mutant on while a cache filled, or in a register or unregister function a test
+    calls, leaves its mark there for the next mutant's tests, which then fail with no fault of their own
+    (and made the run check the whole function again one mutant to a child). Found once a child, called
+    before each mutant and before the child's end-of-function check."""
+    resetters = []
     # Not the tests' own caches: they hold what no mutant can change (the test password's Argon2 hash,
     # 0.2 CPU-s to make again, was made again before every mutant: most of a killed mutant's cost).
     # The tests run from mutants/ (a copy of the project): its tests/ and scripts/ as well as ours.
     not_the_product = tuple(
         str(base / part) + os.sep for base in (ROOT, MUTANTS) for part in ("tests", "scripts")
     )
+    kept = sys.modules.get("organisations.kept_queries")
+    kept_sql = kept._KEPT if kept is not None else None
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None) or ""
         if not file.startswith(str(ROOT)) or "site-packages" in file or file.startswith(not_the_product):
             continue  # the project's modules only (mutated or not), not the libraries' or the tests'
-        for value in list(vars(module).values()):
+        for name, value in list(vars(module).items()):
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and hasattr(value, "cache_info"):
-                clearers.append(clear)
-    kept = sys.modules.get("organisations.kept_queries")
-    if kept is not None:
-        clearers.append(kept._KEPT.clear)
-    return clearers
+                resetters.append(clear)
+            elif value is kept_sql:
+                resetters.append(value.clear)  # emptied, not restored: SQL kept with no mutant on hides one
+            elif (
+                name.startswith("_")
+                and name[1:2].isupper()
+                and name == name.upper()
+                and isinstance(value, list | dict | set)
+            ):
+                resetters.append(_restorer(value))
+    return resetters
+
+
+def _restorer(registry):
+    """A function that puts `registry` (a list, dict or set) back as it is now, in place."""
+    saved = registry.copy()
+    if isinstance(registry, list):
+        return lambda: registry.__setitem__(slice(None), saved)
+
+    def restore():
+        if registry != saved:
+            registry.clear()
+            registry.update(saved)
+
+    return restore
 
 
 def left_in_a_transaction(connections) -> bool:
@@ -654,10 +679,10 @@ class MutationRun:
             profiler.enable()
         last_killer = None
         killed_here: list[str] = []
-        clear_caches = process_cache_clearers()
+        resetters = process_state_resetters()
         for mutant in mutants:
-            for clear in clear_caches:
-                clear()
+            for reset in resetters:
+                reset()
             tests = self.plan(mutant, siblings)
             estimate = sum(self.cpu_by_test.get(t, 0.0) for t in tests)
             started_cpu = time.process_time()
@@ -699,6 +724,8 @@ class MutationRun:
                 os.write(fd, (json.dumps({"database_cpu": database_backend_cpu()}) + "\n").encode())
                 os._exit(RESTART)
         set_mutant_under_test("")
+        for reset in resetters:
+            reset()  # what the last mutant left in a cache or registry is not what this check is for
         if last_killer and len(mutants) > 1 and not run_quietly(by_id[last_killer], anchor):
             # The test that killed the last mutant fails with no mutant on: something one mutant left
             # behind in this process (not the database's transaction, checked above) made tests fail for

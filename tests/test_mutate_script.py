@@ -184,28 +184,47 @@ def test_a_changed_file_mutmut_does_not_mutate_is_copied_again(mutate, tmp_path,
     assert (stale / "services.py").read_text() == "# mutmut's mutants\n"  # mutmut's to make again
 
 
-def test_a_child_empties_the_project_s_per_process_caches_before_each_mutant(mutate):
-    """A mutant on while a per-process cache filled leaves its SQL there for the next mutant's tests:
-    each child finds every such cache (functools caches in the project's modules, the kept queries) and
-    empties them before each mutant, and no library's."""
+def test_a_child_puts_back_the_project_s_per_process_state_before_each_mutant(mutate):
+    """A mutant on while a per-process cache filled leaves its SQL there for the next mutant's tests, and
+    one in a register function a test calls leaves its rule registered: each child finds every such cache
+    (functools caches in the project's modules, the kept queries) and registry, and empties the caches and
+    restores the registries before each mutant, and touches no library's."""
     from django.urls import resolvers
 
+    from budgets import imports as budget_imports
     from budgets import selectors as budget_selectors
     from organisations import kept_queries
+    from providers import hooks
     from providers.ledger import selectors as ledger_selectors
     from tests import factories
 
     kept_queries._KEPT["left by a mutant"] = "its SQL"
-    clearers = mutate.process_cache_clearers()
-    assert budget_selectors._approval_summary_sql.cache_clear in clearers
-    assert ledger_selectors._held_in_list_order_sql.cache_clear in clearers
-    assert resolvers._get_cached_resolver.cache_clear not in clearers
+    rules_before, hooks_before = list(budget_selectors._EXTRA_VISIBILITY_RULES), list(hooks._ON_END)
+    resetters = mutate.process_state_resetters()
+    assert budget_selectors._approval_summary_sql.cache_clear in resetters
+    assert ledger_selectors._held_in_list_order_sql.cache_clear in resetters
+    assert resolvers._get_cached_resolver.cache_clear not in resetters
     # The tests' own caches stay: the test password's hash cannot change with a mutant, and making it
     # again (Argon2, on purpose slow) before each mutant was most of a killed mutant's CPU.
-    assert factories._password_hash.cache_clear not in clearers
-    for clear in clearers:
-        clear()
-    assert kept_queries._KEPT == {}
+    assert factories._password_hash.cache_clear not in resetters
+
+    def left_by_a_mutant(*args, **kwargs):
+        raise AssertionError("a rule a mutant failed to take out again")
+
+    budget_selectors._EXTRA_VISIBILITY_RULES.append(left_by_a_mutant)
+    hooks._ON_END[:] = []
+    budget_imports._TODAY[:] = ["a day a mutant left set"]
+    try:
+        for reset in resetters:
+            reset()
+        assert kept_queries._KEPT == {}
+        assert rules_before == budget_selectors._EXTRA_VISIBILITY_RULES
+        assert hooks_before == hooks._ON_END and hooks_before
+        assert budget_imports._TODAY == []
+    finally:
+        budget_selectors._EXTRA_VISIBILITY_RULES[:] = rules_before
+        hooks._ON_END[:] = hooks_before
+        budget_imports._TODAY[:] = []
 
 
 def _run_quietly_in_a_session(tmp_path, loop: str) -> list:
