@@ -244,6 +244,12 @@ def process_state_resetters() -> list:
                 and isinstance(value, list | dict | set)
             ):
                 resetters.append(_restorer(value))
+    # A library cache too: the content types' ids. A test with transaction=True empties its database at
+    # the end and the content types come back with new ids; a child forked later for the same database
+    # kept the old ones, and every audit entry it wrote failed ("killing" most mutants it ran).
+    content_types = sys.modules.get("django.contrib.contenttypes.models")
+    if content_types is not None:
+        resetters.append(content_types.ContentType.objects.clear_cache)
     return resetters
 
 
@@ -259,6 +265,11 @@ def _restorer(registry):
             registry.update(saved)
 
     return restore
+
+
+class OverTime(BaseException):
+    """A mutant's tests used up its CPU limit. Not an Exception: a mutant's loop inside `except Exception`
+    (a job runner's, say) swallowed it and ran on until the parent's deadline, 30 minutes later."""
 
 
 def left_in_a_transaction(connections) -> bool:
@@ -285,7 +296,7 @@ def run_quietly(item, nextitem) -> bool:
     def call_runtest_hook(item, when, **kwds):
         hook = getattr(item.ihook, f"pytest_runtest_{when}")
         return CallInfo.from_call(
-            lambda: hook(item=item, **kwds), when=when, reraise=(Exit, KeyboardInterrupt)
+            lambda: hook(item=item, **kwds), when=when, reraise=(Exit, KeyboardInterrupt, OverTime)
         )
 
     if hasattr(item, "_request") and not item._request:
@@ -664,9 +675,6 @@ class MutationRun:
             for test, (kills, runs) in self.function_tally[mangled(mutants[0])].items():
                 siblings[test] = [kills, runs]
 
-        class OverTime(Exception):
-            pass
-
         def over_time(signum, frame):
             raise OverTime()
 
@@ -688,7 +696,8 @@ class MutationRun:
             started_cpu = time.process_time()
             set_mutant_under_test(mutant)
             # CPU time, not wall time: on a loaded machine a mutant is not slow because its neighbours are.
-            signal.setitimer(signal.ITIMER_PROF, 10 + 5 * estimate)
+            # Again every second after: a catch-all that swallowed the first does not stop the next.
+            signal.setitimer(signal.ITIMER_PROF, 10 + 5 * estimate, 1.0)
             outcome = {"mutant": mutant, "tests": len(tests), "ran": len(tests), "exit_code": 0}
             try:
                 for i, nodeid in enumerate(tests):

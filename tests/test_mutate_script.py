@@ -189,6 +189,7 @@ def test_a_child_puts_back_the_project_s_per_process_state_before_each_mutant(mu
     one in a register function a test calls leaves its rule registered: each child finds every such cache
     (functools caches in the project's modules, the kept queries) and registry, and empties the caches and
     restores the registries before each mutant, and touches no library's."""
+    from django.contrib.contenttypes.models import ContentType
     from django.urls import resolvers
 
     from budgets import imports as budget_imports
@@ -207,6 +208,8 @@ def test_a_child_puts_back_the_project_s_per_process_state_before_each_mutant(mu
     # The tests' own caches stay: the test password's hash cannot change with a mutant, and making it
     # again (Argon2, on purpose slow) before each mutant was most of a killed mutant's CPU.
     assert factories._password_hash.cache_clear not in resetters
+    # The content types' ids change when a transaction=True test empties a worker's database.
+    assert ContentType.objects.clear_cache in resetters
 
     def left_by_a_mutant(*args, **kwargs):
         raise AssertionError("a rule a mutant failed to take out again")
@@ -295,3 +298,33 @@ def test_a_test_using_tmp_path_passes_each_time_it_is_run_quietly(tmp_path):
         "('test_writes_a_file', 'test_writes_a_file', 'test_fails', 'test_writes_a_file')]",
     )
     assert runs == [True, True, False, True]
+
+
+def test_a_mutant_over_its_cpu_limit_is_stopped_even_inside_a_catch_all(tmp_path):
+    """A mutant that loops inside `except Exception` swallowed the CPU timer's exception and spun until
+    the parent's deadline (30 minutes of one core). The timer's exception is not an Exception, comes again
+    each second, and run_quietly lets it through, so the mutant ends as a timeout, not as a failing test."""
+    (tmp_path / "test_spin.py").write_text(
+        "def test_spins():\n"
+        "    while True:\n"
+        "        try:\n"
+        "            sum(range(1000))\n"
+        "        except Exception:\n"
+        "            pass\n"
+    )
+    (tmp_path / "timer.py").write_text(
+        "import signal\n"
+        "def timed(m, item, anchor):\n"
+        "    def over_time(signum, frame):\n"
+        "        raise m.OverTime()\n"
+        "    signal.signal(signal.SIGPROF, over_time)\n"
+        "    signal.setitimer(signal.ITIMER_PROF, 0.2, 0.2)\n"
+        "    try:\n"
+        "        return m.run_quietly(item, anchor)\n"
+        "    except m.OverTime:\n"
+        "        return 'timed out'\n"
+        "    finally:\n"
+        "        signal.setitimer(signal.ITIMER_PROF, 0)\n"
+    )
+    runs = _run_quietly_in_a_session(tmp_path, "__import__('timer').timed(m, items['test_spins'], anchor)")
+    assert runs == "timed out"
