@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -335,7 +335,13 @@ def ledger_entries(
 ) -> QuerySet[LedgerEntry]:
     """The fund's entries the filters keep, in date order. A page of it (organisations.paging.page_of:
     a COUNT, then a slice) goes to lines_with_balances, which loads what a line shows."""
-    qs = LedgerEntry.objects.filter(fund=fund)
+    return _entries_query(fund_id=fund.pk, start=start, end=end, category=category)
+
+
+def _entries_query(
+    *, fund_id: int, category: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[LedgerEntry]:
+    qs = LedgerEntry.objects.filter(fund_id=fund_id)
     if start:
         qs = qs.filter(entry_date__gte=start)
     if end:
@@ -343,6 +349,62 @@ def ledger_entries(
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("entry_date", "recorded_at", "pk")
+
+
+def _dates(start: dt.date | None, end: dt.date | None) -> dict:
+    """The date filters that are set, as values for fetch_kept (a filter left out changes the SQL)."""
+    return {name: value for name, value in (("start", start), ("end", end)) if value}
+
+
+def count_ledger_entries(
+    fund: HeldAccount, *, start: dt.date | None = None, end: dt.date | None = None, category: str = ""
+) -> int:
+    """ledger_entries(...).count(), its SQL kept per process (issue 14: the ledger page's COUNT)."""
+    rows = fetch_kept(
+        _entries_count_query, shape={"category": category}, fund_id=fund.pk, **_dates(start, end)
+    )
+    return rows[0] if rows else 0
+
+
+def _entries_count_query(**filters) -> QuerySet:
+    return (
+        _entries_query(**filters)
+        .order_by()
+        .values("fund_id")
+        .annotate(entries=Count("pk"))
+        .values_list("entries", flat=True)
+    )
+
+
+def ledger_page(
+    fund: HeldAccount,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    category: str = "",
+    offset: int,
+    limit: int,
+    from_the_end: bool,
+) -> tuple[list["Line"], Decimal]:
+    """lines_with_balances of ledger_entries(...)[offset:offset + limit], the page's SQL kept per
+    process for each page and filter (issue 14: compiling it afresh was a sixth of a ledger page)."""
+    entries = fetch_kept(
+        _page_query,
+        shape={"category": category, "offset": offset, "limit": limit},
+        fund_id=fund.pk,
+        **_dates(start, end),
+    )
+    return _lines(fund, entries, from_the_end=from_the_end)
+
+
+def _page_query(*, offset: int, limit: int, **filters) -> QuerySet[LedgerEntry]:
+    """The page's ids first (the slice of the ledger's index, OFFSET and all), then their rows with
+    what a line shows: joined before the OFFSET, the newest page of 2,000 entries joined all 2,000.
+    A line shows who recorded the entry and whether a later entry corrected it (templatetags.
+    ledger_rows); nothing it shows needs the corrected entry or a transfer's other side. Sorted by
+    _lines, not PostgreSQL: ordered in SQL, Django hashed each selected column of three tables."""
+    page = _entries_query(**filters).values("pk")[offset : offset + limit]
+    return LedgerEntry.objects.filter(pk__in=page).select_related("recorded_by", "reversed_by").order_by()
 
 
 # For lines_with_balances: (entry id, balance after it, the fund's balance) for each entry of the fund
@@ -392,18 +454,17 @@ def lines_with_balances(
     the account row) less the entries from the page's first on. Either way a page of a 2,000-entry
     ledger reads about the entries between it and the nearer end, not all 2,000; the newest page reads
     only its own."""
-    # The page's ids first (the slice of the ledger's index, OFFSET and all), then their rows with what
-    # a line shows: joined before the OFFSET, the newest page of 2,000 entries joined all 2,000.
-    # A line shows who recorded the entry and whether a later entry corrected it (templatetags.
-    # ledger_rows); nothing it shows needs the corrected entry or a transfer's other side.
-    # Sorted here in ledger order (entry date, when recorded, id: none of them empty): ordered by
-    # PostgreSQL, Django hashed each selected column of three tables to compile the query (issue 14).
-    entries = sorted(
-        LedgerEntry.objects.filter(pk__in=entries.values("pk"))
-        .select_related("recorded_by", "reversed_by")
-        .order_by(),
-        key=lambda e: (e.entry_date, e.recorded_at, e.pk),
+    rows = LedgerEntry.objects.filter(pk__in=entries.values("pk")).select_related(
+        "recorded_by", "reversed_by"
     )
+    return _lines(fund, list(rows.order_by()), from_the_end=from_the_end)
+
+
+def _lines(
+    fund: HeldAccount, entries: list[LedgerEntry], *, from_the_end: bool
+) -> tuple[list["Line"], Decimal]:
+    """lines_with_balances of these entries (a page, in any order)."""
+    entries = sorted(entries, key=lambda e: (e.entry_date, e.recorded_at, e.pk))
     if not entries:
         return [], balance_of(fund)
     first, last = entries[0], entries[-1]

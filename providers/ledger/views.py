@@ -44,6 +44,7 @@ from .selectors import (
     council_accounts,
     council_counts,
     council_rows,
+    count_ledger_entries,
     default_statement_period,
     family_page_funds,
     family_summary,
@@ -53,7 +54,7 @@ from .selectors import (
     held_in_list_order,
     is_closed,
     ledger_entries,
-    lines_with_balances,
+    ledger_page,
     may_record_refund,
     may_record_spending,
     may_reverse,
@@ -166,13 +167,22 @@ def _ledger_context(
 ) -> dict:
     filters = LedgerFilterForm(request.GET or None, words=fund.words)
     data = filters.cleaned_data if filters.is_valid() else {}
-    entries = ledger_entries(
-        fund, start=data.get("start"), end=data.get("end"), category=data.get("category") or ""
+    chosen = {"start": data.get("start"), "end": data.get("end"), "category": data.get("category") or ""}
+    # The newest entries first (the last page) unless another page is asked for. The page's entries and
+    # their count are read with kept SQL (ledger_page, count_ledger_entries), not the paginator's slice.
+    page = page_of(
+        request,
+        ledger_entries(fund, **chosen),
+        LEDGER_LINES_PER_PAGE,
+        count=count_ledger_entries(fund, **chosen),
+        last_by_default=True,
     )
-    # The newest entries first (the last page) unless another page is asked for.
-    page = page_of(request, entries, LEDGER_LINES_PER_PAGE, last_by_default=True)
-    lines, balance = lines_with_balances(
-        fund, page.object_list, from_the_end=page.number > page.paginator.num_pages // 2
+    lines, balance = ledger_page(
+        fund,
+        **chosen,
+        offset=(page.number - 1) * LEDGER_LINES_PER_PAGE,
+        limit=LEDGER_LINES_PER_PAGE,
+        from_the_end=page.number > page.paginator.num_pages // 2,
     )
     if closed is None:
         closed = is_closed(fund)
