@@ -226,9 +226,13 @@ def held_in_list_order(*, user) -> list[tuple[int, str]]:
 
 def funds_in_order(ids: list[int]) -> list[HeldAccount]:
     """The accounts `ids` names (already scoped: from held_in_list_order), in that order, with what
-    the provider's list shows."""
-    by_pk = HeldAccount.objects.select_related("person", "provider", "council").in_bulk(ids)
+    the provider's list shows. Its SQL is kept per process for each length of list (issue 14)."""
+    by_pk = {fund.pk: fund for fund in fetch_kept(_funds_by_id_query, ids=list(ids))}
     return [by_pk[pk] for pk in ids]
+
+
+def _funds_by_id_query(*, ids: list[int]) -> QuerySet[HeldAccount]:
+    return HeldAccount.objects.filter(pk__in=ids).select_related("person", "provider", "council")
 
 
 def funds_commissioned_by(*, user) -> QuerySet[HeldAccount]:
