@@ -122,3 +122,25 @@ def test_the_daily_job_counts_and_logs_every_fund_it_could_not_pay(
     assert sorted(
         r.getMessage() for r in caplog.records if r.name == "providers.ledger.services.payments"
     ) == sorted(f"Could not post payments for agreement {a.pk}" for a in refused)
+
+
+def test_a_providers_reference_like_a_payments_key_does_not_stop_the_payment(fund, robot, provider_finance):
+    """The provider's own entry under the words of next period's payment key is not that payment: the
+    daily job still posts it when it falls due."""
+    services.post_due_payments(fund=fund, actor=robot, today=START)
+    key = fund.entries.get(category=Category.COUNCIL_PAYMENT).idempotency_key.replace("1-1", "1-2")
+    services.record_spending(
+        fund=fund,
+        entry_date=START,
+        category=Category.SUPPORT,
+        amount="10.00",
+        description="Support from Ann",
+        idempotency_key=key,
+        actor=provider_finance,
+        today=START,
+    )
+    posted = services.post_due_payments(fund=fund, actor=robot, today=START + dt.timedelta(weeks=4))
+    assert [(e.category, e.amount, e.idempotency_key) for e in posted] == [
+        (Category.COUNCIL_PAYMENT, D("1000.00"), key),
+        (Category.MANAGEMENT_FEE, D("-50.00"), key.replace("council-payment", "management-fee")),
+    ]

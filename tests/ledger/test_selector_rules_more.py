@@ -157,3 +157,35 @@ def test_provider_staff_who_represent_someone_also_see_that_persons_fund(
     theirs = _second_fund(relative, other_provider_org, robot)
     visible = set(selectors.funds_visible_to(user=provider_finance).values_list("pk", flat=True))
     assert visible == {paid.pk, theirs.pk}
+
+
+def test_only_an_accounts_own_final_statement_ends_the_providers_link(
+    paid, person, council, provider_org, other_provider_org, provider_finance, robot
+):
+    """Alys's money moved and her final statement (to 9 April) was made: the provider no longer reads
+    her fund. Another person's money moved and a third's account closed on 7 April, neither with a
+    statement of its own: the provider still reads both."""
+    services.transfer_balance(
+        from_fund=paid, to_fund=_second_fund(person, other_provider_org, robot), on_date=START, actor=robot
+    )
+    services.produce_statement(fund=paid, start=START, end=START + dt.timedelta(days=3))
+    moved = _second_fund(PersonFactory(council=council), provider_org, robot)
+    services.post_due_payments(fund=moved, actor=robot, today=START)
+    services.transfer_balance(
+        from_fund=moved,
+        to_fund=_second_fund(moved.person, other_provider_org, robot),
+        on_date=START,
+        actor=robot,
+    )
+    closed = _second_fund(PersonFactory(council=council), provider_org, robot)
+    closed.closed_on = START + dt.timedelta(days=1)
+    closed.save(update_fields=["closed_on"])
+    visible = set(
+        selectors.funds_visible_to(user=provider_finance)
+        .filter(provider=provider_org)
+        .values_list("pk", flat=True)
+    )
+    assert visible == {moved.pk, closed.pk}
+    assert selectors.fund_visible_to(user=provider_finance, pk=paid.pk) is None
+    assert selectors.fund_visible_to(user=provider_finance, pk=moved.pk) is not None
+    assert selectors.fund_visible_to(user=provider_finance, pk=closed.pk) is not None
