@@ -201,6 +201,8 @@ def test_a_child_puts_back_the_project_s_per_process_state_before_each_mutant(mu
 
     kept_queries._KEPT["left by a mutant"] = "its SQL"
     rules_before, hooks_before = list(budget_selectors._EXTRA_VISIBILITY_RULES), list(hooks._ON_END)
+    # What an import earlier in this process left (the day of its check), or nothing.
+    today_before = list(budget_imports._TODAY)
     resetters = mutate.process_state_resetters()
     assert budget_selectors._approval_summary_sql.cache_clear in resetters
     assert ledger_selectors._held_in_list_order_sql.cache_clear in resetters
@@ -223,11 +225,11 @@ def test_a_child_puts_back_the_project_s_per_process_state_before_each_mutant(mu
         assert kept_queries._KEPT == {}
         assert rules_before == budget_selectors._EXTRA_VISIBILITY_RULES
         assert hooks_before == hooks._ON_END and hooks_before
-        assert budget_imports._TODAY == []
+        assert today_before == budget_imports._TODAY
     finally:
         budget_selectors._EXTRA_VISIBILITY_RULES[:] = rules_before
         hooks._ON_END[:] = hooks_before
-        budget_imports._TODAY[:] = []
+        budget_imports._TODAY[:] = today_before
 
 
 def _run_quietly_in_a_session(tmp_path, loop: str) -> list:
