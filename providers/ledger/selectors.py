@@ -338,7 +338,7 @@ def ledger_entries(
     category: str = "",
 ) -> QuerySet[LedgerEntry]:
     """The fund's entries the filters keep, in date order. A page of it (organisations.paging.page_of:
-    a COUNT, then a slice) goes to lines_with_balances, which loads what a line shows."""
+    a COUNT, then a slice) is read by ledger_page, which loads what a line shows."""
     return _entries_query(fund_id=fund.pk, start=start, end=end, category=category)
 
 
@@ -390,8 +390,9 @@ def ledger_page(
     limit: int,
     from_the_end: bool,
 ) -> tuple[list["Line"], Decimal]:
-    """lines_with_balances of ledger_entries(...)[offset:offset + limit], the page's SQL kept per
-    process for each page and filter (issue 14: compiling it afresh was a sixth of a ledger page)."""
+    """ledger_entries(...)[offset:offset + limit] with the running balance after each, and the fund's
+    balance (_lines); the page's SQL kept per process for each page and filter (issue 14: compiling it
+    afresh was a sixth of a ledger page)."""
     entries = fetch_kept(
         _page_query,
         shape={"category": category, "offset": offset, "limit": limit},
@@ -411,7 +412,7 @@ def _page_query(*, offset: int, limit: int, **filters) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(pk__in=page).select_related("recorded_by", "reversed_by").order_by()
 
 
-# For lines_with_balances: (entry id, balance after it, the fund's balance) for each entry of the fund
+# For _lines: (entry id, balance after it, the fund's balance) for each entry of the fund
 # from the page's first (d1, r1, id1) to its last (d2, r2, id2), in ledger order (entry date, then when
 # recorded, then id: a row value; the plain date bounds beside it let PostgreSQL read only that stretch
 # of the index on fund, entry_date, recorded_at). The
@@ -444,10 +445,10 @@ _PAGE_BALANCES = {
 }
 
 
-def lines_with_balances(
-    fund: HeldAccount, entries: QuerySet[LedgerEntry], *, from_the_end: bool
-) -> tuple[list[Line], Decimal]:
-    """`entries` (a page of ledger_entries: a slice of it) with the running balance after each, and the
+def _lines(
+    fund: HeldAccount, entries: list[LedgerEntry], *, from_the_end: bool
+) -> tuple[list["Line"], Decimal]:
+    """`entries` (a page of ledger_entries, in any order) with the running balance after each, and the
     fund's balance, in one query that reads only the page's stretch of the ledger and one side of it.
 
     The balance after an entry is the sum of every entry of the fund up to it in date order, whatever
@@ -458,16 +459,6 @@ def lines_with_balances(
     the account row) less the entries from the page's first on. Either way a page of a 2,000-entry
     ledger reads about the entries between it and the nearer end, not all 2,000; the newest page reads
     only its own."""
-    rows = LedgerEntry.objects.filter(pk__in=entries.values("pk")).select_related(
-        "recorded_by", "reversed_by"
-    )
-    return _lines(fund, list(rows.order_by()), from_the_end=from_the_end)
-
-
-def _lines(
-    fund: HeldAccount, entries: list[LedgerEntry], *, from_the_end: bool
-) -> tuple[list["Line"], Decimal]:
-    """lines_with_balances of these entries (a page, in any order)."""
     entries = sorted(entries, key=lambda e: (e.entry_date, e.recorded_at, e.pk))
     if not entries:
         return [], balance_of(fund)

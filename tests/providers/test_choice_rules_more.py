@@ -7,18 +7,14 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
-from organisations.audit import history_for
 from providers import services
 from providers.models import ChoiceMade, ChoiceStatus, ProviderChoice
 from providers.services import ProviderError
+from tests.providers.test_audit_of_choices import entry
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-def entry(obj, event):
-    return history_for(obj).get(additional_data__event=event)
 
 
 def test_shortlisting_is_recorded_as_a_new_choice_by_the_person_who_shortlisted(person, family, profile_a):

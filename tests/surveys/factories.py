@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from budgets.models import Arrangement, BudgetStatus, Person, PersonalBudget
+from budgets.models import Arrangement, BudgetStatus, Person, PersonalBudget, Representative
 from surveys.definitions import ensure_shipped_surveys
 from surveys.models import Survey
 from surveys.services import save_answers, start_or_continue_response, submit_response
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, UserFactory
 
 _refs = itertools.count(1)
 
@@ -60,3 +60,10 @@ def send_response(slug, *, actor, answers, person=None, provider=None, on=None, 
         actor=actor,
     )
     return submit_response(response=response, actor=actor, on=on)
+
+
+def family_of(person, email="family@example.org", relationship="mother"):
+    """A user who represents `person` (a relative acting for them)."""
+    user = UserFactory(email=email)
+    Representative.objects.create(person=person, user=user, relationship=relationship)
+    return user

@@ -21,15 +21,9 @@ from surveys.selectors import (
 )
 from surveys.services import start_or_continue_response
 from tests.factories import UserFactory
-from tests.surveys.factories import person_holding, send_response, survey
+from tests.surveys.factories import family_of, person_holding, send_response, survey
 
 pytestmark = pytest.mark.django_db
-
-
-def _family_of(person, email="family@example.org"):
-    user = UserFactory(email=email)
-    Representative.objects.create(person=person, user=user, relationship="son")
-    return user
 
 
 def _also(user, role, *, council=None, provider=None):
@@ -67,7 +61,7 @@ def test_a_provider_manager_who_is_also_a_commissioner_keeps_both_views(
     person = person_holding(council, "isf")
     sent = send_response(
         "outcome-budget-holder",
-        actor=_family_of(person),
+        actor=family_of(person),
         person=person,
         on=dt.date(2026, 5, 1),
         answers={"dignity": "same"},
@@ -86,7 +80,7 @@ def test_family_never_type_into_a_paper_form_and_commissioners_only_their_counci
     council, other_council, commissioner, other_council_commissioner
 ):
     person = person_holding(council, "isf")
-    family = _family_of(person)
+    family = family_of(person)
     paper = _paper(person, commissioner)
     elsewhere = _paper(person_holding(other_council, "isf"), other_council_commissioner)
     assert not responses_editable_by(user=family).exists()
@@ -115,7 +109,7 @@ def test_the_latest_self_assessment_is_the_last_sent_not_the_last_started(provid
 
 def test_each_respondent_counts_once_with_the_answers_they_sent_last(council):
     person = person_holding(council, "isf")
-    family = _family_of(person)
+    family = family_of(person)
     later = send_response(
         "outcome-budget-holder",
         actor=family,
@@ -144,7 +138,7 @@ def test_management_types_of_some_people_reads_only_theirs(council):
 def test_questions_are_asked_in_their_order_not_the_order_they_were_stored(council, commissioner):
     person = person_holding(council, "isf")
     response = start_or_continue_response(
-        survey=survey("outcome-budget-holder"), actor=_family_of(person), person=person
+        survey=survey("outcome-budget-holder"), actor=family_of(person), person=person
     )
     shipped = questions_for(response=response)
     first = shipped[0]

@@ -5,26 +5,18 @@ import datetime as dt
 
 import pytest
 
-from budgets.models import Representative
 from surveys.selectors import responses_editable_by, responses_visible_to
 from surveys.services import save_answers, start_or_continue_response
-from tests.factories import UserFactory
-from tests.surveys.factories import person_holding, send_response, survey
+from tests.surveys.factories import family_of, person_holding, send_response, survey
 
 pytestmark = pytest.mark.django_db
-
-
-def _family_of(person, email):
-    user = UserFactory(email=email)
-    Representative.objects.create(person=person, user=user, relationship="mother")
-    return user
 
 
 def test_each_family_sees_only_their_own_responses_and_staff_not_unsent_online_answers(
     council, other_council, commissioner, other_council_commissioner
 ):
     ava, cai = person_holding(council, "isf"), person_holding(council, "direct_payment")
-    ava_family, cai_family = _family_of(ava, "ava@example.org"), _family_of(cai, "cai@example.org")
+    ava_family, cai_family = family_of(ava, "ava@example.org"), family_of(cai, "cai@example.org")
     sent = send_response(
         "outcome-budget-holder",
         actor=ava_family,
