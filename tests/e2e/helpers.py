@@ -12,6 +12,7 @@ _axe = Axe()
 
 def assert_accessible(page) -> None:
     """Fail on any serious or critical WCAG violation axe finds on the current page."""
+    page.wait_for_load_state()  # a click waits only for the next page to start loading
     results = _axe.run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "axe found: " + "; ".join(
@@ -50,6 +51,7 @@ _OVERFLOW = """() => {
 def assert_fits_320(page, name: str = "") -> None:
     """WCAG reflow: at 320 px wide the page does not scroll sideways (document scrollWidth <= viewport
     width). Restores the viewport afterwards."""
+    page.wait_for_load_state()
     size = page.viewport_size
     page.set_viewport_size({"width": 320, "height": 720})
     try:

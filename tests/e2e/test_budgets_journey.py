@@ -4,6 +4,7 @@ the family sees it in plain English. axe on every page; forms also work without 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import Person, PersonalBudget, Representative
 from budgets.services import ensure_default_questionnaire
@@ -57,9 +58,9 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
         fieldsets.nth(i).locator("input[type=radio]").nth(1).check()
     page.get_by_role("button", name="Save assessment").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Indicative budget: £12,750.00 a year"
-    assert page.get_by_text(
-        "Each point is worth £850.00 a year, so 15 points give £12,750.00 a year."
-    ).is_visible()
+    expect(
+        page.get_by_text("Each point is worth £850.00 a year, so 15 points give £12,750.00 a year.")
+    ).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "assessment")
 
@@ -73,7 +74,7 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     page.get_by_role("button", name="Save the plan").click()
     assert_accessible(page)
     page.get_by_role("button", name="Agree this plan").click()
-    assert page.get_by_text("Support plan agreed.").is_visible()
+    expect(page.get_by_text("Support plan agreed.")).to_be_visible()
 
     # The proposal: an ISF with Harbour Lights and a small direct payment.
     page.goto(f"{live_server.url}/people/{person.pk}/budgets/new/")
@@ -91,7 +92,7 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     page.locator("#id_arr-1-annual_amount").fill("1,750")
     assert_fits_320(page, "budget-propose")
     page.get_by_role("button", name="Propose budget").click()
-    assert page.get_by_text("Budget proposed. An approver will look at it next.").is_visible()
+    expect(page.get_by_text("Budget proposed. An approver will look at it next.")).to_be_visible()
     assert page.get_by_role("heading", level=1).inner_text() == "Budget from 1 April 2026: £12,750.00 a year"
     assert_accessible(page)
     assert_fits_320(page, "budget")
@@ -102,10 +103,10 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     # The approver's queue, with totals; approve.
     page = _new_page(browser, live_server, approver, password)
     page.goto(f"{live_server.url}/approvals/")
-    assert page.get_by_text("1 waiting, £12,750.00 a year in total.").is_visible()
+    expect(page.get_by_text("1 waiting, £12,750.00 a year in total.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Approve the budget for Ava Stone").click()
-    assert page.get_by_text("Budget for Ava Stone approved.").is_visible()
+    expect(page.get_by_text("Budget for Ava Stone approved.")).to_be_visible()
     assert PersonalBudget.objects.get().status == "approved"
     page.context.close()
 
@@ -113,17 +114,19 @@ def test_from_assessment_to_an_approved_budget_the_family_can_read(
     page = _new_page(browser, live_server, family, password, staff=False)
     page.goto(f"{live_server.url}/your-budget/")
     main = page.locator("main")
-    assert main.get_by_text("Your budget is £12,750.00 a year.").is_visible()
-    assert main.get_by_role(
-        "heading",
-        name="A support organisation you choose holds the money (an Individual Service Fund): "
-        "£11,000.00 a year",
-    ).is_visible()
-    assert main.get_by_text(
-        "so you get support that fits your life without becoming an employer"
-    ).is_visible()
-    assert main.get_by_role("heading", name="Who to contact").is_visible()
-    assert main.get_by_text("We will review your budget with you by 1 April 2027.").is_visible()
+    expect(main.get_by_text("Your budget is £12,750.00 a year.")).to_be_visible()
+    expect(
+        main.get_by_role(
+            "heading",
+            name="A support organisation you choose holds the money (an Individual Service Fund): "
+            "£11,000.00 a year",
+        )
+    ).to_be_visible()
+    expect(
+        main.get_by_text("so you get support that fits your life without becoming an employer")
+    ).to_be_visible()
+    expect(main.get_by_role("heading", name="Who to contact")).to_be_visible()
+    expect(main.get_by_text("We will review your budget with you by 1 April 2027.")).to_be_visible()
     assert "isf" not in main.inner_text()
     assert_accessible(page)
     assert_fits_320(page, "family-your-budget")
@@ -142,25 +145,27 @@ def test_the_caseload_search_and_the_family_choice_work_without_javascript(
     page.get_by_label("Search by name, reference or postcode").fill("stone")
     page.get_by_role("button", name="Show people").click()
     assert "q=stone" in page.url
-    assert page.get_by_role("heading", name="1 person found").is_visible()
+    expect(page.get_by_role("heading", name="1 person found")).to_be_visible()
     # "Add another part" is a plain form post: no JavaScript needed, nothing typed is lost.
     page.goto(f"{live_server.url}/people/{person.pk}/budgets/new/")
     page.locator("#id_arr-0-annual_amount").fill("£8,000")
     for _ in range(3):
         page.get_by_role("button", name="Add another part").click()
-    assert page.get_by_role("group", name="Part 4 (leave blank if not needed)").is_visible()
+    expect(page.get_by_role("group", name="Part 4 (leave blank if not needed)")).to_be_visible()
     assert page.locator("#id_arr-0-annual_amount").input_value() == "£8,000"
     page.context.close()
 
     page = _new_page(browser, live_server, family, password, staff=False, javascript=False)
     page.goto(f"{live_server.url}/your-budget/{person.pk}/how-to-hold/")
     page.get_by_role("button", name="Send my choice").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     page.get_by_label(
         "A support organisation you choose holds the money (an Individual Service Fund)"
     ).check()
     page.get_by_role("button", name="Send my choice").click()
-    assert page.get_by_text(
-        "Thank you. Your social worker will see what you chose and talk it through with you."
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "Thank you. Your social worker will see what you chose and talk it through with you."
+        )
+    ).to_be_visible()
     page.context.close()

@@ -4,6 +4,7 @@ journey without JavaScript (issue 10)."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets import services
 from budgets.models import AllocationQuestionnaire
@@ -29,12 +30,12 @@ def _set_up_the_council(page, base, *, check_accessible: bool) -> None:
     page.get_by_role("link", name="Change the price per point").click()
     page.get_by_label("Price per point").fill("not money")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.get_by_label("Price per point").input_value() == "not money"
     check()
     page.get_by_label("Price per point").fill("£910")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("£910.00 a year").is_visible()
+    expect(page.get_by_text("£910.00 a year")).to_be_visible()
 
     page.get_by_role("link", name="Add a question").click()
     page.get_by_label("Question", exact=True).fill("Getting out and about")
@@ -44,7 +45,7 @@ def _set_up_the_council(page, base, *, check_accessible: bool) -> None:
     page.locator("#part-2").get_by_label("Points").fill("3")
     check()
     page.get_by_role("button", name="Save the question").click()
-    assert page.get_by_text("With someone (3)").is_visible()
+    expect(page.get_by_text("With someone (3)")).to_be_visible()
 
     page.get_by_role("link", name="Add an adjustment").click()
     page.get_by_label("What it is for (staff words)").fill("Lives alone")
@@ -52,13 +53,15 @@ def _set_up_the_council(page, base, *, check_accessible: bool) -> None:
     page.get_by_label("Percentage change (optional)").fill("5")
     page.get_by_label("Fixed amount a year (optional)").fill("100")
     page.get_by_role("button", name="Save the adjustment").click()
-    assert page.get_by_text("Enter either a percentage or an amount of money, not both.").first.is_visible()
+    expect(
+        page.get_by_text("Enter either a percentage or an amount of money, not both.").first
+    ).to_be_visible()
     check()
     page.get_by_label("Fixed amount a year (optional)").fill("")
     page.get_by_role("button", name="Save the adjustment").click()
-    assert page.get_by_role(
-        "cell", name="Lives alone The person reads: because you live on your own"
-    ).is_visible()
+    expect(
+        page.get_by_role("cell", name="Lives alone The person reads: because you live on your own")
+    ).to_be_visible()
     check()
 
     page.get_by_role("link", name="Back to council settings").click()
@@ -72,14 +75,14 @@ def _set_up_the_council(page, base, *, check_accessible: bool) -> None:
     page.get_by_label("Approval limit (optional)").fill("25000")
     check()
     page.get_by_role("button", name="Add").click()
-    assert page.get_by_text("new.approver@dorset.example.org is now approver.").is_visible()
+    expect(page.get_by_text("new.approver@dorset.example.org is now approver.")).to_be_visible()
     page.get_by_role(
         "link", name="Change limit or remove approver role of new.approver@dorset.example.org"
     ).click()
     check()
     page.get_by_label("Approval limit").fill("30000")
     page.get_by_role("button", name="Save the limit").click()
-    assert page.get_by_text("£30,000.00").is_visible()
+    expect(page.get_by_text("£30,000.00")).to_be_visible()
 
 
 @pytest.fixture

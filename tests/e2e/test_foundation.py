@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from organisations.demo import DEMO_PASSWORD
 from organisations.models import User
@@ -30,14 +31,14 @@ def test_a_wrong_password_shows_the_error_beside_the_field_and_in_a_summary(page
     page.get_by_label("Email address").fill(stranger.email)
     page.get_by_label("Password").fill("wrong-password-entirely")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.get_by_label("Email address").input_value() == stranger.email
     assert_accessible(page)
 
 
 def test_staff_sign_in_with_a_security_code(page, live_server, commissioner, password):
     browser_sign_in(page, live_server, commissioner, password)
-    assert page.get_by_text(f"Signed in as {commissioner.display_name}").is_visible()
+    expect(page.get_by_text(f"Signed in as {commissioner.display_name}")).to_be_visible()
     assert_accessible(page)
 
 
@@ -84,8 +85,8 @@ def test_every_demo_user_signs_in_and_sees_their_own_navigation(
             user = User.objects.get(email=email)
             browser_sign_in(page, live_server, user, DEMO_PASSWORD, expect_two_factor=False)
             menu = page.get_by_role("navigation", name="Menu")
-            assert menu.get_by_role("link", name=own_link, exact=True).is_visible(), own_link
-            assert menu.get_by_role("link", name="Find a provider").is_visible()
+            expect(menu.get_by_role("link", name=own_link, exact=True), own_link).to_be_visible()
+            expect(menu.get_by_role("link", name="Find a provider")).to_be_visible()
             assert_accessible(page)
         except AssertionError as failure:
             wrong.append(f"{email}: {failure}")
@@ -101,7 +102,7 @@ def test_sign_in_works_without_javascript(browser, live_server, stranger, passwo
     page.get_by_label("Email address").fill(stranger.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Hello,").is_visible()
+    expect(page.get_by_text("Hello,")).to_be_visible()
     context.close()
 
 

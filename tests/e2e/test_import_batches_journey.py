@@ -2,6 +2,7 @@
 its totals and confirms it, without JavaScript too. axe on every page; 320 px wide for the batch page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import PersonalBudget
 from tests.e2e.helpers import assert_accessible, browser_sign_in
@@ -33,7 +34,7 @@ def test_an_upload_waits_until_a_second_person_confirms_it(
     page.get_by_role("link", name="See what happens next").click()
     assert page.locator("#batch-status").inner_text() == "Waiting for an approver"
     assert "£20,000.50" in page.locator("#batch-totals").inner_text()
-    assert page.get_by_role("button", name="Confirm and import").count() == 0
+    expect(page.get_by_role("button", name="Confirm and import")).to_have_count(0)
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

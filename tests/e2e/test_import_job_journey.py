@@ -3,6 +3,7 @@ problems; the job's page lists them (axe-clean), pages through them, offers the 
 JavaScript off."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_accessible, browser_sign_in
 
@@ -25,12 +26,12 @@ def test_the_problems_of_an_uploaded_file_are_listed_and_paged(
 ):
     browser_sign_in(page, live_server, platform_admin, password)
     _upload(page, live_server, tmp_path)
-    assert page.get_by_role("heading", name="population.csv").is_visible()
-    assert page.get_by_text("60 problems found. Showing 1 to 50.").is_visible()
-    assert page.get_by_text("line 2: year: '20x0' is not a year like 2026").is_visible()
+    expect(page.get_by_role("heading", name="population.csv")).to_be_visible()
+    expect(page.get_by_text("60 problems found. Showing 1 to 50.")).to_be_visible()
+    expect(page.get_by_text("line 2: year: '20x0' is not a year like 2026")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Next page of problems").click()
-    assert page.get_by_text("line 61: year: '20x59' is not a year like 2026").is_visible()
+    expect(page.get_by_text("line 61: year: '20x59' is not a year like 2026")).to_be_visible()
     page.screenshot(path=str(tmp_path / "import-job.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every problem as a CSV file").click()
@@ -41,5 +42,5 @@ def test_the_problems_of_an_uploaded_file_are_listed_and_paged(
     context.add_cookies(page.context.cookies())  # the same signed-in session
     plain = context.new_page()
     plain.goto(page.url)
-    assert plain.get_by_text("line 61: year: '20x59' is not a year like 2026").is_visible()
+    expect(plain.get_by_text("line 61: year: '20x59' is not a year like 2026")).to_be_visible()
     context.close()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from budgets.models import Representative
 from organisations.services import system_actor
@@ -69,15 +70,15 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     banner = page.get_by_text("Spending recorded: Tickets for the football, activities.")
     banner.wait_for()
     assert page.locator("#balance").inner_text() == "£917.50"
-    assert page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Tickets for the football", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # Filter by kind: htmx swaps the table only.
     page.get_by_label("Kind of entry").select_option("activity")
     page.get_by_role("button", name="Show entries").click()
     page.wait_for_url("**category=activity**")
-    assert page.get_by_role("cell", name="Management fee").count() == 0
-    assert page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Management fee")).to_have_count(0)
+    expect(page.get_by_role("cell", name="Tickets for the football", exact=True)).to_be_visible()
 
     # A mistake goes back onto the form.
     _record(page, kind="Support", amount="5000.00", what="Too much")
@@ -91,7 +92,7 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     assert_accessible(page)
     page.get_by_label("Amount spent, in pounds").fill("abc")
     page.get_by_role("button", name="Record spending").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/isf/provider/upload/")
     assert_accessible(page)
@@ -103,8 +104,8 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     browser_sign_in(family_page, live_server, family, password, expect_two_factor=False)
     family_page.goto(f"{live_server.url}/isf/")
     assert family_page.get_by_role("heading", level=1).inner_text() == "Your Individual Service Fund"
-    assert family_page.get_by_text("Money left: £917.50").is_visible()
-    assert family_page.get_by_role("listitem").filter(has_text="Activities: £32.50").is_visible()
+    expect(family_page.get_by_text("Money left: £917.50")).to_be_visible()
+    expect(family_page.get_by_role("listitem").filter(has_text="Activities: £32.50")).to_be_visible()
     assert_fits_320(family_page, "family-your-isf")
     # The charts are drawn (inline SVG under the CSP): their boxes have a size.
     for chart in ("balance", "spending"):
@@ -113,14 +114,14 @@ def test_a_provider_records_spending_and_the_family_sees_it_and_downloads_a_stat
     assert_accessible(family_page)
 
     family_page.get_by_role("link", name="See every entry").click()
-    assert family_page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
-    assert family_page.get_by_role("link", name="Reverse").count() == 0  # the family only reads
+    expect(family_page.get_by_role("cell", name="Tickets for the football", exact=True)).to_be_visible()
+    expect(family_page.get_by_role("link", name="Reverse")).to_have_count(0)  # the family only reads
     assert_accessible(family_page)
 
     family_page.goto(f"{live_server.url}/isf/")
     family_page.get_by_role("link", name="See a statement for the last four weeks").click()
     assert family_page.get_by_role("heading", level=1).inner_text().startswith("Statement: ")
-    assert family_page.get_by_role("cell", name="Tickets for the football", exact=True).is_visible()
+    expect(family_page.get_by_role("cell", name="Tickets for the football", exact=True)).to_be_visible()
     assert_accessible(family_page)
     # On a 320 px phone the page does not scroll sideways and every amount is on the screen, whole.
     assert_fits_320(family_page, "family-statement")
@@ -149,11 +150,11 @@ def test_the_entry_form_works_with_javascript_off(browser, live_server, fund, pr
     page.goto(f"{live_server.url}/isf/{fund.pk}/")
     _record(page, kind="Equipment", amount="19.99", what="A grab rail for the bath")
     assert page.url == f"{live_server.url}/isf/{fund.pk}/"
-    assert page.get_by_text("Spending recorded: A grab rail for the bath, equipment.").is_visible()
+    expect(page.get_by_text("Spending recorded: A grab rail for the bath, equipment.")).to_be_visible()
     assert page.locator("#balance").inner_text() == "£930.01"
     # An error without JavaScript: the form page, with the summary and the input kept.
     _record(page, kind="Support", amount="5000.00", what="Too much")
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.get_by_label("Amount spent, in pounds").input_value() == "5000.00"
     # (axe needs JavaScript; this page is checked with it in the journey above.)
     context.close()
@@ -171,10 +172,14 @@ def test_the_commissioner_sees_the_councils_funds_and_records_a_refund(
     page.get_by_label("Amount paid back to the council, in pounds").fill("100.00")
     page.get_by_label("Reason").fill("Money not needed while you were in hospital")
     page.get_by_role("button", name="Record the refund").click()
-    assert page.get_by_text("Refund to the council recorded.").is_visible()
-    assert page.get_by_role(
-        "cell", name="Paid back to Dorset Council: Money not needed while you were in hospital", exact=True
-    ).is_visible()
+    expect(page.get_by_text("Refund to the council recorded.")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "cell",
+            name="Paid back to Dorset Council: Money not needed while you were in hospital",
+            exact=True,
+        )
+    ).to_be_visible()
     assert_accessible(page)
 
 
@@ -199,13 +204,13 @@ def test_a_council_with_more_than_a_page_of_accounts_reads_a_page_at_a_time(
             services.post_due_payments(fund=fund, actor=robot, today=timezone.localdate())
     browser_sign_in(page, live_server, commissioner, password)
     page.goto(f"{live_server.url}/isf/council/")
-    assert page.get_by_text("Showing 1 to 50 of 56, in name order.").is_visible()
+    expect(page.get_by_text("Showing 1 to 50 of 56, in name order.")).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "council-accounts")
     page.get_by_role("link", name="See all 28 accounts with no entries for more than 8 weeks").click()
-    assert page.get_by_text("Showing the 28 accounts with no entries for more than 8 weeks.").is_visible()
+    expect(page.get_by_text("Showing the 28 accounts with no entries for more than 8 weeks.")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/isf/council/")
     page.get_by_role("navigation", name="Pages of accounts").get_by_role("link", name="Next").click()
-    assert page.get_by_role("link", name="Sam Page55", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Sam Page55", exact=True)).to_be_visible()
     assert_accessible(page)

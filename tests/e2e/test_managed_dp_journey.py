@@ -119,7 +119,9 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     plain.get_by_text("Spending recorded: Personal assistant, 6 hours help at home").wait_for()
     no_js.close()
     page.goto(f"{live_server.url}/isf/{account.pk}/")
-    assert page.get_by_role("cell", name="Personal assistant, 6 hours help at home", exact=True).is_visible()
+    expect(
+        page.get_by_role("cell", name="Personal assistant, 6 hours help at home", exact=True)
+    ).to_be_visible()
     assert_fits_320(page, "hub-ledger")
     hub_ctx.close()
 
@@ -138,9 +140,9 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     assert_fits_320(family_page, "family-your-budget")
     family_page.goto(f"{live_server.url}/isf/managed/")
     assert family_page.get_by_role("heading", level=1).inner_text() == "Your managed direct payment"
-    assert family_page.get_by_text("Purbeck Community Hub's management cost").first.is_visible()
-    assert family_page.get_by_text("01929 555 010").is_visible()
-    assert family_page.get_by_role("link", name="Your managed direct payment").count() >= 1
+    expect(family_page.get_by_text("Purbeck Community Hub's management cost").first).to_be_visible()
+    expect(family_page.get_by_text("01929 555 010")).to_be_visible()
+    expect(family_page.get_by_role("link", name="Your managed direct payment").first).to_be_visible()
     assert_accessible(family_page)
     assert_fits_320(family_page, "family-your-managed-dp")
     family_page.get_by_role("link", name="See a statement for the last four weeks").click()
@@ -172,7 +174,7 @@ def test_hub_family_and_commissioner_each_see_and_do_their_part(
     assert_accessible(council_page)
     assert_fits_320(council_page, "council-move")
     council_page.get_by_role("button", name="Move the direct payment").click()
-    assert council_page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(council_page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(council_page)
 
     no_js = browser.new_context(java_script_enabled=False)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from monitoring.models import MonitoringReturn
 from tests.e2e.helpers import assert_accessible, assert_fits_320, browser_sign_in
@@ -67,9 +68,9 @@ def test_a_monitoring_officer_makes_and_downloads_a_return(
 
     page.get_by_role("link", name="Read the return on screen").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Monitoring return 2025-26"
-    assert page.get_by_text(
-        "On 31 March 2026, 4 people had a personal budget from Dorset Council"
-    ).is_visible()
+    expect(
+        page.get_by_text("On 31 March 2026, 4 people had a personal budget from Dorset Council")
+    ).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "monitoring-return")
     page.get_by_role("button", name="Publish this return").click()
@@ -95,11 +96,11 @@ def test_without_javascript_the_job_page_offers_a_refresh_link(
     try:
         browser_sign_in(page, live_server, monitoring_officer, password)
         page.goto(f"{live_server.url}/monitoring/jobs/{job.pk}/")
-        assert page.get_by_text("Waiting to start").is_visible()
+        expect(page.get_by_text("Waiting to start")).to_be_visible()
         services.produce_return(job_id=job.pk)
         page.get_by_role("link", name="Refresh this page").click()
-        assert page.get_by_role("heading", name="Your return is ready").is_visible()
-        assert page.get_by_role("link", name="Download the CSV file").is_visible()
+        expect(page.get_by_role("heading", name="Your return is ready")).to_be_visible()
+        expect(page.get_by_role("link", name="Download the CSV file")).to_be_visible()
         # (axe needs JavaScript; the same page is checked with it in the journey above.)
     finally:
         context.close()
@@ -113,6 +114,6 @@ def test_the_population_upload_page_fits_a_phone_with_its_errors(page, live_serv
     assert_accessible(page)
     assert_fits_320(page, "monitoring-population-upload")
     page.get_by_role("button", name="Upload and check").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "monitoring-population-upload-errors")

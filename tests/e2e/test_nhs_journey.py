@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets import services as budget_services
 from budgets.models import Person, PersonalBudget, Representative
@@ -78,14 +79,14 @@ def test_a_named_person_comes_home_with_a_joint_budget_and_an_isf(
     page.get_by_label("Harbour Lights Support").check()  # shortlisted
     page.get_by_label("What is in the way").fill("Adaptations to the bathroom")
     page.get_by_role("button", name="Add to the list").click()
-    assert page.get_by_text("Eden Marsh added to the list.").is_visible()
+    expect(page.get_by_text("Eden Marsh added to the list.")).to_be_visible()
     page.context.close()
     page = _page(browser, live_server, commissioner, password)
     page.goto(f"{live_server.url}/nhs/partnerships/dorset-tcp/")
     glance = page.locator("#at-a-glance")
     assert glance.inner_text().split("\n")[0].split() == ["On", "the", "list", "1"]
     assert "Stuck\t1" in glance.inner_text()
-    assert page.get_by_text("Adaptations to the bathroom").is_visible()
+    expect(page.get_by_text("Adaptations to the bathroom")).to_be_visible()
     _check(page, "tc-tracker")
     page.get_by_role("link", name="Eden Marsh").click()
     _check(page, "tc-line")
@@ -102,7 +103,7 @@ def test_a_named_person_comes_home_with_a_joint_budget_and_an_isf(
     page.get_by_role("link", name="Eden Marsh").first.click()
     _check(page, "tc-share")
     page.get_by_role("button", name="Approve this share").click()
-    assert page.get_by_text("share of Eden Marsh's budget approved").is_visible()
+    expect(page.get_by_text("share of Eden Marsh's budget approved")).to_be_visible()
     page.context.close()
     page = _page(browser, live_server, approver, password)
     page.goto(f"{live_server.url}/nhs/funding/")
@@ -122,13 +123,13 @@ def test_a_named_person_comes_home_with_a_joint_budget_and_an_isf(
     ).check()
     page.get_by_label("What is in the way").fill("")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Eden Marsh's line saved.").is_visible()
+    expect(page.get_by_text("Eden Marsh's line saved.")).to_be_visible()
     page.context.close()
 
     # The provider sees its line and says what it could do.
     page = _page(browser, live_server, provider_a, password)
     page.goto(f"{live_server.url}/nhs/provider/coming-home/")
-    assert page.get_by_text("You are their chosen provider.").is_visible()
+    expect(page.get_by_text("You are their chosen provider.")).to_be_visible()
     _check(page, "tc-provider-lines")
     page.get_by_role("link", name="Say how many people you could support, and where").click()
     page.get_by_label("How many years have you offered Individual Service Funds?").fill("8")
@@ -137,18 +138,18 @@ def test_a_named_person_comes_home_with_a_joint_budget_and_an_isf(
     page.locator("input[name^=capacity_]").first.fill("3")
     _check(page, "tc-provider-capacity")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("partnerships in the areas you cover can now see this").is_visible()
+    expect(page.get_by_text("partnerships in the areas you cover can now see this")).to_be_visible()
     page.context.close()
 
     # The family reads the plan in plain English.
     page = _page(browser, live_server, family, password, staff_user=False)
     page.goto(f"{live_server.url}/nhs/coming-home/")
     main = page.locator("main")
-    assert main.get_by_text("You are at Heathside Unit now.").is_visible()
-    assert main.get_by_text("£65,000.00 a year has been agreed for your support at home.").is_visible()
-    assert main.get_by_text(
-        "Harbour Lights Support will support you at home. They have met you."
-    ).is_visible()
+    expect(main.get_by_text("You are at Heathside Unit now.")).to_be_visible()
+    expect(main.get_by_text("£65,000.00 a year has been agreed for your support at home.")).to_be_visible()
+    expect(
+        main.get_by_text("Harbour Lights Support will support you at home. They have met you.")
+    ).to_be_visible()
     _check(page, "tc-family")
     page.context.close()
 
@@ -163,7 +164,7 @@ def test_a_named_person_comes_home_with_a_joint_budget_and_an_isf(
     home.get_by_label("Month").fill(str(today.month))
     home.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Record that they came home").click()
-    assert page.get_by_text("Eden Marsh is home.").is_visible()
+    expect(page.get_by_text("Eden Marsh is home.")).to_be_visible()
     page.context.close()
     page = _page(browser, live_server, commissioner, password)
     page.goto(f"{live_server.url}/nhs/partnerships/dorset-tcp/capacity/")

@@ -5,6 +5,7 @@ each page."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from budgets.models import Representative
 from organisations.models import Role
@@ -46,7 +47,9 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
     assert heading(page) == "Did you know how much money was in your budget?"
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save and come back later").click()
-    assert page.get_by_text("Your answers are saved. You can come back at any time to finish.").is_visible()
+    expect(
+        page.get_by_text("Your answers are saved. You can come back at any time to finish.")
+    ).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "surveys-saved")
 
@@ -73,7 +76,7 @@ def test_a_family_member_answers_the_outcome_survey_and_comes_back_later(page, l
     page.get_by_role("button", name="Save and go back to your answers").click()
     assert heading(page) == "Check your answers"
     page.get_by_role("button", name="Send your answers").click()
-    assert page.get_by_role("heading", name="Answers sent").is_visible()
+    expect(page.get_by_role("heading", name="Answers sent")).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "surveys-sent")
 
@@ -108,15 +111,15 @@ def test_a_provider_answers_the_self_assessment(page, live_server, password):
         "3 to 5 years"
     ).check()
     page.get_by_role("button", name="Save and come back later").click()
-    assert page.get_by_text("Your answers are saved.").is_visible()
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
     page.get_by_role("button", name="Continue your answers").click()
-    assert page.get_by_label("People with dementia").is_checked()
+    expect(page.get_by_label("People with dementia")).to_be_checked()
     page.get_by_role("button", name="Send the answers").click()
-    assert page.get_by_role("heading", name="Answers sent").is_visible()
+    expect(page.get_by_role("heading", name="Answers sent")).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "surveys-provider-sent")
     page.goto(live_server.url + "/surveys/provider/")
-    assert page.get_by_role("heading", name="Your latest answers").is_visible()
+    expect(page.get_by_role("heading", name="Your latest answers")).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "surveys-provider-latest")
 
@@ -143,7 +146,7 @@ def test_the_outcome_survey_works_without_javascript(browser, live_server, siste
             "group", name="Was it easy to get information about your personal budget?"
         ).get_by_label("No", exact=True).check()
         page.get_by_role("button", name="Save and come back later").click()
-        assert page.get_by_text("Your answers are saved.").is_visible()
+        expect(page.get_by_text("Your answers are saved.")).to_be_visible()
         page.get_by_role("button", name=re.compile(r"^Continue How is your budget")).click()
         assert heading(page) == "Did you know how much money was in your budget?"
         page.get_by_label("Yes").check()
@@ -151,7 +154,7 @@ def test_the_outcome_survey_works_without_javascript(browser, live_server, siste
         while heading(page) != "Check your answers":
             page.get_by_role("button", name="Continue").click()
         page.get_by_role("button", name="Send your answers").click()
-        assert page.get_by_role("heading", name="Answers sent").is_visible()
+        expect(page.get_by_role("heading", name="Answers sent")).to_be_visible()
     finally:
         context.close()
     response = Response.objects.get(person=person)
@@ -179,7 +182,7 @@ def test_a_commissioner_reads_results_adds_a_question_and_enters_a_paper_survey(
     page.get_by_role("link", name="Add your council's own questions").click()
     page.get_by_role("button", name="Add the question").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert_accessible(page)
     assert_fits_320(page, "surveys-council-question-errors")
 
