@@ -63,7 +63,6 @@ class ResponseImport(pipeline.CsvImport):
 @dataclass
 class _Respondent:
     ref: str
-    first_line: int
     person: Person | None = None
     provider: Provider | None = None
     # question code -> {option code: line}
@@ -101,7 +100,7 @@ def _resolve_all(survey: Survey, refs: list[str]) -> tuple[dict[str, Provider], 
 
 
 def _resolve(survey, ref, line, errors, providers, people) -> _Respondent:
-    respondent = _Respondent(ref=ref, first_line=line)
+    respondent = _Respondent(ref=ref)
     if survey.slug == PROVIDER_SELF_ASSESSMENT:
         respondent.provider = providers.get(ref)
     elif "/" in ref:

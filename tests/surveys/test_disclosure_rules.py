@@ -476,3 +476,38 @@ def test_all_councils_total_is_withheld_where_other_councils_gave_1_to_4_of_an_a
     assert (isf["better"], isf["same"], isf["worse"]) == (6, 0, 5)
     # "All" better is 9, 6 of them this council's: the other 3 (hidden as a group) would show through.
     assert cell(platform, "all") == {"type": "all", **withheld(ALL_HIDDEN)}
+
+
+def test_a_councils_own_report_covers_only_the_surveys_asked_for(council, monitoring_officer):
+    answer(council, monitoring_officer, "isf", 5, dignity="better")
+    send_response(
+        "outcome-carer",
+        actor=monitoring_officer,
+        person=person_holding(council, "isf"),
+        answers={"dignity": "worse"},
+    )
+    own, platform = outcome_reports(council=council, slugs=[SLUG])
+    assert own["respondents"] == 5
+    assert (cell(own, "isf")["better"], cell(own, "isf")["worse"]) == (5, 0)
+    assert platform["respondents"] == 5
+    own, _ = outcome_reports(council=council)
+    assert own["respondents"] == 6
+
+
+def test_a_councils_own_answers_include_its_own_question_and_all_councils_leave_it_out(
+    council, other_council, commissioner
+):
+    from surveys.services import add_council_question
+
+    holders = survey(SLUG)
+    mine = add_council_question(
+        survey=holders, council=council, text="Card?", options=["Yes", "No"], kind="single",
+        actor=commissioner,
+    )  # fmt: skip
+    answer(council, commissioner, "isf", 6, dignity="better", **{mine.code: "yes"})
+    answer(other_council, commissioner, "isf", 5, dignity="same")
+    own, platform = survey_reports(survey=holders, council=council)
+    assert own["questions"][mine.code]["options"]["yes"] == {"count": 6, "percent": 100}
+    assert mine.code not in platform["questions"]
+    assert platform["questions"]["dignity"]["options"]["better"] == {"count": 6, "percent": 55}
+    assert platform["questions"]["dignity"]["options"]["same"] == {"count": 5, "percent": 45}
