@@ -100,6 +100,16 @@ def test_the_calibration_sample_is_runs_of_neighbours_spread_over_the_suite(muta
     assert mutate.calibration_sample(items[:12], runs=4, length=5) == [items[:12]]
 
 
+def test_the_coverage_factor_is_the_median_ratio_so_one_cold_test_does_not_double_the_budget(mutate):
+    covered = {f"t{k}": 0.2 for k in range(9)}
+    plain = {f"t{k}": 0.1 for k in range(8)} | {"t8": 4.0}  # one test paid for a cold cache
+    assert mutate.coverage_factor(plain, covered) == pytest.approx(0.5)
+    assert mutate.coverage_factor({"a": 0.1, "b": 0.3}, {"a": 0.2, "b": 0.2, "c": 9.0}) == pytest.approx(1.0)
+    assert mutate.coverage_factor({"a": 0.1, "b": 0.2}, {"a": 0.4, "b": 0.4}) == pytest.approx(0.375)
+    assert mutate.coverage_factor({}, covered) == 1.0
+    assert mutate.coverage_factor({"gone": 0.1}, {"gone": 0.0}) == 1.0
+
+
 def test_the_report_says_which_survivors_ran_all_their_tests(mutate_report, tmp_path, monkeypatch, capsys):
     mutants = tmp_path / "mutants"
     (mutants / "monitoring").mkdir(parents=True)
