@@ -222,6 +222,31 @@ def coverage_factor(plain: dict[str, float], covered: dict[str, float]) -> float
     return min(1.0, median)
 
 
+# The first pass aims to end this long before the deadline, leaving time for the second pass and the report.
+SECOND_PASS_RESERVE = 120.0
+
+
+def lowered_budget(base: float, *, elapsed: float, done: float, total: float, seconds_left: float) -> float:
+    """A mutant's budget for the next group of the first pass, so that the run ends by its deadline
+    (`--minutes`): the pass's progress so far (`done` of `total`, weighed by what each group may cost)
+    says how long the rest will take at this pace; if that is more than `seconds_left`, the budget shrinks
+    in proportion, to a quarter at least. Only survivors spend their whole budget, so this takes off less
+    than it says, and it is worked out again before each group. Early on (under 5% done, or 30 s) the
+    pace is not known yet."""
+    if total <= 0 or done < 0.05 * total or elapsed < 30:
+        return base
+    remaining = elapsed * (total - done) / done
+    if remaining <= seconds_left:
+        return base
+    return base * max(0.25, seconds_left / remaining)
+
+
+def second_pass_cap(recheck_cpu: float, seconds_left: float, workers: int) -> float:
+    """The second pass's CPU-seconds: --recheck-cpu, or what fits before the deadline (the workers' CPU,
+    about 0.7 of each core's time: PostgreSQL has the rest), whichever is less."""
+    return max(0.0, min(recheck_cpu, seconds_left * workers * 0.7))
+
+
 def process_state_resetters() -> list:
     """What puts back the state the project keeps per process, as it was when the child began: empties
     every cache (functools caches of SQL or of rendered forms, the kept queries' compiled SQL), so each
@@ -356,8 +381,12 @@ class MutationRun:
         recheck_seconds: float = 0.0,
         recheck_cpu: float = 0.0,
         relative_budget: bool = False,
+        deadline: float | None = None,
     ):
         self.mutants = mutants
+        self.deadline = deadline  # time.monotonic() by which the run should end (--minutes), or None
+        self.weight_done = self.weight_total = 0.0  # the first pass's progress, weighed by cost
+        self.lowered: dict[str, float] = {}  # mutant -> the lowered budget it ran with
         self.profile_dir = profile_dir
         self.workers = workers
         self.test_seconds = test_seconds
@@ -794,13 +823,27 @@ class MutationRun:
             key=lambda g: -sum(self.cpu_by_test[t] for m in g for t in self.tests_for(m)),
         )
         self.started = time.monotonic()
-        self.mutation_cpu = self.check(session, by_id, databases, queue)
+        self.weight_total = sum(self.weight(g) for g in queue)
+        self.mutation_cpu = self.check(session, by_id, databases, queue, weigh=True)
+        if self.lowered:
+            print(
+                f"make mutate: to end within the time set, {len(self.lowered)} mutants ran with a budget "
+                f"lowered to as little as {min(self.lowered.values()):.2f} CPU-s "
+                f"(from {self.test_seconds:.2f})",
+                flush=True,
+            )
         self.mutation_seconds = time.monotonic() - self.started
         if self.recheck_cpu > 0 and self.recheck_seconds > 0:
             self.recheck(session, by_id, databases)
         with admin_connection(url) as conn:
             for copy in databases[1:]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+
+    def weight(self, group: list[str]) -> float:
+        """What a group of mutants may cost at most: each its covering tests, or its budget if less."""
+        return sum(
+            min(sum(self.cpu_by_test[t] for t in self.tests_for(m)), self.test_seconds) + 0.05 for m in group
+        )
 
     def recheck(self, session, by_id, databases) -> None:
         """The second pass: survivors whose first pass was cut by the budget (some covering tests not run)
@@ -839,7 +882,10 @@ class MutationRun:
         def estimate(mutant: str) -> float:
             return min(sum(self.cpu_by_test.get(t, 0.0) for t in plans[mutant]), self.recheck_seconds) + 0.05
 
-        cpu = self.check(session, by_id, databases, queue, cap=self.recheck_cpu, estimate=estimate)
+        cap = self.recheck_cpu
+        if self.deadline is not None:
+            cap = second_pass_cap(cap, self.deadline - time.monotonic() - 15, self.workers)
+        cpu = self.check(session, by_id, databases, queue, cap=cap, estimate=estimate) if cap else 0.0
         checked = [m for m in candidates if "rechecked" in self.results[m]]
         killed = [m for m in checked if self.results[m].get("exit_code") != 0]
         self.second_pass = {
@@ -848,7 +894,7 @@ class MutationRun:
             "killed": len(killed),
             "cpu_seconds": round(cpu, 1),
             "wall_seconds": round(time.monotonic() - started, 1),
-            "cap_cpu_seconds": self.recheck_cpu,
+            "cap_cpu_seconds": round(cap, 1),
             "recheck_seconds": self.recheck_seconds,
         }
         print(
@@ -858,10 +904,11 @@ class MutationRun:
             flush=True,
         )
 
-    def check(self, session, by_id, databases, queue, cap=None, estimate=None) -> float:
+    def check(self, session, by_id, databases, queue, cap=None, estimate=None, weigh=False) -> float:
         """Run the groups of mutants in `queue` in forked children, `self.workers` at once; returns the
         children's CPU-seconds. With `cap`, a group starts only with the mutants that fit in what is left
-        of it (`estimate` giving each one's cost); the others stay as they were."""
+        of it (`estimate` giving each one's cost); the others stay as they were. With `weigh` (the first
+        pass) and a deadline, each group's budget is what `lowered_budget` gives."""
         free = list(range(self.workers))
         running: dict[int, dict] = {}
         total, cpu_total = len(self.mutants), 0.0
@@ -914,6 +961,7 @@ class MutationRun:
         def finish(pid: int, status: int, rusage) -> None:
             nonlocal cpu_total
             child = running.pop(pid)
+            self.weight_done += child["weight"]
             read_lines(child)
             os.close(child["fd"])
             free.append(child["slot"])
@@ -949,6 +997,17 @@ class MutationRun:
                     if not fits:
                         continue
                     group = fits
+                if weigh and self.deadline is not None:
+                    now = time.monotonic()
+                    self.budget = lowered_budget(
+                        self.test_seconds,
+                        elapsed=now - started,
+                        done=self.weight_done,
+                        total=self.weight_total,
+                        seconds_left=self.deadline - SECOND_PASS_RESERVE - now,
+                    )
+                    if self.budget < self.test_seconds:
+                        self.lowered.update(dict.fromkeys(group, self.budget))
                 slot = free.pop(0)
                 cost = sum(sum(self.cpu_by_test[t] for t in self.tests_for(m)) for m in group)
                 read_fd, write_fd = os.pipe()
@@ -971,6 +1030,7 @@ class MutationRun:
                     "timed_out": False,
                     "budget": sum(estimate(m) for m in group) if estimate else 0.0,
                     "spent": 0.0,
+                    "weight": self.weight(group) if weigh else 0.0,
                 }
             if not running:
                 break
@@ -1038,6 +1098,7 @@ def run(
     recheck_seconds: float = 0.0,
     recheck_cpu: float = 0.0,
     relative_budget: bool = True,
+    deadline: float | None = None,
 ) -> int:
     import tomllib
 
@@ -1068,6 +1129,7 @@ def run(
         recheck_seconds=recheck_seconds,
         recheck_cpu=recheck_cpu,
         relative_budget=relative_budget,
+        deadline=deadline,
     )
     plugin.listed_equivalent = equivalents() & set(mutants)
     chosen = set(mutants)
@@ -1102,6 +1164,11 @@ def run(
         "host_factor": round(plugin.host_factor, 2),
         "coverage_factor": round(plugin.coverage_factor, 3),
         "second_pass": plugin.second_pass,
+        "budget_lowered": (
+            {"mutants": len(plugin.lowered), "lowest": round(min(plugin.lowered.values()), 2)}
+            if plugin.lowered
+            else {}
+        ),
         "workers": workers,
         "results": plugin.results,
         "cpu_by_test": plugin.cpu_by_test,
@@ -1143,6 +1210,13 @@ def main() -> int:
         help="use --test-seconds and --recheck-seconds as they are; by default they are for a host whose "
         f"mean unmutated test costs {REFERENCE_TEST_CPU} CPU-s and scale with this host's",
     )
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=0.0,
+        help="end within this many minutes: the first pass lowers a mutant's budget when its pace says it "
+        "would not leave time, and the second pass takes only the time left (default 0: no limit)",
+    )
     parser.add_argument("--report-only", action="store_true", help="print the last run's scores")
     parser.add_argument("--diffs", action="store_true", help="print each survivor's change")
     parser.add_argument("--verbose", action="store_true")
@@ -1171,6 +1245,7 @@ def main() -> int:
             args.recheck_seconds,
             args.recheck_cpu,
             not args.fixed_budget,
+            started + args.minutes * 60 if args.minutes else None,
         )
         os.chdir(ROOT)
         print(f"\nmake mutate: {(time.monotonic() - started) / 60:.1f} minutes in all.")

@@ -174,6 +174,12 @@ def report(*, diffs: bool, env: dict) -> int:
                 if "host_factor" in run_info
                 else ""
             )
+            + (
+                f", lowered for {run_info['budget_lowered']['mutants']} of them to as little as "
+                f"{run_info['budget_lowered']['lowest']} to end in time"
+                if run_info.get("budget_lowered")
+                else ""
+            )
             + "); "
             f"{run_info.get('children_restarted_after_an_open_transaction', 0)} children restarted after "
             "a mutant left a transaction open; "

@@ -352,3 +352,21 @@ def test_the_equivalents_file_names_every_mutant_in_full(mutate_report):
     names = mutate_report.equivalents()
     assert all("." in name and name.split(".")[-1].startswith("x") for name in names), sorted(names)[:5]
     assert "surveys.disclosure.x_protect_outcome_report__mutmut_88" in names
+
+
+def test_the_first_pass_lowers_the_budget_only_when_its_pace_would_miss_the_deadline(mutate):
+    lowered = mutate.lowered_budget
+    # A quarter done in 300 s: 900 s to go. Time enough, or not yet known: the budget stands.
+    assert lowered(1.5, elapsed=300, done=25, total=100, seconds_left=900) == 1.5
+    assert lowered(1.5, elapsed=300, done=4, total=100, seconds_left=10) == 1.5  # under 5% done
+    assert lowered(1.5, elapsed=20, done=50, total=100, seconds_left=1) == 1.5  # under 30 s in
+    # 900 s to go with 600 left: two thirds of the budget; with none left, a quarter.
+    assert lowered(1.5, elapsed=300, done=25, total=100, seconds_left=600) == pytest.approx(1.0)
+    assert lowered(1.5, elapsed=300, done=25, total=100, seconds_left=-50) == pytest.approx(0.375)
+    assert lowered(1.5, elapsed=300, done=0, total=0, seconds_left=0) == 1.5
+
+
+def test_the_second_pass_takes_only_the_time_left(mutate):
+    assert mutate.second_pass_cap(300, seconds_left=600, workers=2) == 300
+    assert mutate.second_pass_cap(300, seconds_left=100, workers=2) == pytest.approx(140)
+    assert mutate.second_pass_cap(300, seconds_left=-5, workers=2) == 0
